@@ -1,0 +1,31 @@
+import type { ErrorCode } from '../codes.js';
+
+/** English messages. OPENCTI_ERR_PASS has none on purpose: the vendor's message passes through. */
+export const en: Partial<Record<ErrorCode, string>> = {
+  OPENCTI_AGENT_LOGGED_IN: 'This agent is already logged in on another device.',
+  OPENCTI_AGENT_NOT_LOGGED_IN: 'The agent is not logged in.',
+  OPENCTI_CALL_REJECTED: 'The call request was rejected.',
+  OPENCTI_CF_GENERIC_OPERATION: 'The operation failed.',
+  OPENCTI_CF_INVALID_DESTINATION: 'The destination is not valid.',
+  OPENCTI_CF_INVALID_OBJECT_STATE: 'The call or agent is not in a state that allows this request.',
+  OPENCTI_CONF_ALREADY_PRESENT: 'That party is already in the conference.',
+  OPENCTI_DEST_BUSY: 'The destination is busy.',
+  OPENCTI_HTTP_ERROR_401: 'The CTI server refused the credentials (401).',
+  OPENCTI_HTTP_ERROR_404: 'The CTI server address was not found (404).',
+  OPENCTI_HTTP_ERROR_405: 'The CTI server does not allow this request (405).',
+  OPENCTI_HTTP_ERROR_408: 'The CTI server timed out (408).',
+  OPENCTI_HTTP_ERROR_500: 'The CTI server had an internal error (500).',
+  OPENCTI_HTTP_ERROR_502: 'The CTI server gateway failed (502).',
+  OPENCTI_HTTP_ERROR_503: 'The CTI server is unavailable (503).',
+  OPENCTI_HTTP_ERROR_504: 'The CTI server gateway timed out (504).',
+  OPENCTI_IN_SAME_STATE: 'The agent is already in the requested state.',
+  OPENCTI_INVALID_ACTION: 'This action is not valid now.',
+  OPENCTI_NOT_SUPPORTED_IN_MODE: 'This request is not available in the current telephony mode.',
+  OPENCTI_NOT_IMPLEMENTED: 'The CTI connector does not implement a function this mode needs.',
+  OPENCTI_INVALID_EVENT: 'An event from the CTI server was not valid and was ignored.',
+  OPENCTI_INVALID_CONFIG: 'The configuration is not valid.',
+  OPENCTI_VERSION_MISMATCH: 'The CTI connector was written for another version of the framework.',
+  OPENCTI_LINK_DOWN: 'The link to the CTI server is down.',
+  OPENCTI_TIMEOUT: 'The CTI server did not answer in time.',
+  OPENCTI_AUTH_FAILED: 'The agent id or password is wrong.',
+};

@@ -1,0 +1,75 @@
+/**
+ * The implementation contract (SPEC §5): what a connector for one CTI server provides.
+ * Every request returns a Promise that settles when the CTI server accepted or refused it;
+ * the state change itself arrives later as an event through `forwardEvent`.
+ * A connector written in the original callback style is wrapped by `compat/`.
+ */
+import type { CtiLink } from './schema/context.js';
+
+/** Handed to `login`: the implementation passes every OpenCTI event it maps through it. */
+export type ForwardEvent = (event: unknown) => void;
+
+/** Free-form per-request options passed through to the implementation unchanged. */
+export type RequestOptions = Record<string, unknown>;
+
+export type LinkDefinition = CtiLink;
+
+export interface ImplementationInfo {
+  /** Vendor / connector name, e.g. "reference". */
+  readonly name: string;
+  /** The connector's own version (semver). */
+  readonly implementationVersion: string;
+  /** The framework API versions the connector was written for, as a semver range, e.g. "^1.0.0". */
+  readonly frameworkApi: string;
+}
+
+export interface SessionFunctions {
+  login(
+    agentId: string,
+    agentPwd: string,
+    extension: string,
+    linkDefinition: LinkDefinition,
+    options: RequestOptions,
+    forwardEvent: ForwardEvent,
+  ): Promise<unknown>;
+  logout(agentId: string, reasonCode: string, options: RequestOptions): Promise<unknown>;
+}
+
+export interface AgentStateFunctions {
+  agentReady(agentId: string, workMode: string, options: RequestOptions): Promise<unknown>;
+  agentNotReady(
+    agentId: string,
+    workMode: string,
+    reasonCode: string,
+    linkDefinition: LinkDefinition,
+    options: RequestOptions,
+  ): Promise<unknown>;
+}
+
+export interface BasicCallFunctions {
+  answerCall(callId: string, options: RequestOptions): Promise<unknown>;
+  hangUpCall(callId: string, options: RequestOptions): Promise<unknown>;
+  holdCall(callId: string, options: RequestOptions): Promise<unknown>;
+  retrieveCall(callId: string, options: RequestOptions): Promise<unknown>;
+  /** Resolves with `{ callId }` when the server knows the new call's id already. */
+  makeCall(destination: string, options: RequestOptions): Promise<unknown>;
+  sendDTMF(callId: string, digits: string, options: RequestOptions): Promise<unknown>;
+}
+
+export interface AdvancedCallFunctions {
+  blindTransfer(callId: string, destination: string, options: RequestOptions): Promise<unknown>;
+  transferInitiate(callId: string, destination: string, options: RequestOptions): Promise<unknown>;
+  transferComplete(heldCallId: string, activeCallId: string, options: RequestOptions): Promise<unknown>;
+  consultationCall(callId: string, destination: string, options: RequestOptions): Promise<unknown>;
+  conferenceInitiate(callId: string, destination: string, options: RequestOptions): Promise<unknown>;
+  conferenceComplete(heldCallId: string, activeCallId: string, options: RequestOptions): Promise<unknown>;
+  dropParty(callId: string, party: string, options: RequestOptions): Promise<unknown>;
+  /** Optional even in full mode. */
+  alternateCall(heldCallId: string, activeCallId: string, options: RequestOptions): Promise<unknown>;
+}
+
+export type RequestFunctions = SessionFunctions & AgentStateFunctions & BasicCallFunctions & AdvancedCallFunctions;
+export type RequestName = keyof RequestFunctions;
+
+/** An implementation: its identity, login/logout, and whichever request functions its mode needs. */
+export type Implementation = ImplementationInfo & SessionFunctions & Partial<Omit<RequestFunctions, keyof SessionFunctions>>;

@@ -1,0 +1,12 @@
+/** Public API of the OpenCTI framework: runs in browsers and in Node. */
+export * from './schema/events.js';
+export * from './schema/context.js';
+export * from './schema/error.js';
+export * from './schema/validate.js';
+export * from './errors/codes.js';
+export * from './errors/cti-error.js';
+export * from './implementation.js';
+export * from './modes.js';
+export * from './version.js';
+export * from './registry.js';
+export * from './session/types.js';

@@ -1,0 +1,96 @@
+/**
+ * The application context (SPEC §3, §7, §8): everything an integration is configured with.
+ * One source for the TypeScript type and the JSON Schema of the configuration file.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { CALL_TYPES } from './events.js';
+
+const stringEnum = <const T extends readonly string[]>(values: T, description: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+
+export const TELEPHONY_MODES = ['simple', 'agentState', 'full'] as const;
+export type TelephonyMode = (typeof TELEPHONY_MODES)[number];
+
+export const ANSWERING = ['manual', 'auto', 'autoAfterInteractionStart'] as const;
+export type Answering = (typeof ANSWERING)[number];
+
+export const LAUNCH = ['screenPopThenAccept', 'autoWithScreenPop', 'autoWithoutScreenPop'] as const;
+export type Launch = (typeof LAUNCH)[number];
+
+export const CallTreatment = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true, description: 'false switches treatment off for this call type' }),
+    answering: stringEnum(ANSWERING, 'How the call is answered'),
+    launch: stringEnum(LAUNCH, 'How the screen pop and the interaction start'),
+    popData: Type.Array(Type.String({ minLength: 1 }), {
+      description: 'Which call properties (e.g. pyANI, pyDNIS) or call-data keys appear in the pop',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CallTreatment = Static<typeof CallTreatment>;
+
+export const ReasonCode = Type.Object(
+  {
+    code: Type.String({ minLength: 1, description: 'Code sent to the implementation' }),
+    label: Type.String({ minLength: 1, description: 'What the CSR sees' }),
+  },
+  { additionalProperties: false },
+);
+export type ReasonCode = Static<typeof ReasonCode>;
+
+export const CtiLink = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Name of the link definition' }),
+    url: Type.Optional(Type.String({ minLength: 1, description: 'Where the CTI server is reached' })),
+  },
+  { additionalProperties: true, description: 'Vendor-specific link settings are allowed' },
+);
+export type CtiLink = Static<typeof CtiLink>;
+
+const optionalTreatment = Type.Optional(CallTreatment);
+const callTreatmentProperties = Object.fromEntries(CALL_TYPES.map((t) => [t, optionalTreatment])) as Record<
+  (typeof CALL_TYPES)[number],
+  typeof optionalTreatment
+>;
+
+export const ApplicationContext = Type.Object(
+  {
+    application: Type.String({ minLength: 1, description: 'Name of the application context' }),
+    telephonyMode: stringEnum(TELEPHONY_MODES, 'Telephony mode (SPEC §2)'),
+    implementation: Type.Object(
+      {
+        vendor: Type.String({ minLength: 1, description: 'Vendor name the implementation is registered under' }),
+        module: Type.Optional(Type.String({ minLength: 1, description: 'Module path to load the implementation from' })),
+      },
+      { additionalProperties: false },
+    ),
+    ctiLink: CtiLink,
+    callTreatment: Type.Optional(
+      Type.Object(callTreatmentProperties, {
+        additionalProperties: false,
+        description: 'Treatment per call type; a call type left out gets no treatment',
+      }),
+    ),
+    reasonCodes: Type.Optional(
+      Type.Object(
+        {
+          notReady: Type.Array(ReasonCode, { default: [] }),
+          logout: Type.Array(ReasonCode, { default: [] }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    locale: Type.Optional(Type.String({ minLength: 2, description: 'Locale of error messages, e.g. "en" or "fr"' })),
+    errorMessages: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Z0-9_]+$' }), Type.String({ minLength: 1 }), {
+        description: 'Message overrides per errCode, in the context locale',
+      }),
+    ),
+    requestTimeoutMs: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 600_000, description: 'How long a request may stay unsettled' }),
+    ),
+  },
+  { additionalProperties: false, title: 'ApplicationContext' },
+);
+export type ApplicationContext = Static<typeof ApplicationContext>;
