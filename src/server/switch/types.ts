@@ -1,0 +1,141 @@
+/**
+ * The public face of the telephony model. Both back ends (simulated and SIP) drive one Switch;
+ * the gateway, the HTTP API and the store only talk to it through these types.
+ */
+import type { OpenCtiEvent, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
+
+/** Time source and timers, injected so that tests are deterministic. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface QueueConfig {
+  /** Queue name, e.g. "sales". */
+  readonly name: string;
+  /** The number callers dial for it, e.g. "8000". */
+  readonly dnis: string;
+  /** Agents need this skill to take its calls; defaults to the queue name. */
+  readonly skill?: string;
+}
+
+export interface AgentConfig {
+  readonly agentId: string;
+  /** Default extension when login names none. */
+  readonly extension: string;
+  readonly skills: readonly string[];
+}
+
+/** What a call to an external number does, as the simulator decides. */
+export type FarEndBehaviour = 'answer' | 'ring' | 'busy';
+
+export interface SwitchOptions {
+  readonly clock: Clock;
+  readonly queues: readonly QueueConfig[];
+  readonly agents: readonly AgentConfig[];
+  /** After-call work length; 0 = agent stays in ACW until they make themselves Ready. Default 0. */
+  readonly wrapUpMs?: number;
+  /** Ring time before an offered queue call goes back to the queue (RONA). Default 20 s. */
+  readonly ringTimeoutMs?: number;
+  /** Behaviour of external numbers not configured in `farEnds`. Default 'ring'. */
+  readonly defaultFarEnd?: FarEndBehaviour;
+  /** Delay before a far end set to 'answer' answers. Default 0 (answers on the next tick of the clock). */
+  readonly farEndAnswerMs?: number;
+}
+
+/** One OpenCTI event for one monitored device. */
+export interface DeviceEvent {
+  /** The extension (DN) whose monitor sees the event. */
+  readonly extension: string;
+  /** The agent logged in on it, if any. */
+  readonly agentId?: string | undefined;
+  readonly event: OpenCtiEvent;
+}
+
+/** Lifecycle facts the store records as interactions (one per call leg offered to an agent or queue). */
+export interface CallRecord {
+  readonly kind: 'queued' | 'offered' | 'answered' | 'held' | 'retrieved' | 'transferred' | 'conferenced' | 'dtmf' | 'ended' | 'abandoned';
+  readonly callId: string;
+  readonly at: number;
+  readonly ani: string;
+  readonly dnis?: string | undefined;
+  readonly queue?: string | undefined;
+  readonly agentId?: string | undefined;
+  readonly extension?: string | undefined;
+  readonly detail?: string | undefined;
+}
+
+export interface CallSummary {
+  readonly callId: string;
+  readonly ani: string;
+  readonly dnis: string;
+  readonly queue?: string | undefined;
+  /** 'queued' while waiting for an agent, then the OpenCTI state of the caller's leg. */
+  readonly state: string;
+  readonly parties: readonly string[];
+  readonly callData: Readonly<Record<string, string>>;
+  readonly dtmf: string;
+  readonly startedAt: number;
+}
+
+export interface QueueSummary {
+  readonly name: string;
+  readonly dnis: string;
+  readonly waiting: readonly { callId: string; ani: string; since: number }[];
+  readonly readyAgents: readonly string[];
+}
+
+export interface AgentSummary {
+  readonly agentId: string;
+  readonly extension?: string | undefined;
+  readonly state: string;
+  readonly reasonCode?: string | undefined;
+  readonly workMode?: WorkMode | undefined;
+}
+
+/**
+ * The telephony model. Every method either changes state and publishes DeviceEvents, or throws a
+ * SwitchError whose errCode is an OpenCTI code (SPEC §6). Methods are synchronous: a back end
+ * that talks to real telephony calls them when the real thing has happened.
+ */
+export interface Switch {
+  onDeviceEvent(listener: (e: DeviceEvent) => void): () => void;
+  onCallRecord(listener: (r: CallRecord) => void): () => void;
+
+  // agents (extension may be '' = the agent's configured one)
+  login(agentId: string, extension: string): { extension: string };
+  logout(agentId: string, reasonCode: string): void;
+  ready(agentId: string, workMode?: string): void;
+  notReady(agentId: string, reasonCode: string, workMode?: string): void;
+  snapshot(agentId: string): SnapshotEvent;
+
+  // call control on behalf of an agent's extension
+  answer(agentId: string, callId: string): void;
+  hangUp(agentId: string, callId: string): void;
+  hold(agentId: string, callId: string): void;
+  retrieve(agentId: string, callId: string): void;
+  makeCall(agentId: string, destination: string, callData?: Record<string, string>): { callId: string };
+  sendDtmf(agentId: string, callId: string, digits: string): void;
+  blindTransfer(agentId: string, callId: string, destination: string): void;
+  /** Holds callId and dials destination: the consult leg (call type CONSULT). */
+  consult(agentId: string, callId: string, destination: string): { callId: string };
+  transferComplete(agentId: string, heldCallId: string, activeCallId: string): void;
+  conferenceComplete(agentId: string, heldCallId: string, activeCallId: string): void;
+  dropParty(agentId: string, callId: string, party: string): void;
+  alternate(agentId: string, heldCallId: string, activeCallId: string): void;
+
+  // the simulated outside world
+  inboundCall(from: string, to: string, callData?: Record<string, string>): { callId: string };
+  callerHangUp(callId: string): void;
+  farEndAnswer(callId: string): void;
+  farEndBusy(callId: string): void;
+  setFarEnd(number: string, behaviour: FarEndBehaviour): void;
+
+  // reading
+  calls(): CallSummary[];
+  queues(): QueueSummary[];
+  agents(): AgentSummary[];
+  /** Adds or replaces agents and queues (admin API) without touching calls in progress. */
+  configure(update: { agents?: readonly AgentConfig[]; queues?: readonly QueueConfig[] }): void;
+}
