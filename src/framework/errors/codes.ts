@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'OPENCTI_LINK_DOWN',
   'OPENCTI_TIMEOUT',
   'OPENCTI_AUTH_FAILED',
+  'OPENCTI_BAD_FRAME',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -104,6 +104,12 @@ export function validateContext(input: unknown): ValidationResult<ApplicationCon
   return run<ApplicationContext>(contextValidator, structuredClone(input));
 }
 
+/** Compiles any TypeBox / JSON Schema into a validator with the same problem reporting. */
+export function compileValidator<T>(schema: TSchema): (input: unknown) => ValidationResult<T> {
+  const validator = compile<T>(schema);
+  return (input) => run<T>(validator, input);
+}
+
 export function validateErrorObject(input: unknown): ValidationResult<ErrorObject> {
   return run<ErrorObject>(errorValidator, input);
 }

@@ -27,4 +27,5 @@ export const fr: Partial<Record<ErrorCode, string>> = {
   OPENCTI_LINK_DOWN: 'La liaison avec le serveur CTI est coupée.',
   OPENCTI_TIMEOUT: "Le serveur CTI n'a pas répondu à temps.",
   OPENCTI_AUTH_FAILED: "L'identifiant ou le mot de passe de l'agent est incorrect.",
+  OPENCTI_BAD_FRAME: "Le serveur CTI n'a pas pu lire une demande de ce poste.",
 };
