@@ -4,9 +4,8 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { CALL_TYPES } from './events.js';
+import { stringEnum } from './string-enum.js';
 
-const stringEnum = <const T extends readonly string[]>(values: T, description: string) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
 
 export const TELEPHONY_MODES = ['simple', 'agentState', 'full'] as const;
 export type TelephonyMode = (typeof TELEPHONY_MODES)[number];

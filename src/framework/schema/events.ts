@@ -4,13 +4,12 @@
  * a newer CTI server does not break an older desktop.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { stringEnum } from './string-enum.js';
 
 const open = { additionalProperties: true } as const;
 const nonEmpty = (description: string) => Type.String({ minLength: 1, description });
 const text = (description: string) => Type.String({ description });
-/** A string enum as a plain JSON Schema `enum`, so validation errors list the allowed values. */
-const literalUnion = <const T extends readonly string[]>(values: T, description: string) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+const literalUnion = stringEnum;
 
 export const MEDIA = 'Phone';
 

@@ -1,0 +1,369 @@
+/**
+ * The reference connector: the whole OpenCTI contract over the reference server's WebSocket
+ * protocol. Runs in browsers (global WebSocket) and in Node (pass `ws`; see node.ts).
+ *
+ * Link loss is reported as a Snapshot with pyLinkState DISCONNECTED that leaves out pyCalls
+ * (calls unknown, not gone); the connector reconnects with backoff, resumes by seq, and the
+ * server replays what was missed followed by a fresh Snapshot.
+ */
+import { CtiError } from '../../framework/errors/cti-error.js';
+import type { ForwardEvent, Implementation, LinkDefinition, RequestOptions } from '../../framework/implementation.js';
+import type { AgentStateName, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
+import type { Op, ServerFrame, SessionInfo } from '../../framework/schema/protocol.js';
+import { FRAMEWORK_API_VERSION } from '../../framework/version.js';
+
+/** The part of the WHATWG WebSocket both browsers and `ws` provide. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+export type SocketFactory = (url: string) => SocketLike;
+
+export interface ReferenceConnectorOptions {
+  /** Server URL, e.g. ws://127.0.0.1:8080/cti; the link definition's `url` is used when absent. */
+  readonly url?: string;
+  /** Opens a socket; defaults to the global WebSocket. */
+  readonly socketFactory?: SocketFactory;
+  /** First reconnect delay, doubled up to `reconnectMaxMs`. Defaults 250 ms and 5 s. */
+  readonly reconnectInitialMs?: number;
+  readonly reconnectMaxMs?: number;
+  /** How long connecting may take before the attempt fails. Default 5 s. */
+  readonly connectTimeoutMs?: number;
+}
+
+const OPEN = 1;
+export const CONNECTOR_VERSION = '0.1.0';
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: CtiError): void;
+}
+
+interface AgentMemory {
+  agentId: string;
+  state: AgentStateName;
+  reasonCode?: string | undefined;
+  workMode?: WorkMode | undefined;
+  thisDN?: string | undefined;
+}
+
+const linkDown = (message: string) => new CtiError('OPENCTI_LINK_DOWN', message);
+
+function defaultFactory(url: string): SocketLike {
+  const Ctor = (globalThis as { WebSocket?: new (url: string) => SocketLike }).WebSocket;
+  if (!Ctor) throw new CtiError('OPENCTI_INVALID_CONFIG', 'no global WebSocket here: pass socketFactory (in Node, use connectors/reference/node)');
+  return new Ctor(url);
+}
+
+export class ReferenceConnector implements Implementation {
+  readonly name = 'reference';
+  readonly implementationVersion = CONNECTOR_VERSION;
+  readonly frameworkApi = `^${FRAMEWORK_API_VERSION.split('.')[0]}.0.0`;
+
+  readonly #options: ReferenceConnectorOptions;
+  #socket: SocketLike | undefined;
+  #url = '';
+  #nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+  #forward: ForwardEvent | undefined;
+  #session: SessionInfo | undefined;
+  #lastSeq = 0;
+  #agent: AgentMemory | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #reconnectDelay: number;
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  #linkUp = false;
+  /** Set once a link-down Snapshot went out, so failed retries do not repeat it. */
+  #downReported = false;
+
+  constructor(options: ReferenceConnectorOptions = {}) {
+    this.#options = options;
+    this.#reconnectDelay = options.reconnectInitialMs ?? 250;
+  }
+
+  /** The server session, once logged in (the token lets a second tab attach with `attach`). */
+  get session(): SessionInfo | undefined {
+    return this.#session;
+  }
+
+  async login(agentId: string, agentPwd: string, extension: string, link: LinkDefinition, options: RequestOptions, forwardEvent: ForwardEvent): Promise<unknown> {
+    if (this.#session) throw new CtiError('OPENCTI_INVALID_ACTION', `already logged in as "${this.#session.agentId}"`);
+    this.#url = this.#options.url ?? (typeof link.url === 'string' ? link.url : '');
+    if (!this.#url) throw new CtiError('OPENCTI_INVALID_CONFIG', 'the CTI link has no url: set ctiLink.url in the application context');
+    this.#forward = forwardEvent;
+    await this.#connect();
+    try {
+      const args: Record<string, unknown> = { agentId, agentPwd, options };
+      if (extension) args.extension = extension;
+      const info = (await this.#request('login', args)) as SessionInfo;
+      this.#session = info;
+      this.#lastSeq = info.seq;
+      this.#agent = { agentId, state: 'Login', thisDN: info.extension };
+      return info;
+    } catch (error) {
+      this.#teardown();
+      throw error;
+    }
+  }
+
+  /** Attaches to a session another tab logged in (same events, same state); resolves like login. */
+  async attach(token: string, link: LinkDefinition, forwardEvent: ForwardEvent): Promise<SessionInfo> {
+    this.#url = this.#options.url ?? (typeof link.url === 'string' ? link.url : '');
+    this.#forward = forwardEvent;
+    await this.#connect();
+    try {
+      const info = (await this.#request('resume', { token })) as SessionInfo;
+      this.#session = info;
+      this.#lastSeq = info.seq;
+      this.#agent = { agentId: info.agentId, state: 'Unknown', thisDN: info.extension };
+      return info;
+    } catch (error) {
+      this.#teardown();
+      throw error;
+    }
+  }
+
+  async logout(_agentId: string, reasonCode: string, options: RequestOptions): Promise<unknown> {
+    const result = await this.#request('logout', { ...(reasonCode ? { reasonCode } : {}), options });
+    this.#teardown();
+    return result;
+  }
+
+  agentReady(_agentId: string, workMode: string, options: RequestOptions) {
+    return this.#request('agentReady', { ...(workMode ? { workMode } : {}), options });
+  }
+  agentNotReady(_agentId: string, workMode: string, reasonCode: string, _link: LinkDefinition, options: RequestOptions) {
+    return this.#request('agentNotReady', { ...(workMode ? { workMode } : {}), ...(reasonCode ? { reasonCode } : {}), options });
+  }
+  answerCall(callId: string, options: RequestOptions) {
+    return this.#request('answerCall', { callId, options });
+  }
+  hangUpCall(callId: string, options: RequestOptions) {
+    return this.#request('hangUpCall', { callId, options });
+  }
+  holdCall(callId: string, options: RequestOptions) {
+    return this.#request('holdCall', { callId, options });
+  }
+  retrieveCall(callId: string, options: RequestOptions) {
+    return this.#request('retrieveCall', { callId, options });
+  }
+  makeCall(destination: string, options: RequestOptions) {
+    return this.#request('makeCall', { destination, options });
+  }
+  sendDTMF(callId: string, digits: string, options: RequestOptions) {
+    return this.#request('sendDTMF', { callId, digits, options });
+  }
+  blindTransfer(callId: string, destination: string, options: RequestOptions) {
+    return this.#request('blindTransfer', { callId, destination, options });
+  }
+  transferInitiate(callId: string, destination: string, options: RequestOptions) {
+    return this.#request('transferInitiate', { callId, destination, options });
+  }
+  transferComplete(heldCallId: string, activeCallId: string, options: RequestOptions) {
+    return this.#request('transferComplete', { heldCallId, activeCallId, options });
+  }
+  consultationCall(callId: string, destination: string, options: RequestOptions) {
+    return this.#request('consultationCall', { callId, destination, options });
+  }
+  conferenceInitiate(callId: string, destination: string, options: RequestOptions) {
+    return this.#request('conferenceInitiate', { callId, destination, options });
+  }
+  conferenceComplete(heldCallId: string, activeCallId: string, options: RequestOptions) {
+    return this.#request('conferenceComplete', { heldCallId, activeCallId, options });
+  }
+  dropParty(callId: string, party: string, options: RequestOptions) {
+    return this.#request('dropParty', { callId, party, options });
+  }
+  alternateCall(heldCallId: string, activeCallId: string, options: RequestOptions) {
+    return this.#request('alternateCall', { heldCallId, activeCallId, options });
+  }
+
+  /** Closes the link for good: no reconnect, no more events. */
+  close(): void {
+    this.#teardown();
+  }
+
+  #request(op: Op, args: Record<string, unknown>): Promise<unknown> {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== OPEN || (!this.#linkUp && op !== 'login' && op !== 'resume')) {
+      return Promise.reject(linkDown(`cannot send "${op}": the link to ${this.#url || 'the CTI server'} is down`));
+    }
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      socket.send(JSON.stringify({ type: 'request', id, op, args: stripUndefined(args) }));
+    });
+  }
+
+  #connect(): Promise<void> {
+    const socket = (this.#options.socketFactory ?? defaultFactory)(this.#url);
+    this.#socket = socket;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.close();
+        reject(linkDown(`could not connect to ${this.#url} within ${this.#options.connectTimeoutMs ?? 5000} ms`));
+      }, this.#options.connectTimeoutMs ?? 5000);
+      socket.onopen = () => {
+        clearTimeout(timer);
+        this.#reconnectDelay = this.#options.reconnectInitialMs ?? 250;
+        this.#armWatchdog();
+        resolve();
+      };
+      socket.onerror = () => undefined; // onclose follows and carries the outcome
+      socket.onmessage = (message) => this.#onFrame(message.data);
+      socket.onclose = (event) => {
+        clearTimeout(timer);
+        if (this.#socket !== socket) return;
+        reject(linkDown(`could not connect to ${this.#url} (close code ${event.code})`));
+        this.#onClose();
+      };
+    });
+  }
+
+  #onFrame(data: unknown): void {
+    this.#armWatchdog();
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(String(data)) as ServerFrame;
+    } catch {
+      return; // the server only sends JSON; a torn frame is dropped and the watchdog stays in charge
+    }
+    if (frame.type === 'response') {
+      const pending = typeof frame.id === 'number' ? this.#pending.get(frame.id) : undefined;
+      if (!pending || typeof frame.id !== 'number') return;
+      this.#pending.delete(frame.id);
+      if (frame.ok) {
+        if (!this.#linkUp) this.#linkUp = true;
+        pending.resolve(frame.result);
+      } else pending.reject(new CtiError(frame.error.errCode, frame.error.errMessage));
+    } else if (frame.type === 'event') {
+      if (frame.seq <= this.#lastSeq && this.#session) return; // already seen (replay overlap)
+      this.#lastSeq = frame.seq;
+      this.#remember(frame.event as unknown as Record<string, unknown>);
+      this.#forward?.(frame.event);
+    } else if (frame.type === 'heartbeat') {
+      this.#startHeartbeat(frame.intervalMs);
+    }
+  }
+
+  /** Keeps what a link-down Snapshot must say about the agent. */
+  #remember(event: Record<string, unknown>): void {
+    if (!this.#agent) return;
+    if (event.pyEventType === 'AgentStateEvent') {
+      this.#agent.state = event.pyEventName as AgentStateName;
+      this.#agent.reasonCode = event.pyReasonCode as string | undefined;
+      this.#agent.workMode = event.pyWorkMode as WorkMode | undefined;
+    } else if (event.pyEventType === 'SnapshotEvent') {
+      this.#agent.state = event.pyAgentState as AgentStateName;
+      this.#agent.reasonCode = event.pyReasonCode as string | undefined;
+      this.#agent.workMode = event.pyWorkMode as WorkMode | undefined;
+    }
+  }
+
+  #startHeartbeat(intervalMs: number): void {
+    if (this.#heartbeatTimer) return;
+    this.#heartbeatMs = intervalMs;
+    this.#heartbeatTimer = setInterval(() => {
+      if (this.#socket?.readyState === OPEN) this.#socket.send('{"type":"heartbeat"}');
+    }, intervalMs);
+    this.#armWatchdog();
+  }
+
+  #heartbeatMs = 0;
+
+  /** A server silent for three heartbeats is gone, whatever the socket says. */
+  #armWatchdog(): void {
+    if (this.#watchdog) clearTimeout(this.#watchdog);
+    const interval = this.#heartbeatMs || this.#session?.heartbeatMs || 0;
+    if (!interval) return;
+    this.#watchdog = setTimeout(() => this.#socket?.close(4000, 'heartbeat lost'), interval * 3);
+  }
+
+  #onClose(): void {
+    this.#linkUp = false;
+    if (this.#watchdog) clearTimeout(this.#watchdog);
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id);
+      pending.reject(linkDown(`the link to ${this.#url} closed before the server answered`));
+    }
+    if (!this.#session) return;
+    if (!this.#downReported) this.#forward?.(this.#linkSnapshot('DISCONNECTED'));
+    this.#downReported = true;
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    const maxMs = this.#options.reconnectMaxMs ?? 5000;
+    const delay = Math.min(this.#reconnectDelay, maxMs);
+    this.#reconnectDelay = Math.min(this.#reconnectDelay * 2, maxMs);
+    // Jitter keeps a room of desktops from reconnecting in lockstep after a server restart.
+    this.#reconnectTimer = setTimeout(() => void this.#resume(), delay * (0.75 + Math.random() * 0.5));
+  }
+
+  async #resume(): Promise<void> {
+    const session = this.#session;
+    if (!session) return;
+    try {
+      await this.#connect();
+    } catch {
+      return; // onclose scheduled the next attempt
+    }
+    try {
+      const info = (await this.#request('resume', { token: session.token, lastSeq: this.#lastSeq })) as SessionInfo;
+      this.#session = { ...info };
+      this.#downReported = false;
+    } catch (error) {
+      if (error instanceof CtiError && error.errCode === 'OPENCTI_AGENT_NOT_LOGGED_IN') {
+        // The server ended the session while we were away: say so and stop.
+        this.#forward?.({ ...this.#linkSnapshot('CONNECTED'), pyAgentState: 'Logout', pyDeviceState: 'CLOSED', pyCalls: [] });
+        this.#teardown();
+      }
+    }
+  }
+
+  #linkSnapshot(link: 'CONNECTED' | 'DISCONNECTED'): SnapshotEvent {
+    const agent = this.#agent;
+    return stripUndefined({
+      pyEventType: 'SnapshotEvent',
+      pyEventName: 'Snapshot',
+      pyMedia: 'Phone',
+      pyAgentId: agent?.agentId ?? '',
+      pyAgentState: agent?.state ?? 'Unknown',
+      pyReasonCode: agent?.reasonCode,
+      pyWorkMode: agent?.workMode,
+      pyThisDN: agent?.thisDN,
+      pyDeviceState: 'OPENED',
+      pyLinkState: link,
+      pyTimestamp: new Date().toISOString(),
+    }) as SnapshotEvent;
+  }
+
+  #teardown(): void {
+    this.#session = undefined;
+    this.#forward = undefined;
+    this.#linkUp = false;
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    if (this.#watchdog) clearTimeout(this.#watchdog);
+    if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.close(1000, 'logout');
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id);
+      pending.reject(linkDown('the connector was closed'));
+    }
+  }
+}
+
+function stripUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export const createReferenceConnector = (options?: ReferenceConnectorOptions) => new ReferenceConnector(options);

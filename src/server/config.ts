@@ -1,0 +1,57 @@
+/** Server configuration: a validated JSON file, then command-line flags and environment on top. */
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
+import { stringEnum } from '../framework/schema/string-enum.js';
+import { compileValidator, describeProblems } from '../framework/schema/validate.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const ServerConfig = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP and WebSocket port; 0 picks a free one' }),
+    dataDir: Type.String({ minLength: 1, default: '.data', description: 'Folder of the SQLite database and the admin token' }),
+    backend: Type.Unsafe<'simulated' | 'sip'>({ ...stringEnum(['simulated', 'sip'], 'What drives the switch'), default: 'simulated' }),
+    adminToken: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token of the admin and simulator API' })),
+    logLevel: Type.Unsafe<LogLevel>({ ...stringEnum(LOG_LEVELS, 'pino log level'), default: 'info' }),
+    heartbeatMs: Type.Integer({ minimum: 100, maximum: 300_000, default: 10_000 }),
+    sessionGraceMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000, description: 'How long an agent stays logged in with no desktop connected' }),
+    wrapUpMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 0, description: 'After-call work length; 0 = until the agent is Ready' }),
+    ringTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000, default: 20_000, description: 'Ring time before a queue call is redirected (RONA)' }),
+    farEndAnswerMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 2_000, description: 'How long a simulated external number rings before answering' }),
+  },
+  { additionalProperties: false, title: 'ServerConfig' },
+);
+export type ServerConfig = Static<typeof ServerConfig>;
+
+const validate = compileValidator<ServerConfig>(ServerConfig);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Merges file and overrides, fills defaults, and names every problem with its JSON path. */
+export function resolveConfig(file: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}, source = 'configuration'): ServerConfig {
+  const merged = { ...file, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const result = validate(merged);
+  if (!result.ok) throw new ConfigError(`${source} is not valid: ${describeProblems(result.problems)}`);
+  return result.value;
+}
+
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`config file ${path} must hold a JSON object`);
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,202 @@
+/**
+ * The WebSocket gateway at /cti: authenticates agents, turns request frames into switch
+ * operations, and streams each agent's numbered events to every socket attached to its session.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ErrorObject } from '../../framework/schema/error.js';
+import type { RequestFrame, ResponseFrame } from '../../framework/schema/protocol.js';
+import type { ServerMetrics } from '../metrics.js';
+import type { Switch } from '../switch/types.js';
+import { AgentSession } from './agent-session.js';
+import { agentTopic, type EventBus } from './bus.js';
+import { parseFrame } from './frames.js';
+import { ProtocolError, runOperation } from './operations.js';
+
+export interface GatewayOptions {
+  readonly switch: Switch;
+  readonly bus: EventBus;
+  readonly authenticate: (agentId: string, password: string) => boolean;
+  readonly metrics: ServerMetrics;
+  readonly logger: Logger;
+  /** Interval of heartbeat frames and ping/pong checks. Default 10 s. */
+  readonly heartbeatMs?: number;
+  /** How long an agent stays logged in with no socket attached. Default 60 s. */
+  readonly sessionGraceMs?: number;
+  /** Frames above this size are refused with an error; the connection stays. Default 64 KiB. */
+  readonly maxFrameBytes?: number;
+  /** Events kept per session for resume. Default 1000. */
+  readonly replayLimit?: number;
+}
+
+interface Connection {
+  readonly socket: WebSocket;
+  session: AgentSession | undefined;
+  alive: boolean;
+}
+
+export interface Gateway {
+  /** Serves WebSocket upgrades on `path` of an HTTP server. */
+  attach(server: Server, path?: string): void;
+  /** Agents with a server session, for admin views and metrics. */
+  sessions(): ReadonlyMap<string, AgentSession>;
+  close(): Promise<void>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const graceMs = options.sessionGraceMs ?? 60_000;
+  const maxFrameBytes = options.maxFrameBytes ?? 64 * 1024;
+  const replayLimit = options.replayLimit ?? 1000;
+  const { metrics, logger } = options;
+  const sw = options.switch;
+
+  // ws's own limit closes the socket; ours answers and keeps it, so ws gets generous headroom.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(maxFrameBytes * 16, 1024 * 1024) });
+  const sessions = new Map<string, AgentSession>();
+  const byToken = new Map<string, AgentSession>();
+  const unsubscribers = new Map<AgentSession, () => void>();
+
+  const send = (connection: Connection, frame: ResponseFrame) => {
+    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame));
+  };
+  const fail = (connection: Connection, id: RequestFrame['id'] | null, error: ErrorObject) =>
+    send(connection, { type: 'response', id, ok: false, error: { errCode: error.errCode, errMessage: error.errMessage } });
+
+  function openSession(agentId: string, extension: string): AgentSession {
+    const session = new AgentSession(agentId, extension, replayLimit, (n) => metrics.eventsSent.inc(n));
+    sessions.set(agentId, session);
+    byToken.set(session.token, session);
+    unsubscribers.set(session, options.bus.subscribe(agentTopic(agentId), ({ event }) => session.push(event)));
+    metrics.connectedAgents.set(sessions.size);
+    return session;
+  }
+
+  function closeSession(session: AgentSession): void {
+    unsubscribers.get(session)?.();
+    unsubscribers.delete(session);
+    sessions.delete(session.agentId);
+    byToken.delete(session.token);
+    if (session.graceTimer) clearTimeout(session.graceTimer);
+    metrics.connectedAgents.set(sessions.size);
+  }
+
+  /** No socket left: keep the agent logged in for the grace period, then log them out. */
+  function detach(connection: Connection): void {
+    const session = connection.session;
+    if (!session) return;
+    session.sockets.delete(connection.socket);
+    connection.session = undefined;
+    if (session.sockets.size > 0 || sessions.get(session.agentId) !== session) return;
+    session.graceTimer = setTimeout(() => {
+      logger.info({ agentId: session.agentId }, 'no desktop reconnected within the grace period: logging the agent out');
+      try {
+        sw.logout(session.agentId, 'LINK_LOST');
+      } catch (error) {
+        logger.warn({ agentId: session.agentId, err: error }, 'logout after grace period failed');
+      }
+      closeSession(session);
+    }, graceMs);
+    session.graceTimer.unref?.();
+  }
+
+  const context = {
+    switch: sw,
+    authenticate: options.authenticate,
+    sessions,
+    byToken,
+    heartbeatMs,
+    openSession,
+    closeSession,
+    detach,
+  };
+
+  function handleRequest(connection: Connection, request: RequestFrame): void {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const result = runOperation(context, connection, request.op, request.args ?? {});
+      ok = true;
+      send(connection, { type: 'response', id: request.id, ok: true, result: result.result });
+      result.after?.();
+    } catch (error) {
+      const errorObject = toErrorObject(error);
+      if (!(error instanceof ProtocolError) && !('errCode' in (error as object))) {
+        logger.error({ err: error, op: request.op }, 'request failed unexpectedly');
+      }
+      fail(connection, request.id, errorObject);
+    } finally {
+      metrics.requestLatency.observe({ op: request.op, ok: String(ok) }, (performance.now() - started) / 1000);
+    }
+  }
+
+  function onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
+    connection.alive = true;
+    const parsed = parseFrame(data, isBinary, maxFrameBytes);
+    if (!parsed.ok) {
+      metrics.badFrames.inc({ reason: parsed.reason });
+      logger.debug({ reason: parsed.reason, message: parsed.error.errMessage }, 'bad frame');
+      fail(connection, parsed.id, parsed.error);
+      return;
+    }
+    if (parsed.frame.type === 'heartbeat') return;
+    handleRequest(connection, parsed.frame);
+  }
+
+  wss.on('connection', (socket: WebSocket) => {
+    const connection: Connection = { socket, session: undefined, alive: true };
+    metrics.connections.inc();
+    socket.on('message', (data, isBinary) => onMessage(connection, data, isBinary));
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
+    socket.on('close', () => {
+      metrics.connections.dec();
+      live.delete(connection);
+      detach(connection);
+    });
+    live.add(connection);
+  });
+
+  // Both ways: frames tell a client the server is alive; pings find clients that vanished.
+  const live = new Set<Connection>();
+  const heartbeatFrame = JSON.stringify({ type: 'heartbeat', intervalMs: heartbeatMs });
+  const heartbeat = setInterval(() => {
+    for (const connection of live) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+      connection.socket.send(heartbeatFrame);
+    }
+  }, heartbeatMs);
+  heartbeat.unref?.();
+
+  return {
+    attach(server, path = '/cti') {
+      server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const url = new URL(request.url ?? '/', 'http://localhost');
+        if (url.pathname !== path) return;
+        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      });
+    },
+    sessions: () => sessions,
+    async close() {
+      clearInterval(heartbeat);
+      for (const session of [...sessions.values()]) closeSession(session);
+      for (const connection of live) connection.socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function toErrorObject(error: unknown): ErrorObject {
+  if (typeof error === 'object' && error !== null && 'errCode' in error && typeof error.errCode === 'string') {
+    const message = 'errMessage' in error && typeof error.errMessage === 'string' ? error.errMessage : String(error);
+    return { errCode: error.errCode, errMessage: message };
+  }
+  return { errCode: 'OPENCTI_CF_GENERIC_OPERATION', errMessage: error instanceof Error ? error.message : String(error) };
+}

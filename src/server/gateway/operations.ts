@@ -1,0 +1,138 @@
+/** What each request op does: its arguments checked against the protocol schema, then the switch. */
+import type { WebSocket } from 'ws';
+import { OP_ARGS, OPS, type Op, type OpArgs } from '../../framework/schema/protocol.js';
+import { compileValidator, describeProblems, type ValidationResult } from '../../framework/schema/validate.js';
+import type { Switch } from '../switch/types.js';
+import type { AgentSession } from './agent-session.js';
+
+export class ProtocolError extends Error {
+  constructor(
+    readonly errCode: string,
+    readonly errMessage: string,
+  ) {
+    super(`${errCode}: ${errMessage}`);
+  }
+}
+
+export interface OperationContext {
+  readonly switch: Switch;
+  readonly authenticate: (agentId: string, password: string) => boolean;
+  readonly sessions: Map<string, AgentSession>;
+  readonly byToken: Map<string, AgentSession>;
+  readonly heartbeatMs: number;
+  openSession(agentId: string, extension: string): AgentSession;
+  closeSession(session: AgentSession): void;
+  detach(connection: OperationConnection): void;
+}
+
+export interface OperationConnection {
+  readonly socket: WebSocket;
+  session: AgentSession | undefined;
+}
+
+/** The response's result, and what must happen once the response is on the wire. */
+export interface OperationResult {
+  result?: unknown;
+  after?: () => void;
+}
+
+type Handler<O extends Op> = (ctx: OperationContext, connection: OperationConnection, args: OpArgs<O>) => OperationResult;
+
+const validators = Object.fromEntries(OPS.map((op) => [op, compileValidator(OP_ARGS[op])])) as {
+  [O in Op]: (input: unknown) => ValidationResult<OpArgs<O>>;
+};
+
+function sessionOf(connection: OperationConnection): AgentSession {
+  if (!connection.session) throw new ProtocolError('OPENCTI_AGENT_NOT_LOGGED_IN', 'this connection has no logged-in agent: log in or resume first');
+  return connection.session;
+}
+
+/** Attaches the socket and brings it up to date: missed events in order, or a fresh Snapshot. */
+function attach(ctx: OperationContext, connection: OperationConnection, session: AgentSession, lastSeq?: number): () => void {
+  if (connection.session && connection.session !== session) ctx.detach(connection);
+  connection.session = session;
+  return () => {
+    const missed = lastSeq === undefined ? undefined : session.framesAfter(lastSeq);
+    if (missed) for (const frame of missed) connection.socket.send(frame);
+    else session.push(ctx.switch.snapshot(session.agentId), [connection.socket]);
+    session.attach(connection.socket);
+  };
+}
+
+const agentCall =
+  <O extends Op>(run: (sw: Switch, agentId: string, args: OpArgs<O>) => unknown): Handler<O> =>
+  (ctx, connection, args) => {
+    const result = run(ctx.switch, sessionOf(connection).agentId, args);
+    return { result: result ?? null };
+  };
+
+const handlers: { [O in Op]: Handler<O> } = {
+  login(ctx, connection, { agentId, agentPwd, extension }) {
+    if (!ctx.authenticate(agentId, agentPwd)) throw new ProtocolError('OPENCTI_AUTH_FAILED', `wrong agent id or password for "${agentId}"`);
+    const existing = ctx.sessions.get(agentId);
+    if (existing) {
+      throw new ProtocolError(
+        'OPENCTI_AGENT_LOGGED_IN',
+        `agent "${agentId}" is already logged in on extension ${existing.extension}; another tab attaches with "resume" and the session token`,
+      );
+    }
+    if (connection.session) throw new ProtocolError('OPENCTI_INVALID_ACTION', `this connection is already logged in as "${connection.session.agentId}"`);
+    // Subscribe before the switch acts so that no event of the login itself is lost.
+    const session = ctx.openSession(agentId, extension ?? '');
+    let assigned: string;
+    try {
+      assigned = ctx.switch.login(agentId, extension ?? '').extension;
+    } catch (error) {
+      ctx.closeSession(session);
+      throw error;
+    }
+    session.extension = assigned;
+    const after = attach(ctx, connection, session);
+    return { result: session.info(ctx.heartbeatMs), after };
+  },
+
+  logout(ctx, connection, { reasonCode }) {
+    const session = sessionOf(connection);
+    ctx.switch.logout(session.agentId, reasonCode ?? '');
+    // The closing Snapshot reaches every tab before the response does.
+    session.push(ctx.switch.snapshot(session.agentId));
+    ctx.closeSession(session);
+    connection.session = undefined;
+    return { result: null };
+  },
+
+  resume(ctx, connection, { token, lastSeq }) {
+    const session = ctx.byToken.get(token);
+    if (!session) throw new ProtocolError('OPENCTI_AGENT_NOT_LOGGED_IN', 'the session token is unknown or the session has ended: log in again');
+    const after = attach(ctx, connection, session, lastSeq);
+    return { result: session.info(ctx.heartbeatMs), after };
+  },
+
+  agentReady: agentCall<'agentReady'>((sw, agentId, a) => sw.ready(agentId, a.workMode)),
+  agentNotReady: agentCall<'agentNotReady'>((sw, agentId, a) => sw.notReady(agentId, a.reasonCode ?? '', a.workMode)),
+  answerCall: agentCall<'answerCall'>((sw, agentId, a) => sw.answer(agentId, a.callId)),
+  hangUpCall: agentCall<'hangUpCall'>((sw, agentId, a) => sw.hangUp(agentId, a.callId)),
+  holdCall: agentCall<'holdCall'>((sw, agentId, a) => sw.hold(agentId, a.callId)),
+  retrieveCall: agentCall<'retrieveCall'>((sw, agentId, a) => sw.retrieve(agentId, a.callId)),
+  makeCall: agentCall<'makeCall'>((sw, agentId, a) => sw.makeCall(agentId, a.destination)),
+  sendDTMF: agentCall<'sendDTMF'>((sw, agentId, a) => sw.sendDtmf(agentId, a.callId, a.digits)),
+  blindTransfer: agentCall<'blindTransfer'>((sw, agentId, a) => sw.blindTransfer(agentId, a.callId, a.destination)),
+  transferInitiate: agentCall<'transferInitiate'>((sw, agentId, a) => sw.consult(agentId, a.callId, a.destination)),
+  consultationCall: agentCall<'consultationCall'>((sw, agentId, a) => sw.consult(agentId, a.callId, a.destination)),
+  conferenceInitiate: agentCall<'conferenceInitiate'>((sw, agentId, a) => sw.consult(agentId, a.callId, a.destination)),
+  transferComplete: agentCall<'transferComplete'>((sw, agentId, a) => sw.transferComplete(agentId, a.heldCallId, a.activeCallId)),
+  conferenceComplete: agentCall<'conferenceComplete'>((sw, agentId, a) => sw.conferenceComplete(agentId, a.heldCallId, a.activeCallId)),
+  dropParty: agentCall<'dropParty'>((sw, agentId, a) => sw.dropParty(agentId, a.callId, a.party)),
+  alternateCall: agentCall<'alternateCall'>((sw, agentId, a) => sw.alternate(agentId, a.heldCallId, a.activeCallId)),
+};
+
+/** Runs one request: unknown ops and wrong arguments are refused with what is wrong. */
+export function runOperation(ctx: OperationContext, connection: OperationConnection, op: string, args: Record<string, unknown>): OperationResult {
+  if (!(OPS as string[]).includes(op)) {
+    throw new ProtocolError('OPENCTI_BAD_FRAME', `unknown op "${op}"; known ops: ${OPS.join(', ')}`);
+  }
+  const name = op as Op;
+  const checked = validators[name](args);
+  if (!checked.ok) throw new ProtocolError('OPENCTI_BAD_FRAME', `wrong arguments for "${name}": ${describeProblems(checked.problems)}`);
+  return (handlers[name] as Handler<Op>)(ctx, connection, checked.value);
+}
