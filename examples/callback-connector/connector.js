@@ -1,0 +1,293 @@
+/**
+ * An OpenCTI implementation (connector) written in the original callback style, for the demo PBX.
+ *
+ * Every request is `fn(...params, options, success, failure)`; login is
+ * `login(agentId, agentPwd, extension, linkDefinition, options, success, failure, forwardEvent)`.
+ * The connector's whole job is translation: OpenCTI requests to PBX requests, PBX happenings to
+ * OpenCTI events (SPEC §4) passed to `forwardEvent`, and PBX refusals to `{ errCode, errMessage }`.
+ */
+import { DemoPbx } from './demo-pbx.js';
+
+const MEDIA = 'Phone';
+
+/** PBX refusal codes → OpenCTI error codes (SPEC §6). Anything else passes the PBX's message through. */
+const ERROR_CODES = {
+  BUSY: 'OPENCTI_DEST_BUSY',
+  BAD_NUMBER: 'OPENCTI_CF_INVALID_DESTINATION',
+  NO_SUCH_CALL: 'OPENCTI_CF_INVALID_OBJECT_STATE',
+  BAD_STATE: 'OPENCTI_CF_INVALID_OBJECT_STATE',
+  AUTH: 'OPENCTI_AUTH_FAILED',
+  IN_USE: 'OPENCTI_AGENT_LOGGED_IN',
+  NOT_LOGGED_IN: 'OPENCTI_AGENT_NOT_LOGGED_IN',
+  SAME_STATE: 'OPENCTI_IN_SAME_STATE',
+  ALREADY_PRESENT: 'OPENCTI_CONF_ALREADY_PRESENT',
+  NOT_PRESENT: 'OPENCTI_INVALID_ACTION',
+};
+
+const CALL_TYPES = { inbound: 'INBOUND', outbound: 'OUTBOUND', internal: 'INTERNAL', consult: 'CONSULT' };
+
+/** PBX call happenings → CallStateEvent names. */
+const CALL_STATES = {
+  ring: 'Alerting',
+  originate: 'Initiated',
+  connect: 'Established',
+  join: 'Established',
+  hold: 'Held',
+  unhold: 'Retrieved',
+  clear: 'Disconnected',
+  abandon: 'Abandoned',
+};
+
+/** The OpenCTI error object for anything a PBX call threw. */
+export function toErrorObject(error) {
+  const code = error && typeof error === 'object' ? error.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return { errCode: ERROR_CODES[code] ?? 'OPENCTI_ERR_PASS', errMessage: message };
+}
+
+/**
+ * @param {{ pbx?: DemoPbx, reasonCodes?: Record<string, string>, now?: () => Date }} [options]
+ *   pbx: the PBX to talk to (a new one by default);
+ *   reasonCodes: OpenCTI reason code (as in the application context) → the PBX's aux code;
+ *   now: the clock used for pyTimestamp.
+ */
+export function createCallbackConnector(options = {}) {
+  const pbx = options.pbx ?? new DemoPbx();
+  const toAux = options.reasonCodes ?? {};
+  const fromAux = Object.fromEntries(Object.entries(toAux).map(([code, aux]) => [aux, code]));
+  const now = options.now ?? (() => new Date());
+
+  /** The logged-in agent: { agentId, extension, forward, stop, readyMode }, or null. */
+  let session = null;
+
+  const stamp = (event) => ({ ...event, pyMedia: MEDIA, pyTimestamp: now().toISOString() });
+
+  function callFields(view, extension) {
+    const fields = {
+      pyCallId: view.id,
+      pyCallType: CALL_TYPES[view.kind] ?? 'UNKNOWN',
+      pyANI: view.ani,
+      pyOtherDN: view.other,
+      pyThisDN: extension,
+      pyDNIS: view.dnis,
+    };
+    if (view.queue) fields.pyQueue = view.queue;
+    if (Object.keys(view.data).length > 0) fields.pyCallData = { ...view.data };
+    return fields;
+  }
+
+  function agentFields(agent) {
+    const aux = agent.auxCode ? (fromAux[agent.auxCode] ?? agent.auxCode) : undefined;
+    switch (agent.state) {
+      case 'available':
+        return { state: 'Ready', workMode: session?.readyMode };
+      case 'unavailable':
+        return { state: 'NotReady', workMode: 'AUX_WORK', reasonCode: aux };
+      case 'wrapup':
+        return { state: 'NotReady', workMode: 'ACW', reasonCode: aux };
+      case 'signedIn':
+        return { state: 'Login' };
+      default:
+        return { state: 'Logout', reasonCode: aux };
+    }
+  }
+
+  const withoutUndefined = (event) => Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined));
+
+  /** One PBX happening on the agent's extension → zero or one OpenCTI event. */
+  function toEvent(happening, extension) {
+    const { type, call } = happening;
+    if (type in CALL_STATES) {
+      return stamp({ pyEventType: 'CallStateEvent', pyEventName: CALL_STATES[type], ...callFields(call, extension) });
+    }
+    if (type === 'parties') {
+      return stamp({
+        pyEventType: 'PartyInfoEvent',
+        pyEventName: 'PartyInfo',
+        pyCallId: call.id,
+        pyThisDN: extension,
+        pyParties: call.parties.map((dn) => ({ pyDN: dn })),
+      });
+    }
+    if (type === 'data') {
+      return stamp({ pyEventType: 'CallInfoEvent', pyEventName: 'CallInfo', pyCallId: call.id, pyCallData: { ...call.data } });
+    }
+    if (type === 'agent') {
+      const { state, workMode, reasonCode } = agentFields(happening.agent);
+      return stamp(withoutUndefined({
+        pyEventType: 'AgentStateEvent',
+        pyEventName: state,
+        pyWorkMode: workMode,
+        pyReasonCode: reasonCode,
+        pyAgentId: happening.agent.agentId,
+        pyThisDN: extension,
+      }));
+    }
+    if (type === 'snapshot') return snapshot(happening.agent, happening.calls, extension);
+    return undefined;
+  }
+
+  function snapshot(agent, calls, extension, linkState = 'CONNECTED') {
+    const { state, workMode, reasonCode } = agent ? agentFields(agent) : { state: 'Logout' };
+    return stamp(withoutUndefined({
+      pyEventType: 'SnapshotEvent',
+      pyEventName: 'Snapshot',
+      pyAgentId: agent?.agentId ?? session?.agentId ?? '',
+      pyAgentState: state,
+      pyDeviceState: agent ? 'OPENED' : 'CLOSED',
+      pyLinkState: linkState,
+      pyReasonCode: reasonCode,
+      pyWorkMode: workMode,
+      pyThisDN: extension,
+      pyCalls: calls.map((view) => ({
+        pyEventName: view.myState === 'held' ? 'Held' : view.myState === 'ringing' ? 'Alerting' : view.myState === 'dialing' ? 'Initiated' : 'Established',
+        pyMedia: MEDIA,
+        ...callFields(view, extension),
+        pyParties: view.parties.map((dn) => ({ pyDN: dn })),
+      })),
+    }));
+  }
+
+  /** Runs a PBX request for the logged-in agent and reports through the callbacks. */
+  function run(success, failure, action) {
+    if (!session) {
+      failure({ errCode: 'OPENCTI_AGENT_NOT_LOGGED_IN', errMessage: 'no agent is logged in on this connector' });
+      return;
+    }
+    let result;
+    try {
+      result = action(session);
+    } catch (error) {
+      failure(toErrorObject(error));
+      return;
+    }
+    success(result);
+  }
+
+  const sameAgent = (agentId, failure) => {
+    if (session && agentId && agentId !== session.agentId) {
+      failure({ errCode: 'OPENCTI_AGENT_NOT_LOGGED_IN', errMessage: `agent ${agentId} is not the agent logged in here (${session.agentId})` });
+      return false;
+    }
+    return true;
+  };
+
+  const newCallResult = (callId) => ({ callId });
+
+  return {
+    name: 'demo-pbx',
+    implementationVersion: '1.0.0',
+    frameworkApi: '^1.0.0',
+    /** The PBX this connector talks to: its driver methods play the outside world. */
+    pbx,
+
+    login(agentId, agentPwd, extension, linkDefinition, options, success, failure, forwardEvent) {
+      if (session) {
+        failure({ errCode: 'OPENCTI_AGENT_LOGGED_IN', errMessage: `agent ${session.agentId} is already logged in on this connector` });
+        return;
+      }
+      let agent;
+      try {
+        agent = pbx.signIn(agentId, agentPwd, extension ?? '');
+      } catch (error) {
+        failure(toErrorObject(error));
+        return;
+      }
+      const current = { agentId: agent.agentId, extension: agent.extension, forward: forwardEvent, stop: () => {}, readyMode: undefined };
+      current.stop = pbx.monitor(agent.extension, (happening) => {
+        if (session !== current) return;
+        const event = toEvent(happening, current.extension);
+        if (event) current.forward(event);
+      });
+      session = current;
+      success({ agentId: agent.agentId, extension: agent.extension });
+      pbx.snapshot(agent.extension);
+    },
+
+    logout(agentId, reasonCode, options, success, failure) {
+      if (!sameAgent(agentId, failure)) return;
+      run(success, failure, (current) => {
+        const aux = reasonCode ? (toAux[reasonCode] ?? reasonCode) : '';
+        const out = pbx.signOut(current.agentId, aux);
+        current.stop();
+        session = null;
+        // The last event: a Snapshot of the logged-out extension; nothing follows it.
+        const last = snapshot(undefined, [], current.extension);
+        queueMicrotask(() => current.forward({ ...last, pyAgentId: current.agentId, ...(reasonCode ? { pyReasonCode: reasonCode } : {}) }));
+        return { agentId: out.agentId };
+      });
+    },
+
+    agentReady(agentId, workMode, options, success, failure) {
+      if (!sameAgent(agentId, failure)) return;
+      run(success, failure, (current) => {
+        current.readyMode = workMode || undefined;
+        pbx.setAgentState(current.agentId, 'available');
+      });
+    },
+
+    agentNotReady(agentId, workMode, reasonCode, linkDefinition, options, success, failure) {
+      if (!sameAgent(agentId, failure)) return;
+      run(success, failure, (current) => {
+        const aux = reasonCode ? (toAux[reasonCode] ?? reasonCode) : '';
+        pbx.setAgentState(current.agentId, workMode === 'ACW' ? 'wrapup' : 'unavailable', aux);
+      });
+    },
+
+    answerCall(callId, options, success, failure) {
+      run(success, failure, (s) => pbx.answer(s.extension, callId));
+    },
+
+    hangUpCall(callId, options, success, failure) {
+      run(success, failure, (s) => pbx.hangUp(s.extension, callId));
+    },
+
+    holdCall(callId, options, success, failure) {
+      run(success, failure, (s) => pbx.hold(s.extension, callId));
+    },
+
+    retrieveCall(callId, options, success, failure) {
+      run(success, failure, (s) => pbx.unhold(s.extension, callId));
+    },
+
+    makeCall(destination, options, success, failure) {
+      run(success, failure, (s) => newCallResult(pbx.dial(s.extension, destination)));
+    },
+
+    sendDTMF(callId, digits, options, success, failure) {
+      run(success, failure, (s) => pbx.digits(s.extension, callId, digits));
+    },
+
+    blindTransfer(callId, destination, options, success, failure) {
+      run(success, failure, (s) => pbx.redirect(s.extension, callId, destination));
+    },
+
+    transferInitiate(callId, destination, options, success, failure) {
+      run(success, failure, (s) => newCallResult(pbx.dial(s.extension, destination, 'consult', callId)));
+    },
+
+    transferComplete(heldCallId, activeCallId, options, success, failure) {
+      run(success, failure, (s) => pbx.merge(s.extension, heldCallId, activeCallId, false));
+    },
+
+    consultationCall(callId, destination, options, success, failure) {
+      run(success, failure, (s) => newCallResult(pbx.dial(s.extension, destination, 'consult', callId)));
+    },
+
+    conferenceInitiate(callId, destination, options, success, failure) {
+      run(success, failure, (s) => newCallResult(pbx.dial(s.extension, destination, 'consult', callId)));
+    },
+
+    conferenceComplete(heldCallId, activeCallId, options, success, failure) {
+      run(success, failure, (s) => pbx.merge(s.extension, heldCallId, activeCallId, true));
+    },
+
+    dropParty(callId, party, options, success, failure) {
+      run(success, failure, (s) => (party === s.extension ? pbx.hangUp(s.extension, callId) : pbx.dropParty(s.extension, callId, party)));
+    },
+
+    alternateCall(heldCallId, activeCallId, options, success, failure) {
+      run(success, failure, (s) => pbx.swap(s.extension, heldCallId, activeCallId));
+    },
+  };
+}
