@@ -1,0 +1,180 @@
+import type { Db } from './db.js';
+import { StoreError } from './errors.js';
+
+/**
+ * Schema migrations: numbered from 1 with no gaps, each applied once, in order, in its own
+ * IMMEDIATE transaction together with its row in `schema_migrations` (so a crash mid-migration
+ * leaves the file at the previous version). `PRAGMA user_version` mirrors the latest version for
+ * anyone inspecting the file with the sqlite3 shell. Never edit a released migration: add one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: string | ((db: Db) => void);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema: agents, queues, customers, interactions',
+    up: `
+      CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+      -- Consumed by the first open: a brand-new file gets the demo data once.
+      INSERT INTO meta (key, value) VALUES ('seed_pending', '1');
+
+      CREATE TABLE agents (
+        agent_id      TEXT PRIMARY KEY,
+        display_name  TEXT NOT NULL,
+        extension     TEXT NOT NULL UNIQUE,
+        skills        TEXT NOT NULL DEFAULT '[]',          -- JSON array of strings
+        password_hash TEXT NOT NULL,                       -- scrypt$N$r$p$salt$hash
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE queues (
+        name       TEXT PRIMARY KEY,
+        dnis       TEXT NOT NULL UNIQUE,
+        skill      TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE customers (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        email      TEXT,
+        notes      TEXT NOT NULL DEFAULT '',
+        extra      TEXT NOT NULL DEFAULT '{}',             -- JSON object
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE customer_phones (
+        customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        number      TEXT NOT NULL,                         -- normalised: digits, leading +
+        digits      TEXT NOT NULL,                         -- exact lookup key
+        tail        TEXT,                                  -- last digits, fallback lookup key
+        PRIMARY KEY (customer_id, position)
+      ) STRICT;
+      CREATE INDEX customer_phones_digits ON customer_phones (digits);
+      CREATE INDEX customer_phones_tail ON customer_phones (tail) WHERE tail IS NOT NULL;
+
+      CREATE TABLE interactions (
+        id          INTEGER PRIMARY KEY,
+        call_id     TEXT NOT NULL UNIQUE,
+        ani         TEXT NOT NULL,
+        ani_digits  TEXT,                                  -- NULL when the ANI is not a number
+        dnis        TEXT,
+        queue       TEXT,
+        agent_id    TEXT,                                  -- no FK: history outlives agents
+        extension   TEXT,
+        customer_id TEXT REFERENCES customers(id) ON DELETE SET NULL,
+        offered_at  INTEGER NOT NULL,
+        answered_at INTEGER,
+        ended_at    INTEGER,
+        status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'wrapped-up', 'abandoned')),
+        notes       TEXT NOT NULL DEFAULT '',
+        disposition TEXT,
+        event_count INTEGER NOT NULL DEFAULT 0,
+        updated_at  INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX interactions_newest ON interactions (offered_at DESC, id DESC);
+      CREATE INDEX interactions_agent ON interactions (agent_id, offered_at DESC, id DESC);
+      CREATE INDEX interactions_customer ON interactions (customer_id, offered_at DESC, id DESC);
+      CREATE INDEX interactions_ani ON interactions (ani_digits, offered_at DESC, id DESC);
+
+      CREATE TABLE interaction_events (
+        interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+        seq            INTEGER NOT NULL,
+        kind           TEXT NOT NULL,
+        at             INTEGER NOT NULL,
+        detail         TEXT,
+        agent_id       TEXT,
+        PRIMARY KEY (interaction_id, seq)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];
+
+export interface MigrationResult {
+  /** Version of the file before opening (0 = new file). */
+  readonly from: number;
+  readonly to: number;
+  readonly applied: readonly number[];
+}
+
+function checkList(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new StoreError('INVALID', `migration #${i + 1} ("${m.name}") has version ${m.version}: versions must be 1, 2, 3… in order`);
+    }
+  });
+}
+
+interface AppliedRow {
+  version: number;
+  name: string;
+}
+
+/** Brings the file up to the last migration in `migrations`. Safe to call on every open. */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, now: () => number = Date.now): MigrationResult {
+  checkList(migrations);
+  const latest = migrations.length;
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const readApplied = db.prepare<[], AppliedRow>('SELECT version, name FROM schema_migrations ORDER BY version');
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+
+  const check = (): number => {
+    const rows = readApplied.all();
+    const current = rows.reduce((max, r) => Math.max(max, r.version), 0);
+    if (current > latest) {
+      throw new StoreError(
+        'SCHEMA_TOO_NEW',
+        `the database ${JSON.stringify(db.name)} is at schema version ${current}, but this version of OpenCTI-TS only knows up to ${latest}: ` +
+          'upgrade OpenCTI-TS or open another file',
+      );
+    }
+    for (const row of rows) {
+      const known = migrations[row.version - 1];
+      if (known?.name !== row.name) {
+        throw new StoreError(
+          'SCHEMA_MISMATCH',
+          `the database ${JSON.stringify(db.name)} records migration ${row.version} as "${row.name}", which this code does not know` +
+            (known === undefined ? '' : ` (expected "${known.name}")`),
+        );
+      }
+    }
+    return current;
+  };
+
+  const from = check();
+  const applied: number[] = [];
+  for (const m of migrations.slice(from)) {
+    const step = db.transaction(() => {
+      // Another process may have migrated while we waited for the write lock.
+      if (check() >= m.version) return;
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+      record.run(m.version, m.name, now());
+      db.pragma(`user_version = ${m.version}`);
+      applied.push(m.version);
+    });
+    try {
+      step.immediate();
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new StoreError('MIGRATION_FAILED', `migration ${m.version} ("${m.name}") failed and was rolled back: ${message}`, { cause: err });
+    }
+  }
+  return { from, to: latest, applied };
+}

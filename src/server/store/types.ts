@@ -1,0 +1,168 @@
+import type { CallRecord } from '../switch/types.js';
+
+/** Times are milliseconds since the epoch, as the switch's clock gives them. */
+export type Millis = number;
+
+// ---------------------------------------------------------------- agents
+
+/** An agent as the store returns it: never with its password hash. Fits the switch's AgentConfig. */
+export interface Agent {
+  readonly agentId: string;
+  readonly displayName: string;
+  readonly extension: string;
+  readonly skills: readonly string[];
+  readonly createdAt: Millis;
+  readonly updatedAt: Millis;
+}
+
+export interface NewAgent {
+  readonly agentId: string;
+  readonly displayName: string;
+  readonly extension: string;
+  readonly skills?: readonly string[];
+  readonly password: string;
+}
+
+export interface AgentPatch {
+  readonly displayName?: string;
+  readonly extension?: string;
+  readonly skills?: readonly string[];
+  readonly password?: string;
+}
+
+// ---------------------------------------------------------------- queues
+
+/** Fits the switch's QueueConfig. */
+export interface Queue {
+  readonly name: string;
+  readonly dnis: string;
+  readonly skill: string;
+  readonly createdAt: Millis;
+  readonly updatedAt: Millis;
+}
+
+export interface NewQueue {
+  readonly name: string;
+  readonly dnis: string;
+  /** Defaults to the queue name. */
+  readonly skill?: string;
+}
+
+export interface QueuePatch {
+  readonly dnis?: string;
+  readonly skill?: string;
+}
+
+// ---------------------------------------------------------------- customers
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface Customer {
+  readonly id: string;
+  readonly name: string;
+  /** Normalised ("+12025550101"), in the order given. */
+  readonly phones: readonly string[];
+  readonly email?: string | undefined;
+  readonly notes: string;
+  /** Any other CRM fields (tier, account number, address…). */
+  readonly extra: Readonly<Record<string, JsonValue>>;
+  readonly createdAt: Millis;
+  readonly updatedAt: Millis;
+}
+
+export interface NewCustomer {
+  /** Defaults to a random UUID. */
+  readonly id?: string;
+  readonly name: string;
+  readonly phones?: readonly string[];
+  readonly email?: string | undefined;
+  readonly notes?: string;
+  readonly extra?: Record<string, JsonValue>;
+}
+
+export interface CustomerPatch {
+  readonly name?: string;
+  /** Replaces the whole list. */
+  readonly phones?: readonly string[];
+  /** null removes the email. */
+  readonly email?: string | null;
+  readonly notes?: string;
+  /** Replaces the whole object. */
+  readonly extra?: Record<string, JsonValue>;
+}
+
+export interface CustomerQuery {
+  /** Case-insensitive part of the name or email. */
+  readonly search?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+// ---------------------------------------------------------------- interactions
+
+export type InteractionStatus = 'open' | 'wrapped-up' | 'abandoned';
+export const INTERACTION_STATUSES: readonly InteractionStatus[] = ['open', 'wrapped-up', 'abandoned'];
+
+/** The switch's lifecycle kinds, plus 'status' when the desktop changes the status. */
+export type TimelineKind = CallRecord['kind'] | 'status';
+
+export interface TimelineEntry {
+  /** 1, 2, 3… in the order the store received them. */
+  readonly seq: number;
+  readonly kind: TimelineKind;
+  readonly at: Millis;
+  readonly detail?: string | undefined;
+  readonly agentId?: string | undefined;
+}
+
+export interface Interaction {
+  readonly id: number;
+  readonly callId: string;
+  readonly ani: string;
+  readonly dnis?: string | undefined;
+  readonly queue?: string | undefined;
+  /** The agent the call was last offered to or answered by. */
+  readonly agentId?: string | undefined;
+  readonly extension?: string | undefined;
+  readonly customerId?: string | undefined;
+  /** When the call first reached the store (its first record: queued or offered). */
+  readonly offeredAt: Millis;
+  readonly answeredAt?: Millis | undefined;
+  readonly endedAt?: Millis | undefined;
+  readonly status: InteractionStatus;
+  readonly notes: string;
+  readonly disposition?: string | undefined;
+  readonly updatedAt: Millis;
+}
+
+export interface InteractionWithTimeline extends Interaction {
+  readonly timeline: readonly TimelineEntry[];
+}
+
+export interface InteractionPatch {
+  readonly notes?: string;
+  /** null clears it. */
+  readonly disposition?: string | null;
+  /** null unlinks the customer. */
+  readonly customerId?: string | null;
+  readonly status?: InteractionStatus;
+}
+
+export interface InteractionQuery {
+  readonly agentId?: string;
+  readonly customerId?: string;
+  /** Compared by digits: "+1 202 555 0101" finds calls from "12025550101". */
+  readonly ani?: string;
+  readonly status?: InteractionStatus;
+  /** Default 50, at most 1000. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface RecordResult {
+  readonly interactionId: number;
+  /** True when this record opened the interaction. */
+  readonly created: boolean;
+  /** Its place in the timeline. */
+  readonly seq: number;
+}
