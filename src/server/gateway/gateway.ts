@@ -18,7 +18,7 @@ import { ProtocolError, runOperation } from './operations.js';
 export interface GatewayOptions {
   readonly switch: Switch;
   readonly bus: EventBus;
-  readonly authenticate: (agentId: string, password: string) => boolean;
+  readonly authenticate: (agentId: string, password: string) => boolean | Promise<boolean>;
   readonly metrics: ServerMetrics;
   readonly logger: Logger;
   /** Interval of heartbeat frames and ping/pong checks. Default 10 s. */
@@ -113,11 +113,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     detach,
   };
 
-  function handleRequest(connection: Connection, request: RequestFrame): void {
+  async function handleRequest(connection: Connection, request: RequestFrame): Promise<void> {
     const started = performance.now();
     let ok = false;
     try {
-      const result = runOperation(context, connection, request.op, request.args ?? {});
+      const result = await runOperation(context, connection, request.op, request.args ?? {});
       ok = true;
       send(connection, { type: 'response', id: request.id, ok: true, result: result.result });
       result.after?.();
@@ -142,7 +142,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     if (parsed.frame.type === 'heartbeat') return;
-    handleRequest(connection, parsed.frame);
+    void handleRequest(connection, parsed.frame);
   }
 
   wss.on('connection', (socket: WebSocket) => {

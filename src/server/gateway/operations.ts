@@ -16,7 +16,7 @@ export class ProtocolError extends Error {
 
 export interface OperationContext {
   readonly switch: Switch;
-  readonly authenticate: (agentId: string, password: string) => boolean;
+  readonly authenticate: (agentId: string, password: string) => boolean | Promise<boolean>;
   readonly sessions: Map<string, AgentSession>;
   readonly byToken: Map<string, AgentSession>;
   readonly heartbeatMs: number;
@@ -36,7 +36,7 @@ export interface OperationResult {
   after?: () => void;
 }
 
-type Handler<O extends Op> = (ctx: OperationContext, connection: OperationConnection, args: OpArgs<O>) => OperationResult;
+type Handler<O extends Op> = (ctx: OperationContext, connection: OperationConnection, args: OpArgs<O>) => OperationResult | Promise<OperationResult>;
 
 const validators = Object.fromEntries(OPS.map((op) => [op, compileValidator(OP_ARGS[op])])) as {
   [O in Op]: (input: unknown) => ValidationResult<OpArgs<O>>;
@@ -67,8 +67,8 @@ const agentCall =
   };
 
 const handlers: { [O in Op]: Handler<O> } = {
-  login(ctx, connection, { agentId, agentPwd, extension }) {
-    if (!ctx.authenticate(agentId, agentPwd)) throw new ProtocolError('OPENCTI_AUTH_FAILED', `wrong agent id or password for "${agentId}"`);
+  async login(ctx, connection, { agentId, agentPwd, extension }) {
+    if (!(await ctx.authenticate(agentId, agentPwd))) throw new ProtocolError('OPENCTI_AUTH_FAILED', `wrong agent id or password for "${agentId}"`);
     const existing = ctx.sessions.get(agentId);
     if (existing) {
       throw new ProtocolError(
@@ -127,7 +127,7 @@ const handlers: { [O in Op]: Handler<O> } = {
 };
 
 /** Runs one request: unknown ops and wrong arguments are refused with what is wrong. */
-export function runOperation(ctx: OperationContext, connection: OperationConnection, op: string, args: Record<string, unknown>): OperationResult {
+export function runOperation(ctx: OperationContext, connection: OperationConnection, op: string, args: Record<string, unknown>): OperationResult | Promise<OperationResult> {
   if (!(OPS as string[]).includes(op)) {
     throw new ProtocolError('OPENCTI_BAD_FRAME', `unknown op "${op}"; known ops: ${OPS.join(', ')}`);
   }

@@ -1,0 +1,75 @@
+/** `opencti serve`: the reference CTI server on its embedded default (simulated switch, SQLite). */
+import type { Command } from 'commander';
+import { ConfigError, readConfigFile, resolveConfig, type ServerConfig } from '../../server/config.js';
+import { parsePort } from '../arguments.js';
+
+interface ServeFlags {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  config?: string;
+  backend?: string;
+  logLevel?: string;
+}
+
+function configFrom(flags: ServeFlags): ServerConfig {
+  const file = flags.config ? readConfigFile(flags.config) : {};
+  return resolveConfig(
+    file,
+    {
+      port: flags.port,
+      host: flags.host,
+      dataDir: flags.dataDir,
+      backend: flags.backend,
+      logLevel: flags.logLevel,
+      adminToken: process.env.OPENCTI_ADMIN_TOKEN || undefined,
+    },
+    flags.config ? `config file ${flags.config} with the command-line options` : 'the command-line options',
+  );
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('start the reference CTI server (what `npm start` runs)')
+    .option('-p, --port <port>', 'HTTP and WebSocket port (0 picks a free one)', parsePort)
+    .option('--host <address>', 'address to listen on')
+    .option('-d, --data-dir <dir>', 'folder of the SQLite database and the admin token')
+    .option('-c, --config <file>', 'JSON configuration file (see docs/configuration.md)')
+    .option('--backend <name>', 'what drives the switch: simulated or sip')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .action(async (flags: ServeFlags) => {
+      let config: ServerConfig;
+      try {
+        config = configFrom(flags);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        console.error(`opencti serve: ${error.message}`);
+        process.exit(2);
+      }
+      if (config.backend === 'sip') {
+        console.error('opencti serve: the sip back end is not available in this build; use --backend simulated');
+        process.exit(2);
+      }
+      const { startServer } = await import('../../server/server.js');
+      const server = await startServer(config);
+      const tokenNote = server.adminTokenGenerated ? `   (new; kept in ${config.dataDir}/admin-token)` : '';
+      console.log(
+        [
+          `OpenCTI-TS reference CTI server on ${server.url}`,
+          `  CSR desktop:    ${server.url}/`,
+          `  CTI WebSocket:  ${server.ctiUrl}`,
+          `  health:         ${server.url}/healthz   metrics: ${server.url}/metrics`,
+          `  admin token:    ${server.adminToken}${tokenNote}`,
+          '  demo agents:    agent1..agent4, password "demo"; queues: sales 8000, support 8001',
+        ].join('\n'),
+      );
+      const stop = async (signal: string) => {
+        server.logger.info({ signal }, 'stopping');
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+}
