@@ -10,3 +10,8 @@ export * from './modes.js';
 export * from './version.js';
 export * from './registry.js';
 export * from './session/types.js';
+export * from './session/session.js';
+export * from './session/reducer.js';
+export { TypedEmitter } from './session/emitter.js';
+export * from './treatment.js';
+export * from './compat/callback-adapter.js';

@@ -83,8 +83,10 @@ export interface ScreenPop {
 export interface InteractionStart {
   readonly call: CallView;
   readonly match: CustomerMatch;
-  /** The customer chosen, when the lookup found exactly one or the CSR picked one. */
+  /** The customer chosen, when the lookup found exactly one or the CSR picked one of the match. */
   readonly customer?: Customer | undefined;
+  /** The id of the customer chosen, also when the CSR found it outside the match (a search). */
+  readonly customerId?: string | undefined;
 }
 
 /** Every event a host can subscribe to, with its payload. */

@@ -1,0 +1,258 @@
+/**
+ * The session's view of the world, reduced from OpenCTI events. Pure: the same state, event and
+ * time always give the same result, so the whole call model is testable without a session.
+ *
+ * Choices the SPEC leaves open:
+ * - The server knows better than we do. An event for a call we have not seen (Held, Retrieved,
+ *   Established… for an unknown id, e.g. after a missed event) creates the call in that state;
+ *   a call first seen already answered (Established/Connected/Held/Retrieved) gets `answeredAt`
+ *   set to that event's time, the best bound we have.
+ * - Disconnected/Abandoned, PartyInfo and CallInfo for an unknown call change nothing.
+ * - Times are the event's `pyTimestamp` when it carries one (the server's clock survives a
+ *   reconnect), otherwise `now`.
+ */
+import type {
+  AgentStateEvent,
+  CallInfoEvent,
+  CallStateEvent,
+  CallStateName,
+  OpenCtiEvent,
+  PartyInfoEvent,
+  SnapshotCall,
+  SnapshotEvent,
+} from '../schema/events.js';
+import type { AgentView, CallView, SessionState } from './types.js';
+
+/** What a reduction changed, in the order a host should hear about it. */
+export type StateChange =
+  | { readonly kind: 'agent'; readonly agent: AgentView }
+  | { readonly kind: 'link' }
+  | { readonly kind: 'device' }
+  | { readonly kind: 'callAdded'; readonly call: CallView }
+  | { readonly kind: 'call'; readonly call: CallView }
+  | { readonly kind: 'callEnded'; readonly call: CallView };
+
+export interface Reduction {
+  readonly state: SessionState;
+  /** Empty when the event changed nothing; `state` is then the very same object. */
+  readonly changes: readonly StateChange[];
+}
+
+const NEW_CALL_STATES: readonly CallStateName[] = ['Alerting', 'Offering'];
+const ACTIVE_CALL_STATES: readonly CallStateName[] = ['Established', 'Connected', 'Retrieved'];
+const ENDED_CALL_STATES: readonly CallStateName[] = ['Disconnected', 'Abandoned'];
+const ANSWERED_STATES: readonly CallStateName[] = ['Established', 'Connected'];
+/** States that prove the call was answered before we first saw it. */
+const ALREADY_ANSWERED_STATES: readonly CallStateName[] = ['Established', 'Connected', 'Held', 'Retrieved'];
+
+/** Ringing on this extension: the call can be answered (and gets call treatment). */
+export const isRinging = (state: CallStateName): boolean => NEW_CALL_STATES.includes(state);
+/** Talking: the call can be held, transferred, conferenced, sent DTMF. */
+export const isActive = (state: CallStateName): boolean => ACTIVE_CALL_STATES.includes(state);
+export const isEnded = (state: CallStateName): boolean => ENDED_CALL_STATES.includes(state);
+
+const freezeAgent = (agent: AgentView): AgentView => Object.freeze({ ...agent });
+const freezeCall = (call: CallView): CallView =>
+  Object.freeze({ ...call, parties: Object.freeze([...call.parties]), callData: Object.freeze({ ...call.callData }) });
+const freezeState = (state: SessionState): SessionState =>
+  Object.freeze({ ...state, calls: Object.freeze([...state.calls]) });
+
+export const initialState = (): SessionState =>
+  freezeState({
+    loggedIn: false,
+    link: 'DISCONNECTED',
+    device: 'CLOSED',
+    agent: freezeAgent({ state: 'Logout', afterCallWork: false }),
+    calls: [],
+  });
+
+const timeOf = (event: { pyTimestamp?: string | undefined }, now: Date): string => event.pyTimestamp ?? now.toISOString();
+
+/** Optional strings: a present value wins, an absent or empty one keeps what we knew. */
+const keep = (next: string | undefined, previous: string | undefined): string | undefined =>
+  next !== undefined && next !== '' ? next : previous;
+
+function newCall(source: CallStateEvent | SnapshotCall, at: string, parties: readonly string[]): CallView {
+  const state = source.pyEventName;
+  return freezeCall({
+    callId: source.pyCallId,
+    type: source.pyCallType,
+    state,
+    ani: source.pyANI,
+    otherDN: source.pyOtherDN,
+    thisDN: source.pyThisDN,
+    dnis: source.pyDNIS,
+    queue: source.pyQueue,
+    interactionId: source.pyInteractionID,
+    parties,
+    callData: { ...source.pyCallData },
+    startedAt: at,
+    stateChangedAt: at,
+    answeredAt: ALREADY_ANSWERED_STATES.includes(state) ? at : undefined,
+    endedAt: isEnded(state) ? at : undefined,
+  });
+}
+
+function updatedCall(call: CallView, event: CallStateEvent, at: string): CallView {
+  const state = event.pyEventName;
+  return freezeCall({
+    ...call,
+    // UNKNOWN says nothing new: keep a type we already learned.
+    type: event.pyCallType === 'UNKNOWN' ? call.type : event.pyCallType,
+    state,
+    ani: keep(event.pyANI, call.ani) ?? '',
+    otherDN: keep(event.pyOtherDN, call.otherDN) ?? '',
+    thisDN: keep(event.pyThisDN, call.thisDN),
+    dnis: keep(event.pyDNIS, call.dnis),
+    queue: keep(event.pyQueue, call.queue),
+    interactionId: keep(event.pyInteractionID, call.interactionId),
+    callData: { ...call.callData, ...event.pyCallData },
+    stateChangedAt: state === call.state ? call.stateChangedAt : at,
+    answeredAt: call.answeredAt ?? (ANSWERED_STATES.includes(state) ? at : undefined),
+    endedAt: isEnded(state) ? at : undefined,
+  });
+}
+
+const sameCall = (a: CallView, b: CallView): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameAgent = (a: AgentView, b: AgentView): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function replaceCall(state: SessionState, call: CallView): SessionState {
+  return freezeState({ ...state, calls: state.calls.map((c) => (c.callId === call.callId ? call : c)) });
+}
+
+function reduceCallState(state: SessionState, event: CallStateEvent, now: Date): Reduction {
+  const at = timeOf(event, now);
+  const known = state.calls.find((c) => c.callId === event.pyCallId);
+  if (isEnded(event.pyEventName)) {
+    if (!known) return { state, changes: [] };
+    const ended = updatedCall(known, event, at);
+    return {
+      state: freezeState({ ...state, calls: state.calls.filter((c) => c !== known) }),
+      changes: [{ kind: 'callEnded', call: ended }],
+    };
+  }
+  if (!known) {
+    const call = newCall(event, at, []);
+    return { state: freezeState({ ...state, calls: [...state.calls, call] }), changes: [{ kind: 'callAdded', call }] };
+  }
+  const call = updatedCall(known, event, at);
+  if (sameCall(call, known)) return { state, changes: [] };
+  return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
+}
+
+function agentFrom(previous: AgentView, next: Omit<AgentView, 'afterCallWork'>): AgentView {
+  return freezeAgent({
+    ...next,
+    agentId: keep(next.agentId, previous.agentId),
+    extension: keep(next.extension, previous.extension),
+    // After-call work is Not Ready in work mode ACW (SPEC §8).
+    afterCallWork: next.state === 'NotReady' && next.workMode === 'ACW',
+  });
+}
+
+function withAgent(state: SessionState, agent: AgentView): Reduction {
+  if (sameAgent(agent, state.agent)) return { state, changes: [] };
+  return { state: freezeState({ ...state, agent }), changes: [{ kind: 'agent', agent }] };
+}
+
+function reduceAgentState(state: SessionState, event: AgentStateEvent): Reduction {
+  // Ready and Login clear the Not Ready reason; the other states keep the server's word.
+  const clearsReason = event.pyEventName === 'Ready' || event.pyEventName === 'Login';
+  return withAgent(
+    state,
+    agentFrom(state.agent, {
+      agentId: event.pyAgentId,
+      extension: event.pyThisDN,
+      state: event.pyEventName,
+      reasonCode: clearsReason ? undefined : keep(event.pyReasonCode, undefined),
+      workMode: event.pyWorkMode,
+    }),
+  );
+}
+
+function reducePartyInfo(state: SessionState, event: PartyInfoEvent): Reduction {
+  const known = state.calls.find((c) => c.callId === event.pyCallId);
+  if (!known) return { state, changes: [] };
+  const call = freezeCall({ ...known, parties: event.pyParties.map((p) => p.pyDN) });
+  if (sameCall(call, known)) return { state, changes: [] };
+  return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
+}
+
+function reduceCallInfo(state: SessionState, event: CallInfoEvent): Reduction {
+  const known = state.calls.find((c) => c.callId === event.pyCallId);
+  if (!known) return { state, changes: [] };
+  const call = freezeCall({ ...known, callData: { ...known.callData, ...event.pyCallData } });
+  if (sameCall(call, known)) return { state, changes: [] };
+  return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
+}
+
+/** A Snapshot replaces the whole view; calls keep their history (startedAt, answeredAt) when still listed. */
+function reduceSnapshot(state: SessionState, event: SnapshotEvent, now: Date): Reduction {
+  const at = now.toISOString();
+  const changes: StateChange[] = [];
+  const calls: CallView[] = [];
+  for (const listed of event.pyCalls ?? []) {
+    const parties = (listed.pyParties ?? []).map((p) => p.pyDN);
+    const known = state.calls.find((c) => c.callId === listed.pyCallId);
+    if (isEnded(listed.pyEventName)) continue;
+    if (!known) {
+      const call = newCall(listed, timeOf(listed, now), parties);
+      calls.push(call);
+      changes.push({ kind: 'callAdded', call });
+      continue;
+    }
+    const updated = updatedCall(known, { ...listed, pyEventType: 'CallStateEvent' }, timeOf(listed, now));
+    const call = listed.pyParties ? freezeCall({ ...updated, parties }) : updated;
+    calls.push(call);
+    if (!sameCall(call, known)) changes.push({ kind: 'call', call });
+  }
+  for (const vanished of state.calls.filter((c) => !calls.some((k) => k.callId === c.callId))) {
+    changes.push({ kind: 'callEnded', call: freezeCall({ ...vanished, endedAt: at }) });
+  }
+  const agent = agentFrom(state.agent, {
+    agentId: event.pyAgentId,
+    extension: event.pyThisDN,
+    state: event.pyAgentState,
+    reasonCode: keep(event.pyReasonCode, undefined),
+    workMode: event.pyWorkMode,
+  });
+  const head: StateChange[] = [];
+  if (!sameAgent(agent, state.agent)) head.push({ kind: 'agent', agent });
+  if (event.pyLinkState !== state.link) head.push({ kind: 'link' });
+  if (event.pyDeviceState !== state.device) head.push({ kind: 'device' });
+  const all = [...head, ...changes];
+  if (all.length === 0) return { state, changes: [] };
+  return {
+    state: freezeState({ ...state, link: event.pyLinkState, device: event.pyDeviceState, agent, calls }),
+    changes: all,
+  };
+}
+
+/** Applies one validated event to the state. */
+export function reduce(state: SessionState, event: OpenCtiEvent, now: Date): Reduction {
+  switch (event.pyEventType) {
+    case 'CallStateEvent':
+      return reduceCallState(state, event, now);
+    case 'AgentStateEvent':
+      return reduceAgentState(state, event);
+    case 'SnapshotEvent':
+      return reduceSnapshot(state, event, now);
+    case 'PartyInfoEvent':
+      return reducePartyInfo(state, event);
+    case 'CallInfoEvent':
+      return reduceCallInfo(state, event);
+  }
+}
+
+/**
+ * The view once logout has succeeded: the agent is out, the device no longer monitored, and any
+ * call still listed is ended for the host (no event about it will ever arrive).
+ */
+export function loggedOut(state: SessionState, now: Date, reasonCode?: string): Reduction {
+  const at = now.toISOString();
+  const changes: StateChange[] = state.calls.map((call) => ({ kind: 'callEnded', call: freezeCall({ ...call, endedAt: at }) }));
+  const agent = agentFrom(state.agent, { state: 'Logout', reasonCode: keep(reasonCode, undefined) });
+  if (!sameAgent(agent, state.agent)) changes.unshift({ kind: 'agent', agent });
+  if (state.device !== 'CLOSED') changes.unshift({ kind: 'device' });
+  return { state: freezeState({ ...state, loggedIn: false, device: 'CLOSED', agent, calls: [] }), changes };
+}
