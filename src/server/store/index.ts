@@ -89,11 +89,37 @@ export interface Store {
   updateInteraction(id: number, patch: InteractionPatch): InteractionWithTimeline;
   listInteractions(query?: InteractionQuery): Interaction[];
 
+  /** Connection settings and schema version, for health checks and logs. */
+  info(): StoreInfo;
+
   /** Checkpoints the WAL and closes the file. Idempotent; any later call throws CLOSED. */
   close(): void;
 }
 
+export interface StoreInfo {
+  readonly file: string;
+  readonly schemaVersion: number;
+  readonly journalMode: string;
+  readonly synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  readonly foreignKeys: boolean;
+  readonly busyTimeoutMs: number;
+}
+
 type Methods = Omit<Store, 'file' | 'migration' | 'seeded' | 'close'>;
+
+const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+
+function info(db: Db, file: string): StoreInfo {
+  const pragma = (name: string): unknown => db.pragma(name, { simple: true });
+  return {
+    file,
+    schemaVersion: Number(pragma('user_version')),
+    journalMode: String(pragma('journal_mode')),
+    synchronous: SYNCHRONOUS[Number(pragma('synchronous'))] ?? 'FULL',
+    foreignKeys: pragma('foreign_keys') === 1,
+    busyTimeoutMs: Number(pragma('busy_timeout')),
+  };
+}
 
 /** Every method: refuses after close, and lets only StoreErrors out. */
 function guard<T extends object>(methods: T, isClosed: () => boolean): T {
@@ -144,6 +170,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
       ...queueRepo(ctx),
       ...customerRepo(ctx),
       ...interactionRepo(ctx, { autoLinkCustomers: options.autoLinkCustomers ?? true }),
+      info: () => info(db, file),
     };
     let seeded: boolean;
     try {
