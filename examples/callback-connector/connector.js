@@ -123,19 +123,20 @@ export function createCallbackConnector(options = {}) {
         pyThisDN: extension,
       }));
     }
-    if (type === 'snapshot') return snapshot(happening.agent, happening.calls, extension);
+    if (type === 'snapshot') return happening.agent && snapshot(happening.agent, happening.calls, extension);
+    if (type === 'signedOut') return snapshot(happening.agent, [], extension);
     return undefined;
   }
 
-  function snapshot(agent, calls, extension, linkState = 'CONNECTED') {
-    const { state, workMode, reasonCode } = agent ? agentFields(agent) : { state: 'Logout' };
+  function snapshot(agent, calls, extension) {
+    const { state, workMode, reasonCode } = agentFields(agent);
     return stamp(withoutUndefined({
       pyEventType: 'SnapshotEvent',
       pyEventName: 'Snapshot',
-      pyAgentId: agent?.agentId ?? session?.agentId ?? '',
+      pyAgentId: agent.agentId,
       pyAgentState: state,
-      pyDeviceState: agent ? 'OPENED' : 'CLOSED',
-      pyLinkState: linkState,
+      pyDeviceState: state === 'Logout' ? 'CLOSED' : 'OPENED',
+      pyLinkState: 'CONNECTED',
       pyReasonCode: reasonCode,
       pyWorkMode: workMode,
       pyThisDN: extension,
@@ -193,11 +194,16 @@ export function createCallbackConnector(options = {}) {
         failure(toErrorObject(error));
         return;
       }
-      const current = { agentId: agent.agentId, extension: agent.extension, forward: forwardEvent, stop: () => {}, readyMode: undefined };
+      const current = { agentId: agent.agentId, extension: agent.extension, forward: forwardEvent, stop: () => {}, readyMode: undefined, signedOut: undefined };
       current.stop = pbx.monitor(agent.extension, (happening) => {
         if (session !== current) return;
         const event = toEvent(happening, current.extension);
         if (event) current.forward(event);
+        if (happening.type === 'signedOut') {
+          current.stop();
+          session = null;
+          current.signedOut?.();
+        }
       });
       session = current;
       success({ agentId: agent.agentId, extension: agent.extension });
@@ -206,16 +212,19 @@ export function createCallbackConnector(options = {}) {
 
     logout(agentId, reasonCode, options, success, failure) {
       if (!sameAgent(agentId, failure)) return;
-      run(success, failure, (current) => {
-        const aux = reasonCode ? (toAux[reasonCode] ?? reasonCode) : '';
-        const out = pbx.signOut(current.agentId, aux);
-        current.stop();
-        session = null;
-        // The last event: a Snapshot of the logged-out extension; nothing follows it.
-        const last = snapshot(undefined, [], current.extension);
-        queueMicrotask(() => current.forward({ ...last, pyAgentId: current.agentId, ...(reasonCode ? { pyReasonCode: reasonCode } : {}) }));
-        return { agentId: out.agentId };
-      });
+      if (!session) {
+        failure({ errCode: 'OPENCTI_AGENT_NOT_LOGGED_IN', errMessage: 'no agent is logged in on this connector' });
+        return;
+      }
+      const current = session;
+      try {
+        pbx.signOut(current.agentId, reasonCode ? (toAux[reasonCode] ?? reasonCode) : '');
+      } catch (error) {
+        failure(toErrorObject(error));
+        return;
+      }
+      // Acknowledged once the PBX confirms: the Logout Snapshot goes first, then nothing more.
+      current.signedOut = () => success({ agentId: current.agentId });
     },
 
     agentReady(agentId, workMode, options, success, failure) {

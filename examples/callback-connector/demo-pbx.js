@@ -110,7 +110,10 @@ export class DemoPbx {
     const agent = this.#agent(agentId);
     if (this.callsOf(agent.extension).length > 0) throw new PbxError('BAD_STATE', `agent ${agentId} still has calls on ${agent.extension}`);
     this.#agents.delete(agentId);
-    return { ...agent, state: 'signedOut', auxCode };
+    const out = { ...agent, state: 'signedOut', auxCode };
+    // The monitor hears about it last: nothing more happens on the extension for this agent.
+    this.#notify(agent.extension, { type: 'signedOut', agent: out });
+    return { ...out };
   }
 
   /** state: 'available' | 'unavailable' | 'wrapup'; auxCode is the PBX's own reason code. */
