@@ -1,0 +1,53 @@
+/**
+ * Bearer-token authentication. Two kinds of token exist:
+ * - the admin token (one per server, from its configuration): everything under /api;
+ * - an agent session token (issued by the WebSocket gateway at login): only what the desktop
+ *   needs — customer reads and lookup, interaction reads and updates.
+ * Tokens are compared in constant time (over their SHA-256, so lengths do not leak either).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { unauthorized } from './errors.js';
+
+export type Role = 'admin' | 'agent';
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/** True when both strings are equal; the time taken does not depend on where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** The token of an `Authorization: Bearer <token>` header; throws 401 naming what is missing or wrong. */
+export function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (header === undefined || header.trim() === '') {
+    throw unauthorized('missing Authorization header: send "Authorization: Bearer <token>"');
+  }
+  const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
+  if (match?.[1] === undefined) {
+    throw unauthorized('the Authorization header must be "Bearer <token>"');
+  }
+  return match[1];
+}
+
+export interface Authenticator {
+  /** Resolves to the caller's role or throws 401; `allowed` lists the roles the route accepts. */
+  check(request: FastifyRequest, allowed: readonly Role[]): Role;
+}
+
+export function createAuthenticator(adminToken: string, agentTokenValid?: (token: string) => boolean): Authenticator {
+  if (adminToken.length === 0) throw new Error('the admin token must not be empty');
+  return {
+    check(request, allowed) {
+      const token = bearerToken(request);
+      if (allowed.includes('admin') && constantTimeEqual(token, adminToken)) return 'admin';
+      if (allowed.includes('agent') && agentTokenValid !== undefined && agentTokenValid(token)) return 'agent';
+      throw unauthorized(
+        allowed.includes('agent')
+          ? 'the bearer token is neither the admin token nor the token of a logged-in agent session'
+          : 'the bearer token is not the admin token',
+      );
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** What createHttpApi needs, and what every route module receives. */
+import type { onRequestHookHandler } from 'fastify';
+import type { Logger } from 'pino';
+import type { ServerMetrics } from '../metrics.js';
+import type { Store } from '../store/index.js';
+import type { Switch } from '../switch/types.js';
+
+/** One agent with a server session, as the WebSocket gateway keeps it. */
+export interface SessionView {
+  readonly agentId: string;
+  readonly extension: string;
+  readonly sockets: { readonly size: number };
+}
+
+export interface HttpApiDeps {
+  readonly switch: Switch;
+  /** Only the store's methods are used; its lifecycle (open, close) stays with the caller. */
+  readonly store: Omit<Store, 'file' | 'migration' | 'seeded' | 'close' | 'info'>;
+  readonly metrics: ServerMetrics;
+  /** Bearer token of the simulator and admin routes. */
+  readonly adminToken: string;
+  /** Request logs go here; false (tests) logs nothing. */
+  readonly logger: Logger | false;
+  /** Logged-in agents by agent id (the gateway's sessions), for the admin views. */
+  readonly sessions?: () => ReadonlyMap<string, SessionView>;
+  /**
+   * True when `token` is the session token of a logged-in agent (issued by the gateway at login).
+   * Such a token may read customers and read/update interactions — what the desktop needs. Without
+   * this function, only the admin token is accepted anywhere.
+   */
+  readonly agentTokenValid?: (token: string) => boolean;
+}
+
+export interface RouteContext {
+  readonly deps: HttpApiDeps;
+  /** onRequest hook: the admin token only. */
+  readonly adminOnly: onRequestHookHandler;
+  /** onRequest hook: the admin token or a logged-in agent's session token. */
+  readonly adminOrAgent: onRequestHookHandler;
+}

@@ -1,0 +1,116 @@
+/**
+ * Agents (admin token): the store keeps them (passwords are write-only, kept as scrypt hashes);
+ * every change is pushed to the switch too, so a new agent can log in at once. Listings add what
+ * the switch and the gateway know now: agent state and the server session.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Agent } from '../../store/index.js';
+import type { AgentConfig, AgentSummary } from '../../switch/types.js';
+import type { RouteContext, SessionView } from '../context.js';
+import { conflict, notFound } from '../errors.js';
+import { AgentIdParams, AgentPatchBody, NewAgentBody } from '../schemas.js';
+
+export interface AgentView extends Agent {
+  /** The switch's agent state (Login, Ready, NotReady, Busy…); 'Logout' when not logged in. */
+  readonly state: string;
+  readonly reasonCode?: string | undefined;
+  readonly workMode?: string | undefined;
+  /** The extension the agent is logged in on, when logged in. */
+  readonly loggedInExtension?: string | undefined;
+  /** The agent's server session (desktop connections), or null. */
+  readonly session: { readonly extension: string; readonly sockets: number } | null;
+}
+
+const LOGGED_OUT = new Set(['Logout', 'Unknown']);
+
+const toConfig = (a: Agent): AgentConfig => ({ agentId: a.agentId, extension: a.extension, skills: a.skills });
+
+export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteContext): void {
+  const { store } = deps;
+  const sw = deps.switch;
+  const sessions = (): ReadonlyMap<string, SessionView> => deps.sessions?.() ?? new Map();
+
+  const view = (agent: Agent, live: ReadonlyMap<string, AgentSummary>, open: ReadonlyMap<string, SessionView>): AgentView => {
+    const summary = live.get(agent.agentId);
+    const session = open.get(agent.agentId);
+    const loggedIn = summary !== undefined && !LOGGED_OUT.has(summary.state);
+    return {
+      ...agent,
+      state: summary?.state ?? 'Logout',
+      reasonCode: summary?.reasonCode,
+      workMode: summary?.workMode,
+      loggedInExtension: loggedIn ? summary.extension : undefined,
+      session: session === undefined ? null : { extension: session.extension, sockets: session.sockets.size },
+    };
+  };
+  const liveAgents = () => new Map(sw.agents().map((a) => [a.agentId, a]));
+  const getStored = (agentId: string): Agent => {
+    const agent = store.getAgent(agentId);
+    if (agent === undefined) throw notFound(`agent ${JSON.stringify(agentId)} does not exist`);
+    return agent;
+  };
+
+  app.get('/api/agents', { onRequest: adminOnly }, async () => {
+    const live = liveAgents();
+    const open = sessions();
+    return store.listAgents().map((a) => view(a, live, open));
+  });
+
+  /** Agents with a server session: extension and number of connected desktop sockets. */
+  app.get('/api/agents/sessions', { onRequest: adminOnly }, async () =>
+    [...sessions().values()].map((s) => ({ agentId: s.agentId, extension: s.extension, sockets: s.sockets.size })),
+  );
+
+  app.get<{ Params: AgentIdParams }>('/api/agents/:agentId', { onRequest: adminOnly, schema: { params: AgentIdParams } }, async (request) =>
+    view(getStored(request.params.agentId), liveAgents(), sessions()),
+  );
+
+  app.post<{ Body: NewAgentBody }>('/api/agents', { onRequest: adminOnly, schema: { body: NewAgentBody } }, async (request, reply) => {
+    const agent = store.createAgent(request.body);
+    try {
+      sw.configure({ agents: [toConfig(agent)] });
+    } catch (error) {
+      store.deleteAgent(agent.agentId);
+      throw error;
+    }
+    request.log.info({ agentId: agent.agentId }, 'agent created');
+    return reply.status(201).send(view(agent, liveAgents(), sessions()));
+  });
+
+  app.patch<{ Params: AgentIdParams; Body: AgentPatchBody }>(
+    '/api/agents/:agentId',
+    { onRequest: adminOnly, schema: { params: AgentIdParams, body: AgentPatchBody } },
+    async (request) => {
+      const before = getStored(request.params.agentId);
+      const agent = store.updateAgent(before.agentId, request.body);
+      try {
+        sw.configure({ agents: [toConfig(agent)] });
+      } catch (error) {
+        // The switch refused (e.g. the extension is in use): put the configuration back.
+        store.updateAgent(before.agentId, { displayName: before.displayName, extension: before.extension, skills: before.skills });
+        throw error;
+      }
+      request.log.info({ agentId: agent.agentId, fields: Object.keys(request.body) }, 'agent updated');
+      return view(agent, liveAgents(), sessions());
+    },
+  );
+
+  /**
+   * Refused while the agent is logged in. A deleted agent can no longer log in (the store no
+   * longer authenticates it); the switch keeps its inert configuration until the next start.
+   */
+  app.delete<{ Params: AgentIdParams }>(
+    '/api/agents/:agentId',
+    { onRequest: adminOnly, schema: { params: AgentIdParams } },
+    async (request, reply) => {
+      const agent = getStored(request.params.agentId);
+      const live = liveAgents().get(agent.agentId);
+      if (live !== undefined && !LOGGED_OUT.has(live.state)) {
+        throw conflict(`agent ${JSON.stringify(agent.agentId)} is logged in (state ${live.state}): log the agent out first`);
+      }
+      store.deleteAgent(agent.agentId);
+      request.log.info({ agentId: agent.agentId }, 'agent deleted');
+      return reply.status(204).send();
+    },
+  );
+}

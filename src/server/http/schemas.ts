@@ -1,0 +1,169 @@
+/**
+ * JSON Schemas (TypeBox) of every body, path parameter and querystring the REST API accepts:
+ * Fastify validates requests with them, and the route handlers get their static types.
+ * The limits mirror the store's own checks so most mistakes are named before reaching it.
+ */
+import { Type, type Static, type TString } from '@sinclair/typebox';
+
+const IDENTIFIER = '^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$';
+const DIALABLE = '^\\+?[0-9*#]{1,32}$';
+
+const identifier = (description: string) => Type.String({ pattern: IDENTIFIER, description: `${description}: 1–64 letters, digits or . _ @ : -` });
+const dialable = (description: string) => Type.String({ pattern: DIALABLE, description: `${description}: digits, * or #, optional leading +` });
+const text = (description: string, maxLength = 200) => Type.String({ minLength: 1, maxLength, description });
+/** A string or null (null clears the value); one JSON Schema type list keeps error messages short. */
+const nullable = (schema: TString) => Type.Unsafe<string | null>({ ...schema, type: ['string', 'null'] });
+const strict = { additionalProperties: false } as const;
+
+// ------------------------------------------------------------------ simulator
+
+export const CallIdParams = Type.Object({ callId: text('Call id', 128) }, strict);
+export type CallIdParams = Static<typeof CallIdParams>;
+
+export const CallData = Type.Record(Type.String(), Type.String({ maxLength: 1024 }), {
+  maxProperties: 64,
+  description: 'Attached (UUI) data: string values only',
+});
+
+export const PlaceCallBody = Type.Object(
+  {
+    from: text('ANI: the caller number', 64),
+    to: text('DNIS of a queue, an extension, or an agent id', 64),
+    data: Type.Optional(CallData),
+  },
+  strict,
+);
+export type PlaceCallBody = Static<typeof PlaceCallBody>;
+
+export const FarEndParams = Type.Object({ number: dialable('External number') }, strict);
+export type FarEndParams = Static<typeof FarEndParams>;
+
+export const FarEndBody = Type.Object({ behaviour: Type.Union([Type.Literal('answer'), Type.Literal('ring'), Type.Literal('busy')]) }, strict);
+export type FarEndBody = Static<typeof FarEndBody>;
+
+// ------------------------------------------------------------------ agents
+
+export const AgentIdParams = Type.Object({ agentId: identifier('Agent id') }, strict);
+export type AgentIdParams = Static<typeof AgentIdParams>;
+
+const skills = Type.Array(identifier('Skill'), { maxItems: 64, description: 'Skills (queue skills the agent takes calls for)' });
+const password = Type.String({ minLength: 1, maxLength: 1024, description: 'Write-only: never returned' });
+
+export const NewAgentBody = Type.Object(
+  {
+    agentId: identifier('Agent id'),
+    displayName: text('Name shown on the desktop'),
+    extension: dialable('Default extension'),
+    skills: Type.Optional(skills),
+    password,
+  },
+  strict,
+);
+export type NewAgentBody = Static<typeof NewAgentBody>;
+
+export const AgentPatchBody = Type.Object(
+  {
+    displayName: Type.Optional(text('Name shown on the desktop')),
+    extension: Type.Optional(dialable('Default extension')),
+    skills: Type.Optional(skills),
+    password: Type.Optional(password),
+  },
+  { ...strict, minProperties: 1 },
+);
+export type AgentPatchBody = Static<typeof AgentPatchBody>;
+
+// ------------------------------------------------------------------ queues
+
+export const QueueNameParams = Type.Object({ name: identifier('Queue name') }, strict);
+export type QueueNameParams = Static<typeof QueueNameParams>;
+
+export const NewQueueBody = Type.Object(
+  { name: identifier('Queue name'), dnis: dialable('Number callers dial'), skill: Type.Optional(identifier('Skill; defaults to the name')) },
+  strict,
+);
+export type NewQueueBody = Static<typeof NewQueueBody>;
+
+export const QueuePatchBody = Type.Object(
+  { dnis: Type.Optional(dialable('Number callers dial')), skill: Type.Optional(identifier('Skill')) },
+  { ...strict, minProperties: 1 },
+);
+export type QueuePatchBody = Static<typeof QueuePatchBody>;
+
+// ------------------------------------------------------------------ customers
+
+const limit = Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size, default 50' });
+const offset = Type.Integer({ minimum: 0, description: 'Rows to skip' });
+
+export const CustomerIdParams = Type.Object({ id: identifier('Customer id') }, strict);
+export type CustomerIdParams = Static<typeof CustomerIdParams>;
+
+export const CustomerQuery = Type.Object(
+  {
+    phone: Type.Optional(text('Find by phone number (screen pop lookup); ignores search, limit and offset', 64)),
+    search: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name or email' })),
+    limit: Type.Optional(limit),
+    offset: Type.Optional(offset),
+  },
+  strict,
+);
+export type CustomerQuery = Static<typeof CustomerQuery>;
+
+const phones = Type.Array(text('Phone number', 64), { maxItems: 20 });
+const extra = Type.Record(Type.String(), Type.Unknown(), { description: 'Other CRM fields' });
+
+export const NewCustomerBody = Type.Object(
+  {
+    id: Type.Optional(identifier('Customer id; a UUID when absent')),
+    name: text('Name'),
+    phones: Type.Optional(phones),
+    email: Type.Optional(text('Email', 254)),
+    notes: Type.Optional(Type.String({ maxLength: 65536 })),
+    extra: Type.Optional(extra),
+  },
+  strict,
+);
+export type NewCustomerBody = Static<typeof NewCustomerBody>;
+
+export const CustomerPatchBody = Type.Object(
+  {
+    name: Type.Optional(text('Name')),
+    phones: Type.Optional(phones),
+    email: Type.Optional(nullable(text('Email; null removes it', 254))),
+    notes: Type.Optional(Type.String({ maxLength: 65536 })),
+    extra: Type.Optional(extra),
+  },
+  { ...strict, minProperties: 1 },
+);
+export type CustomerPatchBody = Static<typeof CustomerPatchBody>;
+
+// ------------------------------------------------------------------ interactions
+
+const status = Type.Union([Type.Literal('open'), Type.Literal('wrapped-up'), Type.Literal('abandoned')]);
+
+export const InteractionIdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'Interaction id' }) }, strict);
+export type InteractionIdParams = Static<typeof InteractionIdParams>;
+
+export const InteractionQuery = Type.Object(
+  {
+    agentId: Type.Optional(text('Agent the call was offered to or answered by', 64)),
+    customerId: Type.Optional(text('Linked customer', 64)),
+    ani: Type.Optional(text('Caller number, compared by digits', 64)),
+    callId: Type.Optional(text('The call; the other filters are ignored', 128)),
+    status: Type.Optional(status),
+    limit: Type.Optional(limit),
+    offset: Type.Optional(offset),
+  },
+  strict,
+);
+export type InteractionQuery = Static<typeof InteractionQuery>;
+
+export const InteractionPatchBody = Type.Object(
+  {
+    notes: Type.Optional(Type.String({ maxLength: 65536 })),
+    disposition: Type.Optional(nullable(text('Disposition; null clears it'))),
+    customerId: Type.Optional(nullable(identifier('Linked customer; null unlinks'))),
+    status: Type.Optional(status),
+  },
+  { ...strict, minProperties: 1 },
+);
+export type InteractionPatchBody = Static<typeof InteractionPatchBody>;
