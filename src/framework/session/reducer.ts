@@ -250,9 +250,10 @@ export function reduce(state: SessionState, event: OpenCtiEvent, now: Date): Red
  */
 export function loggedOut(state: SessionState, now: Date, reasonCode?: string): Reduction {
   const at = now.toISOString();
-  const changes: StateChange[] = state.calls.map((call) => ({ kind: 'callEnded', call: freezeCall({ ...call, endedAt: at }) }));
   const agent = agentFrom(state.agent, { state: 'Logout', reasonCode: keep(reasonCode, undefined) });
-  if (!sameAgent(agent, state.agent)) changes.unshift({ kind: 'agent', agent });
-  if (state.device !== 'CLOSED') changes.unshift({ kind: 'device' });
+  const changes: StateChange[] = [];
+  if (!sameAgent(agent, state.agent)) changes.push({ kind: 'agent', agent });
+  if (state.device !== 'CLOSED') changes.push({ kind: 'device' });
+  for (const call of state.calls) changes.push({ kind: 'callEnded', call: freezeCall({ ...call, endedAt: at }) });
   return { state: freezeState({ ...state, loggedIn: false, device: 'CLOSED', agent, calls: [] }), changes };
 }
