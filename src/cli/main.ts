@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { FRAMEWORK_API_VERSION } from '../framework/version.js';
 import { registerServe } from './commands/serve.js';
+import { registerCall } from './commands/call.js';
+import { registerAgents } from './commands/agents.js';
 
 const program = new Command()
   .name('opencti')
@@ -10,5 +12,7 @@ const program = new Command()
   .version(`framework API ${FRAMEWORK_API_VERSION}`);
 
 registerServe(program);
+registerCall(program);
+registerAgents(program);
 
 await program.parseAsync(process.argv);
