@@ -2,6 +2,7 @@
 /** The `opencti` command. Each subcommand lives in its own module under src/cli/commands/. */
 import { Command } from 'commander';
 import { FRAMEWORK_API_VERSION } from '../framework/version.js';
+import { registerConformance } from './commands/conformance.js';
 import { registerServe } from './commands/serve.js';
 import { registerCall } from './commands/call.js';
 import { registerAgents } from './commands/agents.js';
@@ -12,6 +13,7 @@ const program = new Command()
   .version(`framework API ${FRAMEWORK_API_VERSION}`);
 
 registerServe(program);
+registerConformance(program);
 registerCall(program);
 registerAgents(program);
 

@@ -47,14 +47,17 @@ function sessionOf(connection: OperationConnection): AgentSession {
   return connection.session;
 }
 
-/** Attaches the socket and brings it up to date: missed events in order, or a fresh Snapshot. */
+/**
+ * Attaches the socket and brings it up to date: the events it missed in seq order (when still
+ * kept), then always a fresh Snapshot, which also covers what the replay buffer no longer has.
+ */
 function attach(ctx: OperationContext, connection: OperationConnection, session: AgentSession, lastSeq?: number): () => void {
   if (connection.session && connection.session !== session) ctx.detach(connection);
   connection.session = session;
   return () => {
     const missed = lastSeq === undefined ? undefined : session.framesAfter(lastSeq);
-    if (missed) for (const frame of missed) connection.socket.send(frame);
-    else session.push(ctx.switch.snapshot(session.agentId), [connection.socket]);
+    for (const frame of missed ?? []) connection.socket.send(frame);
+    session.push(ctx.switch.snapshot(session.agentId), [connection.socket]);
     session.attach(connection.socket);
   };
 }

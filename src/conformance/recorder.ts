@@ -1,0 +1,52 @@
+/** Records what an implementation forwards, validates each event, and waits for expected ones. */
+import type { OpenCtiEvent } from '../framework/schema/events.js';
+import { describeProblems, validateEvent } from '../framework/schema/validate.js';
+
+export type AnyEvent = OpenCtiEvent & Record<string, unknown>;
+
+export class EventRecorder {
+  readonly events: AnyEvent[] = [];
+  readonly invalid: string[] = [];
+  #waiters: { match: (e: AnyEvent) => boolean; resolve: (e: AnyEvent) => void }[] = [];
+
+  /** The function handed to the implementation as `forwardEvent`. */
+  readonly forward = (raw: unknown): void => {
+    const checked = validateEvent(raw);
+    if (!checked.ok) {
+      this.invalid.push(`${JSON.stringify(raw)?.slice(0, 200)}: ${describeProblems(checked.problems)}`);
+      return;
+    }
+    const event = checked.value as AnyEvent;
+    this.events.push(event);
+    this.#waiters = this.#waiters.filter((w) => (w.match(event) ? (w.resolve(event), false) : true));
+  };
+
+  /** Where the next wait starts looking: events before the mark are not considered. */
+  mark(): number {
+    return this.events.length;
+  }
+
+  /** Resolves with the first event from `since` on that matches; rejects after `ms` naming `what`. */
+  waitFor(since: number, match: (e: AnyEvent) => boolean, what: string, ms: number): Promise<AnyEvent> {
+    const seen = this.events.slice(since).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter = { match, resolve: (e: AnyEvent) => (clearTimeout(timer), resolve(e)) };
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        const recent = this.events.slice(since).map((e) => `${e.pyEventType}/${e.pyEventName}`).join(', ') || 'none';
+        reject(new Error(`no ${what} within ${ms} ms (events seen since the request: ${recent})`));
+      }, ms);
+      this.#waiters.push(waiter);
+    });
+  }
+}
+
+export const isCallEvent = (name: string | readonly string[], callId?: string) => (e: AnyEvent) =>
+  e.pyEventType === 'CallStateEvent' &&
+  (typeof name === 'string' ? e.pyEventName === name : name.includes(e.pyEventName)) &&
+  (callId === undefined || e.pyCallId === callId);
+
+export const isAgentEvent = (name: string) => (e: AnyEvent) => e.pyEventType === 'AgentStateEvent' && e.pyEventName === name;
+
+export const isSnapshot = (e: AnyEvent) => e.pyEventType === 'SnapshotEvent';

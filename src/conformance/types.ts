@@ -1,0 +1,59 @@
+/** The conformance kit's inputs and outputs. */
+import type { Implementation, LinkDefinition } from '../framework/implementation.js';
+import type { TelephonyMode } from '../framework/schema/context.js';
+
+/**
+ * Makes the back end produce the outside world's part of each scenario. A vendor writes one for
+ * their CTI server (or test PBX); ours drives the reference server's simulator API.
+ */
+export interface ConformanceDriver {
+  /** Who logs in, and over which link. */
+  readonly agent: { readonly agentId: string; readonly agentPwd: string; readonly extension?: string };
+  readonly link: LinkDefinition;
+  /** A number that rings the agent when called from outside (a queue DNIS or the extension). */
+  readonly inboundNumber: string;
+  /** An external number that answers when the agent calls it (full mode). */
+  readonly answeringNumber: string;
+  /** Rings `to` from `from`; resolves with the call id when the back end knows it. */
+  inboundCall(from: string, to: string): Promise<{ callId?: string } | void>;
+  /** The far-end caller hangs up. */
+  callerHangUp(callId: string): Promise<void>;
+  /** Called once at the end, also after a failure. */
+  close?(): Promise<void>;
+}
+
+export interface ConformanceOptions {
+  readonly implementation: Implementation;
+  readonly mode: TelephonyMode;
+  readonly driver: ConformanceDriver;
+  /** How long to wait for each expected event. Default 5 s. */
+  readonly eventTimeoutMs?: number;
+  /** How long to listen for stray events after logout. Default 500 ms. */
+  readonly quietMs?: number;
+  /** Called as each check finishes, for live output. */
+  readonly onCheck?: (check: CheckResult) => void;
+}
+
+export interface CheckResult {
+  /** Stable id, e.g. "login.snapshot". */
+  readonly id: string;
+  /** The obligation, in words (with its SPEC section). */
+  readonly title: string;
+  readonly passed: boolean;
+  /** What went wrong, when it failed. */
+  readonly detail?: string;
+}
+
+export interface ConformanceReport {
+  readonly mode: TelephonyMode;
+  readonly implementation: { readonly name: string; readonly version: string };
+  readonly checks: readonly CheckResult[];
+  readonly passed: number;
+  readonly failed: number;
+}
+
+/** What a module given to `opencti conformance MODULE` provides (through `createTarget`). */
+export interface ConformanceTarget {
+  readonly implementation: Implementation;
+  readonly driver: ConformanceDriver;
+}
