@@ -1,0 +1,96 @@
+/** The conformance kit against the reference server and connector, in every mode, and a kit that can fail. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeReferenceConnector } from '../../src/connectors/reference/node.js';
+import { createReferenceDriver } from '../../src/conformance/reference-driver.js';
+import { runConformance } from '../../src/conformance/run.js';
+import type { ConformanceReport } from '../../src/conformance/types.js';
+import { TELEPHONY_MODES } from '../../src/framework/schema/context.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.dispose();
+});
+
+const failures = (report: ConformanceReport) => report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.detail}`);
+
+async function driverFor(agentId: string, extension: string) {
+  const driver = createReferenceDriver({ serverUrl: server.url, adminToken: server.adminToken, agent: { agentId, agentPwd: 'demo', extension } });
+  await driver.prepare();
+  return driver;
+}
+
+describe.each(TELEPHONY_MODES.map((mode, i) => [mode, `agent${i + 1}`, `500${i + 1}`] as const))('reference connector in %s mode', (mode, agentId, extension) => {
+  it('passes every check', async () => {
+    const connector = createNodeReferenceConnector();
+    const report = await runConformance({ implementation: connector, mode, driver: await driverFor(agentId, extension) });
+    connector.close();
+    expect(failures(report)).toEqual([]);
+    expect(report.passed).toBe(report.checks.length);
+    const ids = report.checks.map((c) => c.id);
+    expect(ids).toContain('logout.silence');
+    if (mode === 'full') expect(ids).toEqual(expect.arrayContaining(['call.consult', 'call.transferComplete', 'call.conference', 'call.blindTransfer']));
+    if (mode !== 'simple') expect(ids).toContain('agent.acw');
+  });
+});
+
+describe('a connector that breaks the contract', () => {
+  it('fails the checks it breaks, naming what is wrong', async () => {
+    const connector = createNodeReferenceConnector();
+    // Forwards one invalid event per login and has no agentReady: both must be caught.
+    const broken = Object.assign(Object.create(connector) as typeof connector, {
+      agentReady: undefined,
+      login: (...args: Parameters<typeof connector.login>) => {
+        const forward = args[5];
+        forward({ pyEventType: 'CallStateEvent', pyEventName: 'Ringing' });
+        return connector.login(...args);
+      },
+    });
+    const report = await runConformance({ implementation: broken, mode: 'agentState', driver: await driverFor('agent4', '5004') });
+    connector.close();
+    const byId = new Map(report.checks.map((c) => [c.id, c]));
+    expect(byId.get('declare.functions')?.passed).toBe(false);
+    expect(byId.get('declare.functions')?.detail).toContain('agentReady');
+    expect(report.failed).toBeGreaterThan(0);
+  });
+
+  it('reports invalid events with the property named', async () => {
+    const connector = createNodeReferenceConnector();
+    const noisy = Object.assign(Object.create(connector) as typeof connector, {
+      login: (...args: Parameters<typeof connector.login>) => {
+        args[5]({ pyEventType: 'CallStateEvent', pyEventName: 'Ringing', pyCallId: 'x', pyCallType: 'INBOUND', pyANI: '1', pyOtherDN: '2' });
+        return connector.login(...args);
+      },
+    });
+    const report = await runConformance({ implementation: noisy, mode: 'simple', driver: await driverFor('agent4', '5004') });
+    connector.close();
+    const valid = report.checks.find((c) => c.id === 'events.valid');
+    expect(valid?.passed).toBe(false);
+    expect(valid?.detail).toContain('/pyEventName');
+  });
+});
+
+describe('opencti conformance', () => {
+  it('prints a pass line per check and exits 0 for the reference target', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'conformance', 'reference', '--mode', 'agentState'], { timeout: 60_000 });
+    expect(stdout).toMatch(/^PASS login\.resolves/m);
+    expect(stdout).toMatch(/^PASS agent\.acw/m);
+    expect(stdout).toMatch(/conformance \(agentState, reference [\d.]+\): \d+ passed, 0 failed/);
+  });
+
+  it('exits 2 naming the problem when the module cannot be loaded', async () => {
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'conformance', './no/such/module.js', '--mode', 'full']);
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('cannot load ./no/such/module.js') });
+  });
+
+  it('refuses an unknown mode', async () => {
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'conformance', 'reference', '--mode', 'fancy']);
+    await expect(run).rejects.toMatchObject({ stderr: expect.stringContaining('fancy') });
+  });
+});
