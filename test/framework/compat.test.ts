@@ -155,7 +155,8 @@ describe('fromCallbackImplementation: identity and missing functions', () => {
   });
 
   it('has exactly the request functions of the original, so the registry names what the original lacks', () => {
-    const wrapped = fromCallbackImplementation({ ...info, login: loginKeeping({}), logout: ok, agentReady: ok, notARequest: ok });
+    const original = { ...info, login: loginKeeping({}), logout: ok, agentReady: ok, notARequest: ok };
+    const wrapped = fromCallbackImplementation(original);
     expect(Object.keys(wrapped).sort()).toEqual(['agentReady', 'frameworkApi', 'implementationVersion', 'login', 'logout', 'name']);
     expect(() => checkImplementation(wrapped, 'simple')).not.toThrow();
     let error: unknown;

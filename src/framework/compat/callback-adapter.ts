@@ -4,7 +4,7 @@
  * `login(agentId, agentPwd, extension, linkDefinition, options, success, failure, forwardEvent)`.
  * `fromCallbackImplementation` wraps such an object into the promise-style `Implementation`.
  */
-import type { ForwardEvent, Implementation, RequestName } from '../implementation.js';
+import type { ForwardEvent, Implementation, ImplementationInfo, LinkDefinition, RequestName, RequestOptions } from '../implementation.js';
 import {
   ADVANCED_CALL_REQUESTS,
   AGENT_STATE_REQUESTS,
@@ -17,27 +17,26 @@ export type SuccessCallback = (result?: unknown) => void;
 /** Called with the OpenCTI error object `{ errCode, errMessage }` (or whatever the connector has). */
 export type FailureCallback = (error?: unknown) => void;
 
-/** A request function in the original style: its parameters, then `options, success, failure`. */
+/** login in the original style: forwardEvent comes last, after the callbacks. */
+export type CallbackLogin = (
+  agentId: string,
+  agentPwd: string,
+  extension: string,
+  linkDefinition: LinkDefinition,
+  options: RequestOptions,
+  success: SuccessCallback,
+  failure: FailureCallback,
+  forwardEvent: ForwardEvent,
+) => unknown;
+
+/** Any request in the original style: its parameters, then `options, success, failure`. */
 export type CallbackRequest = (...args: never[]) => unknown;
 
-/** The shape of an implementation written in the original callback style. */
-export interface CallbackImplementation {
-  readonly name: string;
-  readonly implementationVersion: string;
-  readonly frameworkApi: string;
-  login?(
-    agentId: string,
-    agentPwd: string,
-    extension: string,
-    linkDefinition: unknown,
-    options: unknown,
-    success: SuccessCallback,
-    failure: FailureCallback,
-    forwardEvent: ForwardEvent,
-  ): unknown;
-  logout?(agentId: string, reasonCode: string, options: unknown, success: SuccessCallback, failure: FailureCallback): unknown;
-  readonly [request: string]: unknown;
-}
+/**
+ * The shape of an implementation written in the original callback style: its identity and
+ * whichever request functions it has (see CALLBACK_ARITY for each one's parameters).
+ */
+export type CallbackImplementation = ImplementationInfo & { readonly [K in RequestName]?: CallbackRequest };
 
 /**
  * How many parameters, options included, each request takes before `success, failure`.
@@ -151,7 +150,7 @@ export function fromCallbackImplementation(original: CallbackImplementation, opt
     frameworkApi: original.frameworkApi,
   };
   for (const request of ALL_REQUESTS) {
-    const fn = (original as Record<string, unknown>)[request];
+    const fn: unknown = original[request];
     if (typeof fn === 'function') {
       wrapper[request] = wrapRequest(original, request, fn as (...args: unknown[]) => unknown, options);
     }
