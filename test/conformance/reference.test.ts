@@ -6,6 +6,7 @@ import { createNodeReferenceConnector } from '../../src/connectors/reference/nod
 import { createReferenceDriver } from '../../src/conformance/reference-driver.js';
 import { runConformance } from '../../src/conformance/run.js';
 import type { ConformanceReport } from '../../src/conformance/types.js';
+import type { Implementation } from '../../src/framework/implementation.js';
 import { TELEPHONY_MODES } from '../../src/framework/schema/context.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -17,6 +18,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.dispose();
 });
+
+/** The connector's own functions, bound, with some replaced: a connector that misbehaves on purpose. */
+function variant(connector: ReturnType<typeof createNodeReferenceConnector>, overrides: Record<string, unknown>): Implementation {
+  const proto = Object.getPrototypeOf(connector) as object;
+  const bound = Object.fromEntries(
+    Object.getOwnPropertyNames(proto)
+      .filter((name) => name !== 'constructor' && typeof (connector as unknown as Record<string, unknown>)[name] === 'function')
+      .map((name) => [name, ((connector as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!).bind(connector)]),
+  );
+  const identity = { name: connector.name, implementationVersion: connector.implementationVersion, frameworkApi: connector.frameworkApi };
+  return { ...identity, ...bound, ...overrides } as unknown as Implementation;
+}
 
 const failures = (report: ConformanceReport) => report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.detail}`);
 
@@ -43,15 +56,8 @@ describe.each(TELEPHONY_MODES.map((mode, i) => [mode, `agent${i + 1}`, `500${i +
 describe('a connector that breaks the contract', () => {
   it('fails the checks it breaks, naming what is wrong', async () => {
     const connector = createNodeReferenceConnector();
-    // Forwards one invalid event per login and has no agentReady: both must be caught.
-    const broken = Object.assign(Object.create(connector) as typeof connector, {
-      agentReady: undefined,
-      login: (...args: Parameters<typeof connector.login>) => {
-        const forward = args[5];
-        forward({ pyEventType: 'CallStateEvent', pyEventName: 'Ringing' });
-        return connector.login(...args);
-      },
-    });
+    // No agentReady although agentState mode needs it.
+    const broken = variant(connector, { agentReady: undefined });
     const report = await runConformance({ implementation: broken, mode: 'agentState', driver: await driverFor('agent4', '5004') });
     connector.close();
     const byId = new Map(report.checks.map((c) => [c.id, c]));
@@ -62,7 +68,7 @@ describe('a connector that breaks the contract', () => {
 
   it('reports invalid events with the property named', async () => {
     const connector = createNodeReferenceConnector();
-    const noisy = Object.assign(Object.create(connector) as typeof connector, {
+    const noisy = variant(connector, {
       login: (...args: Parameters<typeof connector.login>) => {
         args[5]({ pyEventType: 'CallStateEvent', pyEventName: 'Ringing', pyCallId: 'x', pyCallType: 'INBOUND', pyANI: '1', pyOtherDN: '2' });
         return connector.login(...args);
