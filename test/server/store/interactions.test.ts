@@ -131,7 +131,7 @@ describe('updateInteraction', () => {
   it('sets notes, disposition, customer and status; a status change joins the timeline', () => {
     let clock = 10_000;
     const store = open({ now: () => clock });
-    const [{ interactionId }] = feed(store, answeredCall('call-1', 1000)) as [{ interactionId: number }];
+    const { interactionId } = feed(store, answeredCall('call-1', 1000))[0]!;
     clock = 99_000;
     const updated = store.updateInteraction(interactionId, {
       notes: 'Asked about invoice 1234.',
