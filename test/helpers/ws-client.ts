@@ -62,7 +62,7 @@ export class WsClient {
   }
 
   async request(op: string, args: Record<string, unknown> = {}): Promise<Response> {
-    const id = this.#nextId++;
+    const id = `req-${this.#nextId++}`;
     this.socket.send(JSON.stringify({ type: 'request', id, op, args }));
     await this.waitFor(() => this.responses.some((r) => r.id === id), `the response to ${op}`);
     return this.responses.find((r) => r.id === id)!;

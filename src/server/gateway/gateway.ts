@@ -123,7 +123,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       result.after?.();
     } catch (error) {
       const errorObject = toErrorObject(error);
-      if (!(error instanceof ProtocolError) && !('errCode' in (error as object))) {
+      if (errorObject.errCode === 'OPENCTI_BAD_FRAME') metrics.badFrames.inc({ reason: 'bad_request' });
+      else if (!(error instanceof ProtocolError) && !('errCode' in (error as object))) {
         logger.error({ err: error, op: request.op }, 'request failed unexpectedly');
       }
       fail(connection, request.id, errorObject);

@@ -12,10 +12,13 @@ async function connect(): Promise<WsClient> {
   return client;
 }
 
-async function metric(name: string, labels = ''): Promise<number> {
+/** The sum of a metric over all its label sets, read from /metrics. */
+async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
-  return line ? Number(line.split(' ').pop()) : 0;
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
 beforeAll(async () => {
