@@ -86,7 +86,8 @@ export class CallTreatmentRunner {
   /** Called for a call that just appeared ringing; a call is treated at most once. */
   async onNewCall(call: CallView): Promise<void> {
     const treatment = treatmentFor(this.#host.context, call.type);
-    if (!treatment || this.#treated.has(call.callId)) return;
+    // Already treated, or already gone (it rang and ended within one burst of events).
+    if (!treatment || this.#treated.has(call.callId) || !this.#host.currentCall(call.callId)) return;
     this.#treated.add(call.callId);
     // "auto" answers at once, without waiting for the lookup.
     const answered = treatment.answering === 'auto' ? this.#autoAnswer(call.callId) : Promise.resolve();

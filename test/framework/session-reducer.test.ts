@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   initialState,
+  loggedIn,
   loggedOut,
   reduce,
   validateEvent,
@@ -291,7 +292,17 @@ describe('reducer: Snapshot', () => {
   });
 });
 
-describe('reducer: logged out and immutability', () => {
+describe('reducer: logged in, logged out and immutability', () => {
+  it('loggedIn marks the agent logged in without overriding what a Snapshot already said', () => {
+    const fresh = loggedIn(initialState(), 'agent1', '1001');
+    expect(fresh.state).toMatchObject({ loggedIn: true, agent: { agentId: 'agent1', extension: '1001', state: 'Login' } });
+    expect(fresh.changes.map((c) => c.kind)).toEqual(['agent']);
+    const afterSnapshot = run([snapshot({ pyAgentState: 'Ready', pyThisDN: '2002' })]).state;
+    const r = loggedIn(afterSnapshot, 'agent1', '1001');
+    expect(r.state).toMatchObject({ loggedIn: true, agent: { state: 'Ready', extension: '2002' } });
+    expect(r.changes).toEqual([]);
+  });
+
   it('loggedOut ends every call, closes the device and logs the agent out', () => {
     const before = run([snapshot(), callState('Established', 'c1')]).state;
     const r = loggedOut({ ...before, loggedIn: true }, at(10), 'EOD');

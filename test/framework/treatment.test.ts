@@ -177,6 +177,16 @@ describe('treatment: which calls', () => {
     expect(t.of('interactionStart')).toEqual([]);
   });
 
+  it('a call that rings and ends within one burst of events is not treated', async () => {
+    const t = await treated({ answering: 'auto' }, { customers: [ANN] });
+    t.fake.emit(callState('Alerting', 'c1'));
+    t.fake.emit(callState('Abandoned', 'c1'));
+    await t.flush();
+    expect(t.lookups).toEqual([]);
+    expect(t.of('screenPop')).toEqual([]);
+    expect(t.fake.names()).toEqual(['login']);
+  });
+
   it('several calls ringing at once are each treated', async () => {
     const t = await treated({}, { customers: [ANN] });
     await ring(t, 'c1');
@@ -246,6 +256,18 @@ describe('treatment: answering', () => {
     const t = await treated({ answering: 'auto', launch }, { lookup: () => new Promise<Customer[]>(() => {}) });
     await ring(t);
     expect(answers(t)).toEqual(['c1']);
+  });
+
+  it('auto answer never calls the implementation from inside its own forwardEvent', async () => {
+    const t = await treated({ answering: 'auto' });
+    let inside = false;
+    const during: string[] = [];
+    t.fake.respond('answerCall', () => (during.push(inside ? 'inside' : 'outside'), Promise.resolve({})));
+    inside = true;
+    t.fake.emit(callState('Alerting', 'c1'));
+    inside = false;
+    await t.flush();
+    expect(during).toEqual(['outside']);
   });
 
   it('autoAfterInteractionStart answers when the interaction starts automatically', async () => {

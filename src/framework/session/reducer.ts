@@ -245,6 +245,21 @@ export function reduce(state: SessionState, event: OpenCtiEvent, now: Date): Red
 }
 
 /**
+ * The view once login has succeeded: the agent is at least logged in, even before the server's
+ * Snapshot says more; the extension is the one the server chose when it said so.
+ */
+export function loggedIn(state: SessionState, agentId: string, extension?: string): Reduction {
+  const agent = agentFrom(state.agent, {
+    ...state.agent,
+    agentId: keep(state.agent.agentId, agentId),
+    extension: keep(state.agent.extension, extension),
+    state: state.agent.state === 'Logout' ? 'Login' : state.agent.state,
+  });
+  const changes: StateChange[] = sameAgent(agent, state.agent) ? [] : [{ kind: 'agent', agent }];
+  return { state: freezeState({ ...state, loggedIn: true, agent: changes.length ? agent : state.agent }), changes };
+}
+
+/**
  * The view once logout has succeeded: the agent is out, the device no longer monitored, and any
  * call still listed is ended for the host (no event about it will ever arrive).
  */

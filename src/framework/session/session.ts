@@ -30,7 +30,7 @@ import {
   type Refusal,
 } from './guards.js';
 import { asCtiError, DEFAULT_REQUEST_TIMEOUT_MS, invoke } from './invoke.js';
-import { initialState, isRinging, loggedOut, reduce, type Reduction } from './reducer.js';
+import { initialState, isRinging, loggedIn, loggedOut, reduce, type Reduction } from './reducer.js';
 import type { CustomerLookup, SessionCounters, SessionEventName, SessionEvents, SessionState } from './types.js';
 
 export interface SessionOptions {
@@ -185,7 +185,7 @@ export class Session {
     }
     if (this.#generation !== generation || this.#phase !== 'loggingIn') return result;
     this.#phase = 'loggedIn';
-    this.#apply(this.#loggedIn(agentId, result));
+    this.#apply(loggedIn(this.#state, agentId, this.#extensionFrom(result)));
     return result;
   }
 
@@ -433,23 +433,10 @@ export class Session {
     });
   }
 
-  /** Login succeeded: the agent is at least logged in, even before the server's Snapshot says more. */
-  #loggedIn(agentId: string, result: unknown): Reduction {
-    const previous = this.#state;
-    const extension = typeof result === 'object' && result !== null && typeof (result as { extension?: unknown }).extension === 'string'
-      ? (result as { extension: string }).extension
-      : undefined;
-    const agent = Object.freeze({
-      ...previous.agent,
-      agentId: previous.agent.agentId || agentId,
-      extension: previous.agent.extension || extension,
-      state: previous.agent.state === 'Logout' ? 'Login' : previous.agent.state,
-    } as const);
-    const changed = JSON.stringify(agent) !== JSON.stringify(previous.agent);
-    return {
-      state: Object.freeze({ ...previous, loggedIn: true, agent: changed ? agent : previous.agent }),
-      changes: changed ? [{ kind: 'agent', agent }] : [],
-    };
+  /** The login's result may name the extension the server chose. */
+  #extensionFrom(result: unknown): string | undefined {
+    const extension = typeof result === 'object' && result !== null ? (result as { extension?: unknown }).extension : undefined;
+    return typeof extension === 'string' ? extension : undefined;
   }
 
   /** The forwardEvent body. Never throws into the implementation; events are handled in order. */
@@ -526,11 +513,18 @@ export class Session {
     this.#emitter.emit('state', state);
   }
 
-  /** A call that appears ringing is a new call (SPEC §7); Offering→Alerting is a change, not a new call. */
+  /**
+   * A call that appears ringing is a new call (SPEC §7); Offering→Alerting is a change, not a new
+   * call. Treatment starts on the next microtask so that an automatic answer never calls back into
+   * the implementation from inside its own forwardEvent.
+   */
   #treatNewCalls({ changes }: Reduction): void {
     for (const change of changes) {
       if (change.kind !== 'callAdded' || !isRinging(change.call.state)) continue;
-      this.#treatment.onNewCall(change.call).catch((error: unknown) => this.#emitter.emit('error', asCtiError(error, this.#catalog)));
+      const { call } = change;
+      Promise.resolve()
+        .then(() => this.#treatment.onNewCall(call))
+        .catch((error: unknown) => this.#emitter.emit('error', asCtiError(error, this.#catalog)));
     }
   }
 
