@@ -42,6 +42,15 @@ export interface SwitchOptions {
   readonly defaultFarEnd?: FarEndBehaviour;
   /** Delay before a far end set to 'answer' answers. Default 0 (answers on the next tick of the clock). */
   readonly farEndAnswerMs?: number;
+  /** Behaviour per external number, as setFarEnd would set it. */
+  readonly farEnds?: Readonly<Record<string, FarEndBehaviour>>;
+  /**
+   * Call ids are `<prefix><n>`. Default: the clock's start time in base 36 and a dash, so that ids
+   * stay unique across restarts of a server whose store outlives it.
+   */
+  readonly callIdPrefix?: string;
+  /** Called when an event or record listener throws; the switch carries on either way. */
+  readonly onListenerError?: (error: unknown) => void;
 }
 
 /** One OpenCTI event for one monitored device. */
@@ -117,17 +126,24 @@ export interface Switch {
   retrieve(agentId: string, callId: string): void;
   makeCall(agentId: string, destination: string, callData?: Record<string, string>): { callId: string };
   sendDtmf(agentId: string, callId: string, digits: string): void;
-  blindTransfer(agentId: string, callId: string, destination: string): void;
-  /** Holds callId and dials destination: the consult leg (call type CONSULT). */
-  consult(agentId: string, callId: string, destination: string): { callId: string };
+  /** callData, if given, is merged into the call's data before it reaches the destination. */
+  blindTransfer(agentId: string, callId: string, destination: string, callData?: Record<string, string>): void;
+  /**
+   * Holds callId and dials destination: the consult leg (call type CONSULT). The leg carries the
+   * call's data, merged with callData if given.
+   */
+  consult(agentId: string, callId: string, destination: string, callData?: Record<string, string>): { callId: string };
   transferComplete(agentId: string, heldCallId: string, activeCallId: string): void;
   conferenceComplete(agentId: string, heldCallId: string, activeCallId: string): void;
   dropParty(agentId: string, callId: string, party: string): void;
   alternate(agentId: string, heldCallId: string, activeCallId: string): void;
+  /** Merges data into the call's attached data; every device in the call gets a CallInfoEvent. */
+  setCallData(agentId: string, callId: string, data: Record<string, string>): void;
 
   // the simulated outside world
   inboundCall(from: string, to: string, callData?: Record<string, string>): { callId: string };
-  callerHangUp(callId: string): void;
+  /** An outside party hangs up: `number`, or else the caller (ANI), or else the first outside party. */
+  callerHangUp(callId: string, number?: string): void;
   farEndAnswer(callId: string): void;
   farEndBusy(callId: string): void;
   setFarEnd(number: string, behaviour: FarEndBehaviour): void;

@@ -1,0 +1,77 @@
+/** Checks the switch's configuration and applies it without touching calls in progress. */
+import { SwitchError, q } from './errors.js';
+import { NOT_READY_AFTER_LOGIN } from './agent-state.js';
+import type { Ctx } from './model.js';
+import type { AgentConfig, QueueConfig } from './types.js';
+
+const invalid = (message: string) => new SwitchError('OPENCTI_INVALID_CONFIG', message);
+const EXTENSION = /^[0-9A-Za-z*#+]{1,32}$/;
+
+const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
+
+export function checkNumber(name: string, value: unknown, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) throw invalid(`${name} must be a number >= ${min}, got ${q(value)}`);
+  return value;
+}
+
+/** The whole configuration after an update: agents by id, queues by name, in first-seen order. */
+export function checkConfig(agents: readonly AgentConfig[], queues: readonly QueueConfig[], loggedIn: Iterable<string> = []): void {
+  const ids = new Set<string>();
+  const extensions = new Set<string>(loggedIn);
+  for (const agent of agents) {
+    if (typeof agent !== 'object' || agent === null) throw invalid(`an agent must be an object, got ${q(agent)}`);
+    if (!nonEmpty(agent.agentId)) throw invalid(`agentId must be a non-empty string, got ${q(agent.agentId)}`);
+    if (ids.has(agent.agentId)) throw invalid(`agent ${q(agent.agentId)} is configured twice`);
+    ids.add(agent.agentId);
+    if (typeof agent.extension !== 'string' || !EXTENSION.test(agent.extension)) {
+      throw invalid(`agent ${q(agent.agentId)}: extension must be 1 to 32 digits or letters, got ${q(agent.extension)}`);
+    }
+    extensions.add(agent.extension);
+    if (!Array.isArray(agent.skills) || agent.skills.some((s) => !nonEmpty(s))) {
+      throw invalid(`agent ${q(agent.agentId)}: skills must be a list of non-empty strings, got ${q(agent.skills)}`);
+    }
+  }
+  const names = new Set<string>();
+  const dnises = new Set<string>();
+  for (const queue of queues) {
+    if (typeof queue !== 'object' || queue === null) throw invalid(`a queue must be an object, got ${q(queue)}`);
+    if (!nonEmpty(queue.name)) throw invalid(`queue name must be a non-empty string, got ${q(queue.name)}`);
+    if (names.has(queue.name)) throw invalid(`queue ${q(queue.name)} is configured twice`);
+    names.add(queue.name);
+    if (typeof queue.dnis !== 'string' || !EXTENSION.test(queue.dnis)) throw invalid(`queue ${q(queue.name)}: dnis must be 1 to 32 digits or letters, got ${q(queue.dnis)}`);
+    if (dnises.has(queue.dnis)) throw invalid(`queue ${q(queue.name)}: dnis ${queue.dnis} is used by another queue`);
+    if (extensions.has(queue.dnis)) throw invalid(`queue ${q(queue.name)}: dnis ${queue.dnis} is an agent extension`);
+    dnises.add(queue.dnis);
+    if (queue.skill !== undefined && !nonEmpty(queue.skill)) throw invalid(`queue ${q(queue.name)}: skill must be a non-empty string, got ${q(queue.skill)}`);
+  }
+}
+
+/** Adds or replaces agents (by agentId) and queues (by name); state and waiting calls are kept. */
+export function applyConfig(ctx: Ctx, update: { agents?: readonly AgentConfig[] | undefined; queues?: readonly QueueConfig[] | undefined }): void {
+  const agents = new Map([...ctx.agents].map(([id, a]) => [id, a.config]));
+  for (const agent of update.agents ?? []) agents.set(agent?.agentId, agent);
+  const queues = new Map([...ctx.queues].map(([name, queue]) => [name, queue.config]));
+  for (const queue of update.queues ?? []) queues.set(queue?.name, queue);
+  checkConfig([...agents.values()], [...queues.values()], ctx.devices.keys());
+
+  for (const config of update.agents ?? []) {
+    const copy: AgentConfig = { agentId: config.agentId, extension: config.extension, skills: [...config.skills] };
+    const agent = ctx.agents.get(config.agentId);
+    if (agent) agent.config = copy;
+    else {
+      ctx.agents.set(config.agentId, {
+        config: copy,
+        mode: NOT_READY_AFTER_LOGIN,
+        readyWorkMode: 'MODE_NONE',
+        busy: false,
+        acw: false,
+        idleSince: ctx.clock.now(),
+      });
+    }
+  }
+  for (const config of update.queues ?? []) {
+    const copy: QueueConfig = { name: config.name, dnis: config.dnis, skill: config.skill ?? config.name };
+    ctx.queues.set(config.name, { config: copy, skill: copy.skill ?? copy.name, waiting: ctx.queues.get(config.name)?.waiting ?? [] });
+  }
+}

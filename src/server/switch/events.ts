@@ -1,0 +1,139 @@
+/** Builds the OpenCTI events (SPEC §4) a device sees, from the switch's state. */
+import {
+  MEDIA,
+  type AgentStateEvent,
+  type CallInfoEvent,
+  type CallStateEvent,
+  type CallStateName,
+  type PartyInfoEvent,
+  type SnapshotCall,
+  type SnapshotEvent,
+} from '../../framework/schema/events.js';
+import { callsOf, deviceParty, iso, type Agent, type Call, type Ctx, type Party } from './model.js';
+
+/** The state a device shows for its own leg of a call. */
+export function viewState(party: Party): CallStateName {
+  switch (party.state) {
+    case 'initiated':
+      return 'Initiated';
+    case 'alerting':
+      return 'Alerting';
+    case 'held':
+      return 'Held';
+    case 'connected':
+      return 'Established';
+  }
+}
+
+/**
+ * The far end as this party sees it: the one other party, or in a conference the caller, else
+ * the first outside party; while nobody else is in the call, the number dialled (or last peer).
+ */
+export function otherDn(call: Call, party: Party): string {
+  const others = call.parties.filter((p) => p !== party);
+  const pick =
+    others.length === 1
+      ? others[0]
+      : (others.find((p) => p.dn === call.originator) ?? others.find((p) => p.kind === 'external') ?? others[0]);
+  if (pick) return pick.dn;
+  if (party.peer !== undefined) return party.peer;
+  return party.dn === call.originator ? call.dnis : call.originator;
+}
+
+const callFields = (call: Call, party: Party) => ({
+  pyCallId: call.id,
+  pyCallType: call.type,
+  pyANI: call.ani,
+  pyOtherDN: otherDn(call, party),
+  pyThisDN: party.dn,
+  pyDNIS: call.dnis,
+  ...(call.queue === undefined ? {} : { pyQueue: call.queue }),
+  pyCallData: { ...call.callData },
+});
+
+export function callStateEvent(ctx: Ctx, call: Call, party: Party, name: CallStateName, extra: Record<string, string> = {}): CallStateEvent {
+  const fields = callFields(call, party);
+  party.peer = fields.pyOtherDN;
+  return {
+    pyEventType: 'CallStateEvent',
+    pyEventName: name,
+    pyMedia: MEDIA,
+    ...fields,
+    pyTimestamp: iso(ctx),
+    ...extra,
+  };
+}
+
+export function partyInfoEvent(ctx: Ctx, call: Call, dn: string): PartyInfoEvent {
+  const event = {
+    pyEventType: 'PartyInfoEvent' as const,
+    pyEventName: 'PartyInfo' as const,
+    pyMedia: MEDIA,
+    pyCallId: call.id,
+    pyThisDN: dn,
+    pyParties: call.parties.map((p) => ({ pyDN: p.dn })),
+    pyTimestamp: iso(ctx),
+  };
+  return event;
+}
+
+export function callInfoEvent(ctx: Ctx, call: Call, dn: string): CallInfoEvent {
+  const event = {
+    pyEventType: 'CallInfoEvent' as const,
+    pyEventName: 'CallInfo',
+    pyMedia: MEDIA,
+    pyCallId: call.id,
+    pyThisDN: dn,
+    pyCallData: { ...call.callData },
+    pyTimestamp: iso(ctx),
+  };
+  return event;
+}
+
+/** The agent's state as a desktop shows it: Busy while a call keeps them, else their ACD mode. */
+export function agentStateEvent(ctx: Ctx, agent: Agent, name: AgentStateEvent['pyEventName'], reasonCode?: string): AgentStateEvent {
+  const event: AgentStateEvent = {
+    pyEventType: 'AgentStateEvent',
+    pyEventName: name,
+    pyMedia: MEDIA,
+    pyAgentId: agent.config.agentId,
+    pyThisDN: agent.extension ?? agent.lastExtension ?? agent.config.extension,
+    pyTimestamp: iso(ctx),
+  };
+  if (name === 'Ready' || name === 'NotReady') {
+    event.pyWorkMode = agent.mode.workMode;
+    if (agent.mode.reasonCode !== undefined) event.pyReasonCode = agent.mode.reasonCode;
+  }
+  if (reasonCode) event.pyReasonCode = reasonCode;
+  return event;
+}
+
+export function snapshotEvent(ctx: Ctx, agent: Agent): SnapshotEvent {
+  const dn = agent.extension;
+  const base = {
+    pyEventType: 'SnapshotEvent' as const,
+    pyEventName: 'Snapshot' as const,
+    pyMedia: MEDIA,
+    pyAgentId: agent.config.agentId,
+    pyLinkState: 'CONNECTED' as const,
+    pyThisDN: dn ?? agent.lastExtension ?? agent.config.extension,
+  };
+  if (dn === undefined) return { ...base, pyAgentState: 'Logout', pyDeviceState: 'CLOSED', pyCalls: [] };
+  const calls: SnapshotCall[] = callsOf(ctx, dn).map((call) => {
+    const party = deviceParty(call, dn) as Party;
+    return {
+      pyEventName: viewState(party),
+      pyMedia: MEDIA,
+      ...callFields(call, party),
+      pyParties: call.parties.map((p) => ({ pyDN: p.dn })),
+    };
+  });
+  return {
+    ...base,
+    pyAgentState: agent.busy ? 'Busy' : agent.mode.state,
+    pyDeviceState: 'OPENED',
+    ...(agent.busy ? {} : { pyWorkMode: agent.mode.workMode }),
+    ...(agent.busy || agent.mode.reasonCode === undefined ? {} : { pyReasonCode: agent.mode.reasonCode }),
+    pyCalls: calls,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The switch's internal state and the context its modules share. Modules are functions over a
+ * Ctx; the two hooks break the cycle calls → agents → routing → calls.
+ */
+import type { CallType, WorkMode } from '../../framework/schema/events.js';
+import type { AgentConfig, CallRecord, Clock, DeviceEvent, FarEndBehaviour, QueueConfig } from './types.js';
+
+export type PartyState = 'initiated' | 'alerting' | 'connected' | 'held';
+
+export interface Party {
+  readonly dn: string;
+  /** A monitored extension, or a number outside the switch. */
+  readonly kind: 'device' | 'external';
+  state: PartyState;
+  /** The queue whose ACD offered this party the call: RONA and reject send the call back there. */
+  offeredBy?: string | undefined;
+  /** Ring-timeout (RONA) or far-end timer. */
+  timer?: unknown;
+  /** The last pyOtherDN this party was told, kept for the Disconnected after everyone else left. */
+  peer?: string | undefined;
+}
+
+export interface Call {
+  readonly id: string;
+  readonly type: CallType;
+  readonly ani: string;
+  readonly dnis: string;
+  /** The DN that placed the call (the customer for inbound calls). */
+  readonly originator: string;
+  readonly startedAt: number;
+  /** The consulted call, for a CONSULT leg. */
+  readonly consultOf?: string | undefined;
+  /** The last queue the call went through; makes it an ACD call (after-call work for its agents). */
+  queue?: string | undefined;
+  /** True while the call waits in its queue for an agent. */
+  waiting: boolean;
+  /** When the call joined its queue; kept when RONA puts it back at the front. */
+  queuedAt?: number | undefined;
+  callData: Record<string, string>;
+  dtmf: string;
+  parties: Party[];
+}
+
+export interface AgentMode {
+  readonly state: 'Ready' | 'NotReady';
+  readonly workMode: WorkMode;
+  readonly reasonCode?: string | undefined;
+  /** After-call work entered by the switch: ends by itself after wrapUpMs (when > 0). */
+  readonly timed?: boolean | undefined;
+}
+
+export interface Agent {
+  config: AgentConfig;
+  /** The extension the agent is logged in on. */
+  extension?: string | undefined;
+  lastExtension?: string | undefined;
+  /** The ACD state while no call keeps the agent busy. */
+  mode: AgentMode;
+  /** The work mode of the last Ready request, used again when wrap-up ends by itself. */
+  readyWorkMode: WorkMode;
+  busy: boolean;
+  /** Asked for while busy: taken when the calls end, instead of after-call work. */
+  pending?: AgentMode | undefined;
+  /** Took part in an ACD call: goes to after-call work when the device is free again. */
+  acw: boolean;
+  /** Since when the agent waits for a call: last became Ready or last ended a call. */
+  idleSince: number;
+  wrapTimer?: unknown;
+}
+
+export interface Queue {
+  config: QueueConfig;
+  readonly skill: string;
+  /** Call ids, front first. */
+  readonly waiting: string[];
+}
+
+export interface Ctx {
+  readonly clock: Clock;
+  readonly wrapUpMs: number;
+  readonly ringTimeoutMs: number;
+  readonly farEndAnswerMs: number;
+  readonly defaultFarEnd: FarEndBehaviour;
+  readonly farEnds: Map<string, FarEndBehaviour>;
+  /** Configuration order: ties in idle time go to the agent configured first. */
+  readonly agents: Map<string, Agent>;
+  /** By queue name. */
+  readonly queues: Map<string, Queue>;
+  readonly calls: Map<string, Call>;
+  /** Monitored extensions: extension → agent logged in on it. */
+  readonly devices: Map<string, string>;
+  nextCallId(): string;
+  /** Runs fn later, inside the switch's event batching. */
+  setTimer(fn: () => void, ms: number): unknown;
+  emit(event: DeviceEvent): void;
+  record(record: CallRecord): void;
+  /** A device's calls changed: Busy / idle / after-call work, then routing. */
+  deviceChanged(dn: string): void;
+  /** Offers waiting calls to available agents. */
+  dispatch(): void;
+}
+
+export const iso = (ctx: Ctx): string => new Date(ctx.clock.now()).toISOString();
+
+export function clearTimer(ctx: Ctx, holder: { timer?: unknown }): void {
+  if (holder.timer !== undefined) ctx.clock.clearTimeout(holder.timer);
+  holder.timer = undefined;
+}
+
+/** The calls a device takes part in, in creation order. */
+export function callsOf(ctx: Ctx, dn: string): Call[] {
+  return [...ctx.calls.values()].filter((c) => c.parties.some((p) => p.kind === 'device' && p.dn === dn));
+}
+
+export function deviceParty(call: Call, dn: string): Party | undefined {
+  return call.parties.find((p) => p.kind === 'device' && p.dn === dn);
+}
+
+export function agentAt(ctx: Ctx, dn: string): Agent | undefined {
+  const agentId = ctx.devices.get(dn);
+  return agentId === undefined ? undefined : ctx.agents.get(agentId);
+}
+
+/** Every extension the switch knows: configured ones and the ones agents are logged in on. */
+export function isKnownExtension(ctx: Ctx, dn: string): boolean {
+  if (ctx.devices.has(dn)) return true;
+  for (const agent of ctx.agents.values()) if (agent.config.extension === dn) return true;
+  return false;
+}
+
+export function queueByDnis(ctx: Ctx, dnis: string): Queue | undefined {
+  for (const queue of ctx.queues.values()) if (queue.config.dnis === dnis) return queue;
+  return undefined;
+}
