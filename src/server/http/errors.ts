@@ -104,10 +104,15 @@ const STORE_STATUS: Record<StoreErrorCode, number> = {
 };
 
 /**
- * Switch error codes that mean "the thing named does not exist" (an unknown call id, agent or
- * number); every other refusal of the switch is a conflict with the current state.
+ * Switch refusals by errCode: a destination that does not exist is 404, a malformed argument the
+ * schemas could not catch is 400; everything else (busy, wrong state, already present, a
+ * configuration clashing with another agent or queue…) is a conflict with the current state, 409. "no such call …" is 404 whatever its code.
  */
-const SWITCH_NOT_FOUND = new Set(['OPENCTI_CF_INVALID_DESTINATION']);
+const SWITCH_STATUS: Record<string, number> = {
+  OPENCTI_CF_INVALID_DESTINATION: 404,
+  OPENCTI_INVALID_ACTION: 400,
+};
+const NOT_FOUND_MESSAGE = /\b(no such|unknown|does not exist)\b/i;
 
 /** A SwitchError or anything else carrying an OpenCTI error code. */
 const isCodedError = (value: unknown): value is { errCode: string; errMessage: string } =>
@@ -136,7 +141,7 @@ export function mapError(error: unknown): MappedError {
     };
   }
   if (isCodedError(error)) {
-    const status = SWITCH_NOT_FOUND.has(error.errCode) || /\b(no such|unknown|does not exist|not found)\b/i.test(error.errMessage) ? 404 : 409;
+    const status = NOT_FOUND_MESSAGE.test(error.errMessage) ? 404 : (SWITCH_STATUS[error.errCode] ?? 409);
     return { status, body: { errCode: error.errCode, errMessage: error.errMessage }, internal: false };
   }
   const fastify = error as Partial<FastifyError> | undefined;

@@ -4,6 +4,7 @@
  * The limits mirror the store's own checks so most mistakes are named before reaching it.
  */
 import { Type, type Static, type TString } from '@sinclair/typebox';
+import { stringEnum } from '../../framework/schema/string-enum.js';
 
 const IDENTIFIER = '^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$';
 const DIALABLE = '^\\+?[0-9*#]{1,32}$';
@@ -38,7 +39,7 @@ export type PlaceCallBody = Static<typeof PlaceCallBody>;
 export const FarEndParams = Type.Object({ number: dialable('External number') }, strict);
 export type FarEndParams = Static<typeof FarEndParams>;
 
-export const FarEndBody = Type.Object({ behaviour: Type.Union([Type.Literal('answer'), Type.Literal('ring'), Type.Literal('busy')]) }, strict);
+export const FarEndBody = Type.Object({ behaviour: stringEnum(['answer', 'ring', 'busy'] as const, 'What calls to the number do') }, strict);
 export type FarEndBody = Static<typeof FarEndBody>;
 
 // ------------------------------------------------------------------ agents
@@ -138,7 +139,7 @@ export type CustomerPatchBody = Static<typeof CustomerPatchBody>;
 
 // ------------------------------------------------------------------ interactions
 
-const status = Type.Union([Type.Literal('open'), Type.Literal('wrapped-up'), Type.Literal('abandoned')]);
+const status = stringEnum(['open', 'wrapped-up', 'abandoned'] as const, 'Interaction status');
 
 export const InteractionIdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'Interaction id' }) }, strict);
 export type InteractionIdParams = Static<typeof InteractionIdParams>;
