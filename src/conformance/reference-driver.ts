@@ -6,13 +6,15 @@ export interface ReferenceDriverOptions {
   readonly serverUrl: string;
   readonly adminToken: string;
   readonly agent?: { agentId: string; agentPwd: string; extension?: string };
-  /** An external number the simulator makes answer. */
+  /** External numbers the simulator makes answer. */
   readonly answeringNumber?: string;
+  readonly secondAnsweringNumber?: string;
 }
 
 export function createReferenceDriver(options: ReferenceDriverOptions): ConformanceDriver & { prepare(): Promise<void> } {
   const agent = options.agent ?? { agentId: 'agent1', agentPwd: 'demo', extension: '5001' };
   const answeringNumber = options.answeringNumber ?? '+15557770000';
+  const secondAnsweringNumber = options.secondAnsweringNumber ?? '+15557770001';
   const base = options.serverUrl.replace(/\/$/, '');
 
   async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -31,9 +33,12 @@ export function createReferenceDriver(options: ReferenceDriverOptions): Conforma
     link: { name: 'reference', url: `${base.replace(/^http/, 'ws')}/cti` },
     inboundNumber: agent.extension ?? '5001',
     answeringNumber,
-    /** Makes the answering number answer; call once before running. */
+    secondAnsweringNumber,
+    /** Makes the answering numbers answer; call once before running. */
     async prepare() {
-      await api('PUT', `/api/far-ends/${encodeURIComponent(answeringNumber)}`, { behaviour: 'answer' });
+      for (const number of [answeringNumber, secondAnsweringNumber]) {
+        await api('PUT', `/api/far-ends/${encodeURIComponent(number)}`, { behaviour: 'answer' });
+      }
     },
     async inboundCall(from, to) {
       return api<{ callId: string }>('POST', '/api/calls', { from, to });

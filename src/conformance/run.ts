@@ -112,8 +112,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     }
 
     let callId = '';
-    await makeReady();
     await check('call.alerting', 'an inbound call reaches the desktop as CallStateEvent Alerting or Offering with pyCallId and pyANI (SPEC §2, §4)', async () => {
+      await makeReady();
       callId = await ring(`${CALLER}01`);
     });
 
@@ -163,8 +163,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       });
 
       let outboundId = '';
-      await makeReady();
       await check('call.makeCall', 'makeCall leads to Initiated then Established (SPEC §5.3)', async () => {
+        await makeReady();
         const since = recorder.mark();
         await call('makeCall')(driver.answeringNumber, {});
         const initiated = await expectEvent(since, isCallEvent(['Initiated', 'Alerting']), 'CallStateEvent Initiated');
@@ -176,7 +176,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       let confCallId = '';
       await check('call.conference', 'conferenceInitiate then conferenceComplete gives a PartyInfoEvent with all parties (SPEC §4, §5.4)', async () => {
         const since = recorder.mark();
-        const result = (await call('conferenceInitiate')(outboundId, `${driver.answeringNumber}`, {})) as { callId?: string } | undefined;
+        const result = (await call('conferenceInitiate')(outboundId, driver.secondAnsweringNumber, {})) as { callId?: string } | undefined;
         const consult = await expectEvent(since, (e) => isCallEvent(['Established', 'Connected'])(e) && e.pyCallId !== outboundId, 'the conference consult call Established');
         confConsultId = result?.callId ?? String(consult.pyCallId);
         const joined = recorder.mark();
@@ -199,8 +199,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         await expectEvent(since, isCallEvent('Disconnected', confCallId), 'CallStateEvent Disconnected');
       });
 
-      await makeReady();
       await check('call.blindTransfer', 'blindTransfer sends an answered call on and releases the agent (SPEC §5.4)', async () => {
+        await makeReady();
         const id = await ring(`${CALLER}02`);
         let since = recorder.mark();
         await call('answerCall')(id, {});
@@ -209,8 +209,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         await call('blindTransfer')(id, driver.answeringNumber, {});
         await expectEvent(since, isCallEvent('Disconnected', id), 'Disconnected at the agent');
       });
-      await makeReady();
       await check('call.callerHangsUp', 'the caller hanging up leads to Disconnected (SPEC §2)', async () => {
+        await makeReady();
         const id = await ring(`${CALLER}03`);
         const since = recorder.mark();
         await driver.callerHangUp(id);

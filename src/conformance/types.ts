@@ -14,6 +14,8 @@ export interface ConformanceDriver {
   readonly inboundNumber: string;
   /** An external number that answers when the agent calls it (full mode). */
   readonly answeringNumber: string;
+  /** Another external number that answers: the third party of the conference (full mode). */
+  readonly secondAnsweringNumber: string;
   /** Rings `to` from `from`; resolves with the call id when the back end knows it. */
   inboundCall(from: string, to: string): Promise<{ callId?: string } | void>;
   /** The far-end caller hangs up. */
