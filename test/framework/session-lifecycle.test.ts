@@ -143,6 +143,18 @@ describe('logout', () => {
     expect(t.fake.names()).toEqual(['login', 'logout']);
   });
 
+  it('another agent logging in after logout is shown as that agent, on the extension the server gives', async () => {
+    const t = await loggedIn('simple');
+    await t.session.logout();
+    t.fake.respond('login', () => Promise.resolve({ extension: '3003' }));
+    await t.session.login({ agentId: 'agent2', agentPwd: 'pw' });
+    expect(t.session.state.agent).toMatchObject({ agentId: 'agent2', extension: '3003', state: 'Login' });
+    t.fake.respond('login', () => Promise.resolve(undefined));
+    await t.session.logout();
+    await t.session.login({ agentId: 'agent3', agentPwd: 'pw' });
+    expect(t.session.state.agent).toMatchObject({ agentId: 'agent3', extension: undefined });
+  });
+
   it('logging in again after logout gives a fresh forwardEvent; the old one stays dead', async () => {
     const t = await loggedIn('simple');
     const old = t.fake.forwardEvent;

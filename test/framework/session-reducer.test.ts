@@ -298,7 +298,7 @@ describe('reducer: logged in, logged out and immutability', () => {
     expect(fresh.state).toMatchObject({ loggedIn: true, agent: { agentId: 'agent1', extension: '1001', state: 'Login' } });
     expect(fresh.changes.map((c) => c.kind)).toEqual(['agent']);
     const afterSnapshot = run([snapshot({ pyAgentState: 'Ready', pyThisDN: '2002' })]).state;
-    const r = loggedIn(afterSnapshot, 'agent1', '1001');
+    const r = loggedIn(afterSnapshot, 'agent1', '2002');
     expect(r.state).toMatchObject({ loggedIn: true, agent: { state: 'Ready', extension: '2002' } });
     expect(r.changes).toEqual([]);
   });

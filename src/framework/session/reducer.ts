@@ -245,14 +245,14 @@ export function reduce(state: SessionState, event: OpenCtiEvent, now: Date): Red
 }
 
 /**
- * The view once login has succeeded: the agent is at least logged in, even before the server's
- * Snapshot says more; the extension is the one the server chose when it said so.
+ * The view once login has succeeded: this agent on this extension is at least logged in, even
+ * before the server's Snapshot says more.
  */
-export function loggedIn(state: SessionState, agentId: string, extension?: string): Reduction {
-  const agent = agentFrom(state.agent, {
+export function loggedIn(state: SessionState, agentId: string, extension: string | undefined): Reduction {
+  const agent = freezeAgent({
     ...state.agent,
-    agentId: keep(state.agent.agentId, agentId),
-    extension: keep(state.agent.extension, extension),
+    agentId,
+    extension,
     state: state.agent.state === 'Logout' ? 'Login' : state.agent.state,
   });
   const changes: StateChange[] = sameAgent(agent, state.agent) ? [] : [{ kind: 'agent', agent }];

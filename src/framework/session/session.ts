@@ -167,6 +167,7 @@ export class Session {
           : undefined,
     );
     const generation = ++this.#generation;
+    const acceptedBefore = this.#counters.eventsAccepted;
     this.#phase = 'loggingIn';
     this.#agentId = agentId;
     const forwardEvent = (event: unknown) => this.#receive(generation, event);
@@ -185,7 +186,9 @@ export class Session {
     }
     if (this.#generation !== generation || this.#phase !== 'loggingIn') return result;
     this.#phase = 'loggedIn';
-    this.#apply(loggedIn(this.#state, agentId, this.#extensionFrom(result)));
+    // The extension: the server's choice, else the one asked for, else what this login's events said.
+    const seenNow = this.#counters.eventsAccepted > acceptedBefore ? this.#state.agent.extension : undefined;
+    this.#apply(loggedIn(this.#state, agentId, this.#extensionFrom(result) ?? (extension || seenNow)));
     return result;
   }
 
