@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * Builds the CSR desktop and the caller simulator into dist/desktop/: one ES module bundle per
+ * page (esbuild) and the HTML pages beside them. The server serves this folder at / and /simulator.
+ *
+ *   node scripts/build-desktop.mjs            build once (minified, with source maps)
+ *   node scripts/build-desktop.mjs --watch    rebuild on change
+ */
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = join(root, 'src', 'desktop');
+const out = join(root, 'dist', 'desktop');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const options = {
+  absWorkingDir: root,
+  entryPoints: {
+    desktop: join(source, 'desktop-main.ts'),
+    simulator: join(source, 'simulator-main.ts'),
+  },
+  outdir: join(out, 'assets'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
+  minify: !watch,
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
+};
+
+async function copyPages() {
+  const pages = join(source, 'pages');
+  for (const name of await readdir(pages)) await copyFile(join(pages, name), join(out, name));
+}
+
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
+await copyPages();
+if (watch) {
+  const context = await esbuild.context(options);
+  await context.watch();
+  console.log(`watching src/desktop → ${out}`);
+} else {
+  const result = await esbuild.build({ ...options, metafile: true });
+  const bytes = Object.entries(result.metafile.outputs)
+    .filter(([file]) => file.endsWith('.js'))
+    .map(([file, info]) => `${file.replace(`${root}/`, '')} ${(info.bytes / 1024).toFixed(1)} kB`);
+  console.log(`desktop built: ${bytes.join(', ')}`);
+}

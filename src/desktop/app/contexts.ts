@@ -1,0 +1,62 @@
+/**
+ * The application contexts built into the desktop page, one per telephony mode (SPEC §3, §7, §8).
+ * Inbound calls pop the customer and start the interaction; the full mode lets the CSR accept
+ * the pop first, the simpler modes start the interaction with the pop.
+ */
+import type { ApplicationContext, CallTreatment, ReasonCode, TelephonyMode } from '../../framework/schema/context.js';
+import { TELEPHONY_MODES } from '../../framework/schema/context.js';
+
+export const NOT_READY_REASONS: readonly ReasonCode[] = [
+  { code: 'BREAK', label: 'Break' },
+  { code: 'LUNCH', label: 'Lunch' },
+  { code: 'TRAINING', label: 'Training' },
+  { code: 'MEETING', label: 'Meeting' },
+];
+
+export const LOGOUT_REASONS: readonly ReasonCode[] = [
+  { code: 'END_OF_SHIFT', label: 'End of shift' },
+  { code: 'BREAK', label: 'Break' },
+  { code: 'OTHER', label: 'Other' },
+];
+
+const POP_DATA = ['pyANI', 'pyDNIS', 'pyQueue', 'reason', 'account', 'orderId'];
+
+const inbound = (launch: CallTreatment['launch'], answering: CallTreatment['answering'] = 'manual'): CallTreatment => ({
+  enabled: true,
+  answering,
+  launch,
+  popData: POP_DATA,
+});
+
+export function parseMode(search: string): TelephonyMode {
+  const mode = new URLSearchParams(search).get('mode');
+  return (TELEPHONY_MODES as readonly string[]).includes(mode ?? '') ? (mode as TelephonyMode) : 'full';
+}
+
+/** The WebSocket URL of this page's server: ws(s)://<host>/cti. */
+export function ctiUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/cti`;
+}
+
+export function contextFor(mode: TelephonyMode, ctiUrl: string, answering: CallTreatment['answering'] = 'manual'): ApplicationContext {
+  return {
+    application: `OpenCTI desktop (${mode})`,
+    telephonyMode: mode,
+    implementation: { vendor: 'reference' },
+    ctiLink: { name: 'reference-server', url: ctiUrl },
+    callTreatment: {
+      INBOUND: mode === 'full' ? inbound(answering === 'manual' ? 'screenPopThenAccept' : 'autoWithScreenPop', answering) : inbound('autoWithScreenPop'),
+      // A consult or transferred call from a colleague pops too: the CSR sees who is calling.
+      CONSULT: { ...inbound('autoWithScreenPop'), popData: ['pyANI', 'pyQueue'] },
+      INTERNAL: { ...inbound('autoWithScreenPop'), popData: ['pyANI'] },
+    },
+    reasonCodes: { notReady: [...NOT_READY_REASONS], logout: [...LOGOUT_REASONS] },
+    locale: 'en',
+  };
+}
+
+/** `?answer=auto` or `?answer=autoAfterInteractionStart` switches automatic answering on (full mode). */
+export function answeringFrom(search: string): CallTreatment['answering'] {
+  const answer = new URLSearchParams(search).get('answer');
+  return answer === 'auto' || answer === 'autoAfterInteractionStart' ? answer : 'manual';
+}

@@ -1,0 +1,1 @@
+import './app/desktop-app.js';

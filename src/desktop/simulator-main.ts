@@ -1,0 +1,1 @@
+import './simulator/simulator-app.js';
