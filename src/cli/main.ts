@@ -6,6 +6,7 @@ import { registerConformance } from './commands/conformance.js';
 import { registerServe } from './commands/serve.js';
 import { registerCall } from './commands/call.js';
 import { registerAgents } from './commands/agents.js';
+import { registerValidate } from './commands/validate.js';
 
 const program = new Command()
   .name('opencti')
@@ -16,5 +17,6 @@ registerServe(program);
 registerConformance(program);
 registerCall(program);
 registerAgents(program);
+registerValidate(program);
 
 await program.parseAsync(process.argv);
