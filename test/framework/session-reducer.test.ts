@@ -275,6 +275,16 @@ describe('reducer: Snapshot', () => {
     expect(kinds.slice(3)).toEqual(['agent', 'link', 'device']);
   });
 
+  it('a link-down Snapshot without pyCalls keeps the calls shown; the next Snapshot that lists calls decides', () => {
+    const down = run([snapshot(), callState('Alerting', 'c1'), callState('Established', 'c1'), snapshot({ pyAgentState: 'Busy', pyLinkState: 'DISCONNECTED', pyCalls: undefined })]);
+    expect(down.state.link).toBe('DISCONNECTED');
+    expect(down.state.calls.map((c) => [c.callId, c.state])).toEqual([['c1', 'Established']]);
+    expect(down.kinds).not.toContain('callEnded');
+    const back = run([snapshot({ pyLinkState: 'CONNECTED', pyCalls: [] })], down.state);
+    expect(back.state.calls).toEqual([]);
+    expect(back.kinds).toContain('callEnded');
+  });
+
   it('after-call work from a Snapshot is NotReady with work mode ACW', () => {
     expect(run([snapshot({ pyAgentState: 'NotReady', pyWorkMode: 'ACW' })]).state.agent.afterCallWork).toBe(true);
   });

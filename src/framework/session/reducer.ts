@@ -186,11 +186,15 @@ function reduceCallInfo(state: SessionState, event: CallInfoEvent): Reduction {
   return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
 }
 
-/** A Snapshot replaces the whole view; calls keep their history (startedAt, answeredAt) when still listed. */
+/**
+ * A Snapshot replaces the whole view; calls keep their history (startedAt, answeredAt) when still
+ * listed. A Snapshot without `pyCalls` says nothing about calls (a connector reporting a lost link
+ * cannot know them): the calls shown stay as they are until a Snapshot lists them again.
+ */
 function reduceSnapshot(state: SessionState, event: SnapshotEvent, now: Date): Reduction {
   const at = now.toISOString();
   const changes: StateChange[] = [];
-  const calls: CallView[] = [];
+  const calls: CallView[] = event.pyCalls === undefined ? [...state.calls] : [];
   for (const listed of event.pyCalls ?? []) {
     const parties = (listed.pyParties ?? []).map((p) => p.pyDN);
     const known = state.calls.find((c) => c.callId === listed.pyCallId);
