@@ -1,16 +1,61 @@
-/** Pages served beside the API. The CSR desktop and the simulator page replace the landing page when built. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * The built pages (dist/desktop, made by `npm run build`): the CSR desktop at `/`, the caller
+ * simulator at `/simulator`, their bundles under `/assets/`. The folder is found from this
+ * module's place (src/server or dist/server, both two levels under the package root). When the
+ * pages are not built, `/` says how to build them.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
-const LANDING = `<!doctype html>
+export const DESKTOP_DIR = fileURLToPath(new URL('../../dist/desktop/', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OpenCTI-TS reference CTI server</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><h1>OpenCTI-TS reference CTI server</h1>
+<p>The desktop pages are not built: run <code>npm run build</code> and restart the server.</p>
 <ul>
 <li>WebSocket CTI link: <code>/cti</code></li>
 <li>Health: <a href="/healthz">/healthz</a> &middot; Metrics: <a href="/metrics">/metrics</a></li>
 <li>Simulator and admin API: <code>/api/…</code> (bearer token printed at start)</li>
 </ul></body></html>`;
 
-export async function registerStaticPages(app: FastifyInstance): Promise<void> {
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(LANDING));
+async function listing(dir: string): Promise<Set<string>> {
+  try {
+    return new Set(await readdir(dir));
+  } catch {
+    return new Set();
+  }
+}
+
+export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DIR): Promise<void> {
+  const pages = await listing(dir);
+  // Only the files the build made are served: no path from a request ever reaches the file system.
+  const assets = await listing(join(dir, 'assets'));
+  const page = (name: string) => async (_request: unknown, reply: FastifyReply) => {
+    if (!pages.has(name)) return reply.type(TYPES['.html'] ?? 'text/html').send(NOT_BUILT);
+    return reply
+      .type(TYPES['.html'] ?? 'text/html')
+      .header('cache-control', 'no-cache')
+      .send(await readFile(join(dir, name)));
+  };
+  app.get('/', page('index.html'));
+  app.get('/simulator', page('simulator.html'));
+  app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
+    const { file } = request.params;
+    if (!assets.has(file)) return reply.status(404).send({ errCode: 'OPENCTI_HTTP_ERROR_404', errMessage: `no asset ${file}` });
+    return reply
+      .type(TYPES[extname(file)] ?? 'application/octet-stream')
+      .header('cache-control', 'no-cache')
+      .send(await readFile(join(dir, 'assets', file)));
+  });
 }
