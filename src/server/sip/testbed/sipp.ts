@@ -1,0 +1,56 @@
+/** Runs one SIPp scenario against the bed's Kamailio, as a managed process (stopped by PID). */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManagedProcess } from './process.js';
+
+export interface SippRunOptions {
+  /** Shown in errors and used for file names. */
+  name: string;
+  scenarioXml: string;
+  dir: string;
+  host: string;
+  /** Kamailio's SIP port. */
+  proxyPort: number;
+  /** SIPp's own SIP port, and the first of its media ports. */
+  localPort: number;
+  mediaPort: number;
+  /** Calls to place (UAC scenarios) or handle. */
+  calls?: number;
+  /** SIPp gives up after this long. */
+  timeoutMs?: number;
+}
+
+export interface SippRun {
+  process: ManagedProcess;
+  /** Resolves with SIPp's exit code: 0 every call passed, 1 some failed, 97/99 internal errors. */
+  done: Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function runSipp(o: SippRunOptions): SippRun {
+  const scenario = join(o.dir, `${o.name}.xml`);
+  writeFileSync(scenario, o.scenarioXml);
+  const timeout = Math.ceil((o.timeoutMs ?? 20000) / 1000);
+  const process = ManagedProcess.start({
+    name: `sipp ${o.name}`,
+    command: 'sipp',
+    args: [
+      `${o.host}:${o.proxyPort}`,
+      '-sf', scenario,
+      '-i', o.host,
+      '-p', String(o.localPort),
+      '-mp', String(o.mediaPort),
+      '-m', String(o.calls ?? 1),
+      '-l', '1',
+      '-timeout', `${timeout}s`,
+      '-timeout_error',
+      '-nostdin',
+      '-trace_err',
+      '-error_file', join(o.dir, `${o.name}.errors.log`),
+    ],
+    cwd: o.dir,
+    logFile: join(o.dir, `${o.name}.log`),
+  });
+  const done = process.exited.then((value) => (typeof value === 'number' ? value : 128));
+  return { process, done, stop: () => process.stop(500) };
+}

@@ -1,0 +1,340 @@
+/**
+ * Starts a SIP test bed on loopback: Kamailio (registrar, proxy, dialog tracking, evapi events,
+ * JSON-RPC over HTTP, ACD queue hold) and a set of baresip / linphone-daemon phones, each with
+ * its own configuration in a temporary folder. Resolves once every phone is registered (checked
+ * with Kamailio's ul.dump) and its control connection is up. stop() ends every process by PID
+ * and removes the folder; the process registry also ends them on exit and on SIGINT/SIGTERM.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BaresipControl } from '../baresip-control.js';
+import { KamailioRpc } from '../kamailio-rpc.js';
+import { LinphoneControl } from '../linphone-control.js';
+import { renderKamailioConfig } from './kamailio-config.js';
+import { renderBaresipAccounts, renderBaresipConfig, renderLinphoneRc } from './phone-config.js';
+import { PortAllocator, freePortBlock } from './ports.js';
+import { ManagedProcess } from './process.js';
+import { type SippRun, runSipp } from './sipp.js';
+import { waitUntil } from './wait.js';
+
+export type PhoneKind = 'baresip' | 'linphone';
+
+export interface PhoneSpec {
+  /** SIP user: the phone registers as sip:<user>@<host>. */
+  user: string;
+  kind: PhoneKind;
+}
+
+export interface TestbedOptions {
+  phones: readonly PhoneSpec[];
+  /** Request-URI users that are ACD queue numbers (held until our server routes them). */
+  queueNumbers?: readonly string[];
+  /** Longest wait in a queue before the caller gets 480 (default 60 s). */
+  queueMaxWaitMs?: number;
+  /** Ring time at an agent for a routed queue call (default 20 s). */
+  agentRingMs?: number;
+  /** Time allowed for Kamailio and every phone to be up and registered (default 15 s). */
+  startTimeoutMs?: number;
+  /** Keep the folder after stop() (for looking at logs). */
+  keepDir?: boolean;
+}
+
+interface PhoneBase {
+  user: string;
+  /** sip:<user>@127.0.0.1 */
+  aor: string;
+  sipPort: number;
+  pid: number;
+  process: ManagedProcess;
+  dir: string;
+}
+
+export interface BaresipPhone extends PhoneBase {
+  kind: 'baresip';
+  ctrlPort: number;
+  control: BaresipControl;
+}
+
+export interface LinphonePhone extends PhoneBase {
+  kind: 'linphone';
+  socketPath: string;
+  control: LinphoneControl;
+}
+
+export type PhoneHandle = BaresipPhone | LinphonePhone;
+
+export interface KamailioHandle {
+  host: string;
+  sipPort: number;
+  /** e.g. http://127.0.0.1:21002/RPC */
+  rpcUrl: string;
+  evapiPort: number;
+  pid: number;
+  process: ManagedProcess;
+  /** sip:127.0.0.1:<sipPort> */
+  proxyUri: string;
+}
+
+export interface SippOptions {
+  name: string;
+  scenarioXml: string;
+  calls?: number;
+  timeoutMs?: number;
+}
+
+export interface Testbed {
+  dir: string;
+  kamailio: KamailioHandle;
+  phones: Map<string, PhoneHandle>;
+  rpc: KamailioRpc;
+  queueNumbers: readonly string[];
+  /** The baresip phone `user` (throws if missing or another kind). */
+  baresip(user: string): BaresipPhone;
+  linphone(user: string): LinphonePhone;
+  /** Runs a SIPp scenario against this Kamailio, on ports reserved for it. */
+  sipp(options: SippOptions): SippRun;
+  /** Stops every process by PID (SIGTERM, then SIGKILL) and removes the folder. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export const HOST = '127.0.0.1';
+const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+const BARESIP_MODULES = '/usr/lib/baresip/modules';
+const RTP_PORTS_PER_PHONE = 10;
+const SIPP_SLOTS = 4;
+
+/** Per-bed counter for unique linphone socket names in /tmp. */
+let bedCounter = 0;
+
+export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
+  const users = new Set<string>();
+  for (const phone of options.phones) {
+    if (!/^[a-z0-9_.-]+$/i.test(phone.user)) throw new Error(`phone user ${JSON.stringify(phone.user)} may only hold letters, digits, "_", "-", "."`);
+    if (users.has(phone.user)) throw new Error(`phone user ${JSON.stringify(phone.user)} appears twice`);
+    users.add(phone.user);
+  }
+  const queueNumbers = options.queueNumbers ?? [];
+  for (const q of queueNumbers) if (users.has(q)) throw new Error(`queue number ${JSON.stringify(q)} is also a phone user`);
+  const startTimeoutMs = options.startTimeoutMs ?? 15000;
+
+  // ports: kamailio 3, per phone 2 (SIP, and TCP SIP+1 for baresip) + 1 control + RTP, SIPp 2 per slot
+  const portsNeeded = 3 + options.phones.length * (3 + RTP_PORTS_PER_PHONE) + SIPP_SLOTS * 2;
+  const ports = new PortAllocator(await freePortBlock(portsNeeded, HOST), portsNeeded);
+  const dir = mkdtempSync(join(tmpdir(), 'opencti-sip-'));
+  const processes: ManagedProcess[] = [];
+  const controls: Array<{ close(): Promise<void> }> = [];
+  const extra: SippRun[] = [];
+  let stopped = false;
+
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.allSettled(controls.map((c) => c.close()));
+    await Promise.allSettled(extra.map((s) => s.stop()));
+    // phones first (they unregister), then Kamailio
+    await Promise.allSettled(processes.filter((p) => !p.name.startsWith('kamailio')).map((p) => p.stop()));
+    await Promise.allSettled(processes.filter((p) => p.name.startsWith('kamailio')).map((p) => p.stop()));
+    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const kamailio = await startKamailio(dir, ports, queueNumbers, options, processes, startTimeoutMs);
+    const rpc = new KamailioRpc({ url: kamailio.rpcUrl });
+    const phones = new Map<string, PhoneHandle>();
+    const bedId = `${process.pid}-${++bedCounter}`;
+    const starting = options.phones.map((spec) =>
+      spec.kind === 'baresip'
+        ? startBaresip(spec.user, dir, ports, kamailio, processes, startTimeoutMs)
+        : startLinphone(spec.user, dir, ports, kamailio, processes, bedId, startTimeoutMs),
+    );
+    const settled = await Promise.allSettled(starting);
+    for (const result of settled) {
+      if (result.status === 'fulfilled') {
+        controls.push(result.value.control);
+        phones.set(result.value.user, result.value);
+      }
+    }
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    await waitUntil(
+      async () => {
+        const registered = await rpc.registeredUsers();
+        for (const p of processes) {
+          if (!p.running) throw new Error(`${p.name} exited during start-up:\n${p.logTail()}`);
+        }
+        return [...users].every((u) => registered.has(u));
+      },
+      `registration of ${[...users].join(', ')} at Kamailio`,
+      startTimeoutMs,
+    ).catch(async (err: Error) => {
+      const registered = await rpc.registeredUsers().catch(() => new Set<string>());
+      const missing = [...users].filter((u) => !registered.has(u));
+      throw new Error(`${err.message}; not registered: ${missing.join(', ') || '(none)'}`);
+    });
+
+    let sippSlot = 0;
+    const sippPorts = Array.from({ length: SIPP_SLOTS }, () => ports.take(2));
+    const bed: Testbed = {
+      dir,
+      kamailio,
+      phones,
+      rpc,
+      queueNumbers,
+      baresip(user) {
+        const phone = phones.get(user);
+        if (phone?.kind !== 'baresip') throw new Error(`no baresip phone ${JSON.stringify(user)} in this test bed`);
+        return phone;
+      },
+      linphone(user) {
+        const phone = phones.get(user);
+        if (phone?.kind !== 'linphone') throw new Error(`no linphone phone ${JSON.stringify(user)} in this test bed`);
+        return phone;
+      },
+      sipp(o) {
+        const base = sippPorts[sippSlot++ % SIPP_SLOTS] as number;
+        const run = runSipp({ ...o, dir, host: HOST, proxyPort: kamailio.sipPort, localPort: base, mediaPort: base + 1 });
+        extra.push(run);
+        return run;
+      },
+      stop,
+    };
+    return bed;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function startKamailio(
+  dir: string,
+  ports: PortAllocator,
+  queueNumbers: readonly string[],
+  options: TestbedOptions,
+  processes: ManagedProcess[],
+  timeoutMs: number,
+): Promise<KamailioHandle> {
+  const sipPort = ports.take();
+  const httpPort = ports.take();
+  const evapiPort = ports.take();
+  const runDir = join(dir, 'kamailio');
+  mkdirSync(runDir);
+  const cfg = join(runDir, 'kamailio.cfg');
+  writeFileSync(
+    cfg,
+    renderKamailioConfig({
+      runDir,
+      host: HOST,
+      sipPort,
+      httpPort,
+      evapiPort,
+      queueNumbers,
+      queueMaxWaitMs: options.queueMaxWaitMs ?? 60000,
+      agentRingMs: options.agentRingMs ?? 20000,
+      modulesDir: KAMAILIO_MODULES,
+    }),
+  );
+  const proc = ManagedProcess.start({
+    name: 'kamailio',
+    command: 'kamailio',
+    // -DD: stay in the foreground with worker processes; -E: log to stderr; small memory pools
+    args: ['-DD', '-E', '-f', cfg, '-Y', runDir, '-m', '32', '-M', '4'],
+    logFile: join(runDir, 'kamailio.log'),
+  });
+  processes.push(proc);
+  const rpcUrl = `http://${HOST}:${httpPort}/RPC`;
+  const rpc = new KamailioRpc({ url: rpcUrl, timeoutMs: 1000 });
+  await waitUntil(
+    async () => {
+      if (!proc.running) throw new Error(`kamailio exited during start-up:\n${proc.logTail()}`);
+      await rpc.call('core.version');
+      return true;
+    },
+    'Kamailio to answer JSON-RPC',
+    timeoutMs,
+  );
+  return { host: HOST, sipPort, rpcUrl, evapiPort, pid: proc.pid, process: proc, proxyUri: `sip:${HOST}:${sipPort}` };
+}
+
+async function startBaresip(
+  user: string,
+  dir: string,
+  ports: PortAllocator,
+  kamailio: KamailioHandle,
+  processes: ManagedProcess[],
+  timeoutMs: number,
+): Promise<BaresipPhone> {
+  const sipPort = ports.take(2); // baresip also binds TCP on sipPort + 1
+  const ctrlPort = ports.take();
+  const rtpFirst = ports.take(RTP_PORTS_PER_PHONE);
+  const phoneDir = join(dir, `baresip-${user}`);
+  mkdirSync(phoneDir);
+  const config = { user, host: HOST, sipPort, ctrlPort, rtpFirst, rtpLast: rtpFirst + RTP_PORTS_PER_PHONE - 1, proxyPort: kamailio.sipPort, modulesDir: BARESIP_MODULES };
+  writeFileSync(join(phoneDir, 'config'), renderBaresipConfig(config));
+  writeFileSync(join(phoneDir, 'accounts'), renderBaresipAccounts(config));
+  writeFileSync(join(phoneDir, 'contacts'), '');
+  const proc = ManagedProcess.start({
+    name: `baresip ${user}`,
+    command: 'baresip',
+    args: ['-f', phoneDir],
+    logFile: join(phoneDir, 'baresip.log'),
+    env: { ...process.env, HOME: phoneDir },
+  });
+  processes.push(proc);
+  let control: BaresipControl | undefined;
+  await waitUntil(
+    async () => {
+      if (!proc.running) throw new Error(`baresip ${user} exited during start-up:\n${proc.logTail()}`);
+      control = await BaresipControl.connect({ host: HOST, port: ctrlPort, name: user, connectTimeoutMs: 500 });
+      return true;
+    },
+    `baresip ${user} ctrl_tcp on ${HOST}:${ctrlPort}`,
+    timeoutMs,
+  );
+  return { kind: 'baresip', user, aor: `sip:${user}@${HOST}`, sipPort, ctrlPort, pid: proc.pid, process: proc, dir: phoneDir, control: control as BaresipControl };
+}
+
+async function startLinphone(
+  user: string,
+  dir: string,
+  ports: PortAllocator,
+  kamailio: KamailioHandle,
+  processes: ManagedProcess[],
+  bedId: string,
+  timeoutMs: number,
+): Promise<LinphonePhone> {
+  const sipPort = ports.take(2);
+  ports.take(); // keep the layout of a baresip phone: SIP, SIP+1, control
+  const rtpFirst = ports.take(RTP_PORTS_PER_PHONE);
+  const phoneDir = join(dir, `linphone-${user}`);
+  // linphone-daemon binds no SIP port until $HOME/.local/share/linphone exists
+  mkdirSync(join(phoneDir, '.local', 'share', 'linphone'), { recursive: true });
+  const rc = join(phoneDir, 'linphonerc');
+  writeFileSync(rc, renderLinphoneRc({ user, host: HOST, sipPort, rtpFirst, rtpLast: rtpFirst + RTP_PORTS_PER_PHONE - 1, proxyPort: kamailio.sipPort }));
+  // the daemon puts its socket at /tmp/<pipe name>
+  const pipe = `opencti-linphone-${bedId}-${user}`;
+  const socketPath = join('/tmp', pipe);
+  rmSync(socketPath, { force: true });
+  const proc = ManagedProcess.start({
+    name: `linphone ${user}`,
+    command: 'linphone-daemon',
+    args: ['--config', rc, '--pipe', pipe, '--log', join(phoneDir, 'linphone-core.log')],
+    logFile: join(phoneDir, 'linphone-daemon.log'),
+    env: { ...process.env, HOME: phoneDir },
+  });
+  processes.push(proc);
+  // the socket file outlives a killed daemon: remove it once the process is gone
+  void proc.exited.then(() => rmSync(socketPath, { force: true }));
+  let control: LinphoneControl | undefined;
+  await waitUntil(
+    async () => {
+      if (!proc.running) throw new Error(`linphone-daemon ${user} exited during start-up:\n${proc.logTail()}`);
+      control = await LinphoneControl.connect({ socketPath, name: user, connectTimeoutMs: 500 });
+      return true;
+    },
+    `linphone-daemon ${user} socket ${socketPath}`,
+    timeoutMs,
+  );
+  return { kind: 'linphone', user, aor: `sip:${user}@${HOST}`, sipPort, socketPath, pid: proc.pid, process: proc, dir: phoneDir, control: control as LinphoneControl };
+}
