@@ -133,6 +133,8 @@ export function leave(ctx: Ctx, call: Call, party: Party, how: { reason: string;
   notify(ctx, call, party, 'Disconnected');
   call.parties = others;
   if (others.length === 0 || (others.length === 1 && !call.waiting)) {
+    // The one left behind was talking to the party who just left, whatever it was told before.
+    for (const other of others) other.peer = party.dn;
     endCall(ctx, call, { abandoned, reason: how.reason, cause: how.cause });
   } else if (!call.waiting) {
     notifyPartyInfo(ctx, call);

@@ -38,9 +38,10 @@ export function blindTransfer(ctx: Ctx, agentId: string, callId: string, destina
   clearTimer(ctx, party);
   notify(ctx, call, party, 'Disconnected');
   call.parties = others;
-  if (changed) notifyCallInfo(ctx, call, others);
+  const stayers = [...others];
+  if (changed) notifyCallInfo(ctx, call, stayers);
   deliver(ctx, call, target);
-  notifyPartyInfo(ctx, call, others);
+  notifyPartyInfo(ctx, call, stayers);
   ctx.deviceChanged(dn);
 }
 
