@@ -58,6 +58,7 @@ export function registerServe(program: Command): void {
         [
           `OpenCTI-TS reference CTI server on ${server.url}`,
           `  CSR desktop:    ${server.url}/`,
+          `  simulator:      ${server.url}/simulator`,
           `  CTI WebSocket:  ${server.ctiUrl}`,
           `  health:         ${server.url}/healthz   metrics: ${server.url}/metrics`,
           `  admin token:    ${server.adminToken}${tokenNote}`,
