@@ -96,6 +96,7 @@ function pairOf(ctx: Ctx, agentId: string, heldCallId: string, activeCallId: str
   if (h.party.state !== 'held') {
     throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `call ${h.call.id} is not held on extension ${h.dn} (it is ${stateOf(h.party)})`);
   }
+  if (a.party.state === 'initiated') throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `call ${a.call.id} has not been answered yet`);
   if (a.party.state !== 'connected') {
     throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `call ${a.call.id} is not active on extension ${a.dn} (it is ${stateOf(a.party)})`);
   }
