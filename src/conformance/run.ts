@@ -141,7 +141,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
           await call('answerCall')('no-such-call', {});
         } catch (error) {
           const code = (error as { errCode?: unknown }).errCode;
-          if (typeof code !== 'string' || !code) throw new Error(`rejected without an errCode: ${String(error)}`);
+          if (typeof code !== 'string' || !code) throw new Error(`rejected without an errCode: ${String(error)}`, { cause: error });
           return;
         }
         throw new Error('answerCall on an unknown call resolved');

@@ -14,7 +14,7 @@ async function loadTarget(module: string, mode: TelephonyMode): Promise<Conforma
   try {
     loaded = (await import(url)) as typeof loaded;
   } catch (error) {
-    throw new Error(`cannot load ${module}: ${(error as Error).message}`);
+    throw new Error(`cannot load ${module}: ${(error as Error).message}`, { cause: error });
   }
   if (typeof loaded.createTarget !== 'function') {
     throw new Error(`${module} must export createTarget({ mode }) returning { implementation, driver }`);
