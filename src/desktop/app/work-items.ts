@@ -135,8 +135,10 @@ export class WorkItems {
       this.#host.announce(wrapUp ? `Interaction ${saved.id} wrapped up` : `Notes of interaction ${saved.id} saved`);
       if (wrapUp) {
         this.#host.drafts.clear(callId);
-        if (item.ended || !this.#session?.state.calls.some((c) => c.callId === callId)) this.#items.delete(callId);
-        else this.#patch(callId, { wrappedUp: true, interaction: saved });
+        if (item.ended || !this.#session?.state.calls.some((c) => c.callId === callId)) {
+          this.#items.delete(callId);
+          this.#emit();
+        } else this.#patch(callId, { wrappedUp: true, interaction: saved });
       } else this.#patch(callId, { interaction: saved });
       return true;
     } catch (error) {

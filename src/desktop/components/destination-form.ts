@@ -37,7 +37,7 @@ export class DestinationForm extends LitElement {
   }
 
   override render() {
-    return html`<form class="row" aria-label=${this.label} @submit=${(e: SubmitEvent) => this.#submit(e, this.actions[0]?.action)}>
+    return html`<form class="row" @submit=${(e: SubmitEvent) => this.#submit(e, this.actions[0]?.action)}>
       <div class="field">
         <label for=${this.#inputId}>${this.label}</label>
         <input id=${this.#inputId} inputmode="tel" autocomplete="off" placeholder="extension, agent or number" />

@@ -15,6 +15,17 @@ import type { CustomerSearch } from './customer-chooser.js';
 import { callStateLabel, callTitle } from './format.js';
 import { baseStyles, emit } from './styles.js';
 
+/** Friendlier names for the call properties a treatment's popData may name. */
+const DATA_LABELS: Record<string, string> = {
+  pyANI: 'Caller',
+  pyDNIS: 'Dialled',
+  pyQueue: 'Queue',
+  pyOtherDN: 'Other party',
+  pyThisDN: 'Extension',
+  pyCallType: 'Call type',
+  pyCallId: 'Call id',
+};
+
 export class WorkItemView extends LitElement {
   static override properties = { item: { attribute: false }, thisDN: { type: String }, search: { attribute: false } };
   static override styles = [
@@ -65,7 +76,7 @@ export class WorkItemView extends LitElement {
       </header>
       ${data.length > 0
         ? html`<dl aria-label="Call data">
-            ${data.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}
+            ${data.map(([k, v]) => html`<dt>${DATA_LABELS[k] ?? k}</dt><dd>${v}</dd>`)}
           </dl>`
         : ''}
       ${this.#customer(item)}

@@ -161,7 +161,7 @@ export class SimulatorApp extends LitElement {
   }
 
   #tokenForm() {
-    return html`<section class="card" aria-label="Admin token">
+    return html`<section class="card" aria-label="Simulator access">
       <form class="row" @submit=${this.#saveToken}>
         <div class="field" style="flex:1 1 18rem">
           <label for="token">Admin token (printed by <code>npm start</code>)</label>
