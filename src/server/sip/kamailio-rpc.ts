@@ -128,7 +128,7 @@ function toDialog(d: Record<string, unknown>): KamailioDialog {
   const caller = (d.caller ?? {}) as Record<string, unknown>;
   const callee = (d.callee ?? {}) as Record<string, unknown>;
   return {
-    callId: str(d.call_id),
+    callId: str(d['call-id'] ?? d.call_id),
     fromUri: str(d.from_uri),
     fromTag: str(caller.tag),
     toUri: str(d.to_uri),

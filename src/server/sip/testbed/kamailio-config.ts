@@ -255,14 +255,15 @@ failure_route[AGENT_FAIL] {
 	${queued('\\"requeued\\":true,')}
 }
 
+# $dlg(callid), not $ci: a dialog ended by RPC (dlg.terminate_dlg) runs these on a faked message
 event_route[dialog:start] {
-	evapi_relay("{\\"ev\\":\\"dialog-start\\",${s('callid', 'ci')},${s('from', 'fu')},${s('to', 'tu')}}");
+	evapi_relay("{\\"ev\\":\\"dialog-start\\",${s('callid', 'dlg(callid)')},${s('from', 'fu')},${s('to', 'tu')}}");
 }
 event_route[dialog:end] {
-	evapi_relay("{\\"ev\\":\\"dialog-end\\",${s('callid', 'ci')}}");
+	evapi_relay("{\\"ev\\":\\"dialog-end\\",${s('callid', 'dlg(callid)')}}");
 }
 event_route[dialog:failed] {
-	evapi_relay("{\\"ev\\":\\"dialog-failed\\",${s('callid', 'ci')}}");
+	evapi_relay("{\\"ev\\":\\"dialog-failed\\",${s('callid', 'dlg(callid)')}}");
 }
 
 event_route[evapi:connection-new] {

@@ -1,6 +1,6 @@
 /**
- * SIPp scenarios for the test bed (XML, filled in per run). Every scenario sets its own Call-ID so
- * that tests can match Kamailio's events to it.
+ * SIPp scenarios for the test bed (XML, filled in per run). Calls use SIPp's [call_id]: give the
+ * run a fixed Call-ID (runSipp's `callId`, SIPp's -cid_str) to match Kamailio's events to it.
  */
 
 const SDP = `v=0
@@ -18,7 +18,6 @@ const xmlHeader = (name: string): string => `<?xml version="1.0" encoding="ISO-8
 export interface CancelCallerOptions {
   /** Who to call (the Request-URI user): a phone or a queue number. */
   target: string;
-  callId: string;
   /** The provisional reply to wait for before cancelling: 180 at a phone, 182 in a queue. */
   waitFor: 180 | 182 | 183;
   /** Time between that reply and the CANCEL. */
@@ -34,78 +33,96 @@ export function cancelCallerScenario(o: CancelCallerOptions): string {
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=${branch}
       From: <sip:sipp@[local_ip]>;tag=[pid]SIPpTag00[call_number]
       To: <sip:${o.target}@[remote_ip]>
-      Call-ID: ${o.callId}
+      Call-ID: [call_id]
       CSeq: 1 ${method}
       Contact: <sip:sipp@[local_ip]:[local_port]>
       Max-Forwards: 70
       ${body ? 'Content-Type: application/sdp\n      ' : ''}Content-Length: [len]
 ${body ? `\n${SDP}\n` : '\n'}
     ]]>`;
+  const ack = `  <send><![CDATA[
+      ACK sip:${o.target}@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=${branch}
+      From: <sip:sipp@[local_ip]>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]></send>`;
   return `${xmlHeader('cancel-caller')}
   <send retrans="500">${invite('INVITE', true)}</send>
   <recv response="100" optional="true"/>
   <recv response="${o.waitFor}"/>
   <pause milliseconds="${Math.max(0, Math.round(o.cancelAfterMs))}"/>
   <send>${invite('CANCEL', false)}</send>
+  <!-- the 200 to the CANCEL and the 487 to the INVITE come in either order -->
+  <recv response="487" optional="true" next="ack_first"/>
   <recv response="200"/>
   <recv response="487"/>
-  <send><![CDATA[
-      ACK sip:${o.target}@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=${branch}
-      From: <sip:sipp@[local_ip]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: ${o.callId}
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]></send>
+${ack}
+  <nop next="end"/>
+  <label id="ack_first"/>
+${ack}
+  <recv response="200"/>
+  <label id="end"/>
 </scenario>
 `;
 }
 
-export interface BusyCalleeOptions {
-  /** The user SIPp registers as. */
-  user: string;
-  /** The reply to every INVITE, e.g. 486 Busy Here. */
+export interface RejectingCalleeOptions {
+  /** The final reply to the INVITE, e.g. 486 Busy Here. */
   code: number;
   reason: string;
-  /** How long SIPp waits for the INVITE. */
-  waitMs: number;
 }
 
-/** A callee that registers, answers one INVITE with `code`, and unregisters. */
-export function busyCalleeScenario(o: BusyCalleeOptions): string {
-  const register = (expires: number, cseq: number): string => `<![CDATA[
-      REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:${o.user}@[remote_ip]>;tag=[pid]reg[call_number]
-      To: <sip:${o.user}@[remote_ip]>
-      Call-ID: reg-${o.user}-[pid]@[local_ip]
-      CSeq: ${cseq} REGISTER
-      Contact: <sip:${o.user}@[local_ip]:[local_port]>
-      Expires: ${expires}
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>`;
-  return `${xmlHeader('busy-callee')}
-  <send retrans="500">${register(60, 1)}</send>
-  <recv response="200"/>
-  <recv request="INVITE" timeout="${Math.round(o.waitMs)}" ontimeout="unregister"/>
+/**
+ * A callee (SIPp as UAS) that answers one INVITE with `code`. SIPp maps messages to calls by
+ * Call-ID, so it cannot register and take an unrelated INVITE in one scenario: register it with
+ * registerScenario() from a second SIPp run, with its port as the contact.
+ */
+export function rejectingCalleeScenario(o: RejectingCalleeOptions): string {
+  return `${xmlHeader('rejecting-callee')}
+  <recv request="INVITE"/>
   <send><![CDATA[
       SIP/2.0 ${o.code} ${o.reason}
       [last_Via:]
       [last_From:]
-      [last_To:];tag=[pid]busy[call_number]
+      [last_To:];tag=[pid]rej[call_number]
       [last_Call-ID:]
       [last_CSeq:]
       Content-Length: 0
 
     ]]></send>
   <recv request="ACK"/>
-  <label id="unregister"/>
-  <send retrans="500">${register(0, 2)}</send>
+</scenario>
+`;
+}
+
+export interface RegisterOptions {
+  user: string;
+  /** Where the registered contact points (another SIPp's port). */
+  contactPort: number;
+  expires: number;
+}
+
+/** One REGISTER for `user` with a contact on 127.0.0.1:`contactPort`. */
+export function registerScenario(o: RegisterOptions): string {
+  return `${xmlHeader('register')}
+  <send retrans="500"><![CDATA[
+      REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:${o.user}@[remote_ip]>;tag=[pid]reg[call_number]
+      To: <sip:${o.user}@[remote_ip]>
+      Call-ID: [call_id]
+      CSeq: 1 REGISTER
+      Contact: <sip:${o.user}@[local_ip]:${o.contactPort}>
+      Expires: ${o.expires}
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]></send>
   <recv response="200"/>
 </scenario>
 `;

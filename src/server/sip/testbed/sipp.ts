@@ -14,6 +14,8 @@ export interface SippRunOptions {
   /** SIPp's own SIP port, and the first of its media ports. */
   localPort: number;
   mediaPort: number;
+  /** The Call-ID of SIPp's calls ([call_id]); `%u` is replaced by the call number. */
+  callId?: string;
   /** Calls to place (UAC scenarios) or handle. */
   calls?: number;
   /** SIPp gives up after this long. */
@@ -22,6 +24,8 @@ export interface SippRunOptions {
 
 export interface SippRun {
   process: ManagedProcess;
+  /** SIPp's SIP port on 127.0.0.1. */
+  port: number;
   /** Resolves with SIPp's exit code: 0 every call passed, 1 some failed, 97/99 internal errors. */
   done: Promise<number>;
   stop(): Promise<void>;
@@ -45,6 +49,7 @@ export function runSipp(o: SippRunOptions): SippRun {
       '-timeout', `${timeout}s`,
       '-timeout_error',
       '-nostdin',
+      ...(o.callId === undefined ? [] : ['-cid_str', o.callId]),
       '-trace_err',
       '-error_file', join(o.dir, `${o.name}.errors.log`),
     ],
@@ -52,5 +57,5 @@ export function runSipp(o: SippRunOptions): SippRun {
     logFile: join(o.dir, `${o.name}.log`),
   });
   const done = process.exited.then((value) => (typeof value === 'number' ? value : 128));
-  return { process, done, stop: () => process.stop(500) };
+  return { process, port: o.localPort, done, stop: () => process.stop(500) };
 }

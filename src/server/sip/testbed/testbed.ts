@@ -36,7 +36,7 @@ export interface TestbedOptions {
   agentRingMs?: number;
   /** Time allowed for Kamailio and every phone to be up and registered (default 15 s). */
   startTimeoutMs?: number;
-  /** Keep the folder after stop() (for looking at logs). */
+  /** Keep the folder after stop() (for looking at logs); also with OPENCTI_SIP_KEEP=1. */
   keepDir?: boolean;
 }
 
@@ -79,6 +79,8 @@ export interface KamailioHandle {
 export interface SippOptions {
   name: string;
   scenarioXml: string;
+  /** Fixed Call-ID for the run's calls (see runSipp). */
+  callId?: string;
   calls?: number;
   timeoutMs?: number;
 }
@@ -103,6 +105,8 @@ const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 const BARESIP_MODULES = '/usr/lib/baresip/modules';
 const RTP_PORTS_PER_PHONE = 10;
 const SIPP_SLOTS = 4;
+/** SIPp's SIP port, then its media ports (it binds audio and video RTP/RTCP: 4 ports). */
+const SIPP_SLOT_PORTS = 8;
 
 /** Per-bed counter for unique linphone socket names in /tmp. */
 let bedCounter = 0;
@@ -118,8 +122,8 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
   for (const q of queueNumbers) if (users.has(q)) throw new Error(`queue number ${JSON.stringify(q)} is also a phone user`);
   const startTimeoutMs = options.startTimeoutMs ?? 15000;
 
-  // ports: kamailio 3, per phone 2 (SIP, and TCP SIP+1 for baresip) + 1 control + RTP, SIPp 2 per slot
-  const portsNeeded = 3 + options.phones.length * (3 + RTP_PORTS_PER_PHONE) + SIPP_SLOTS * 2;
+  // ports: kamailio 3, per phone 2 (SIP, and TCP SIP+1 for baresip) + 1 control + RTP, SIPp per slot
+  const portsNeeded = 3 + options.phones.length * (3 + RTP_PORTS_PER_PHONE) + SIPP_SLOTS * SIPP_SLOT_PORTS;
   const ports = new PortAllocator(await freePortBlock(portsNeeded, HOST), portsNeeded);
   const dir = mkdtempSync(join(tmpdir(), 'opencti-sip-'));
   const processes: ManagedProcess[] = [];
@@ -135,7 +139,7 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
     // phones first (they unregister), then Kamailio
     await Promise.allSettled(processes.filter((p) => !p.name.startsWith('kamailio')).map((p) => p.stop()));
     await Promise.allSettled(processes.filter((p) => p.name.startsWith('kamailio')).map((p) => p.stop()));
-    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
+    if (!(options.keepDir ?? process.env.OPENCTI_SIP_KEEP === '1')) rmSync(dir, { recursive: true, force: true });
   };
 
   try {
@@ -175,7 +179,7 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
     });
 
     let sippSlot = 0;
-    const sippPorts = Array.from({ length: SIPP_SLOTS }, () => ports.take(2));
+    const sippPorts = Array.from({ length: SIPP_SLOTS }, () => ports.take(SIPP_SLOT_PORTS));
     const bed: Testbed = {
       dir,
       kamailio,
@@ -194,7 +198,7 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
       },
       sipp(o) {
         const base = sippPorts[sippSlot++ % SIPP_SLOTS] as number;
-        const run = runSipp({ ...o, dir, host: HOST, proxyPort: kamailio.sipPort, localPort: base, mediaPort: base + 1 });
+        const run = runSipp({ ...o, dir, host: HOST, proxyPort: kamailio.sipPort, localPort: base, mediaPort: base + 2 });
         extra.push(run);
         return run;
       },
