@@ -8,11 +8,14 @@ export interface CuttableProxy {
   cut(): void;
   /** While true, new connections are closed at once (the far side seems down). */
   refuse: boolean;
+  /** Stops carrying bytes on open connections without closing them: a peer that went silent. */
+  freeze(): void;
   close(): Promise<void>;
 }
 
 export async function startProxy(targetPort: number): Promise<CuttableProxy> {
   const open = new Set<Socket>();
+  const pairs: [Socket, Socket][] = [];
   const proxy: { refuse: boolean } = { refuse: false };
   const server: Server = createServer((client) => {
     if (proxy.refuse) return void client.destroy();
@@ -23,6 +26,7 @@ export async function startProxy(targetPort: number): Promise<CuttableProxy> {
       socket.on('error', () => undefined);
     }
     client.pipe(upstream).pipe(client);
+    pairs.push([client, upstream]);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -31,6 +35,14 @@ export async function startProxy(targetPort: number): Promise<CuttableProxy> {
     port: (server.address() as AddressInfo).port,
     cut() {
       for (const socket of open) socket.destroy();
+    },
+    freeze() {
+      for (const [client, upstream] of pairs.splice(0)) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
     },
     close() {
       this.cut();

@@ -66,3 +66,28 @@ it('a second desktop of the same agent attaches with the session token and stays
   await expect.poll(() => events.some((e) => (e as { pyEventName?: string }).pyEventName === 'NotReady')).toBe(true);
   tab2.connector.close();
 });
+
+it('declares a silent server down within three heartbeats, and a silent desktop is dropped by the server', async () => {
+  const quick = await startTestServer({ heartbeatMs: 300 });
+  const silentProxy = await startProxy(quick.port);
+  const agent = createAgent(`ws://127.0.0.1:${silentProxy.port}/cti`);
+  try {
+    await agent.session.login({ agentId: 'agent2', agentPwd: 'demo' });
+    await agent.until((s) => s.link === 'CONNECTED', 'link up');
+    const connections = () => quick.gateway.sessions().get('agent2')?.sockets.size ?? 0;
+    expect(connections()).toBe(1);
+    silentProxy.refuse = true;
+    silentProxy.freeze();
+    // Neither side sees a close: only heartbeats can tell.
+    await agent.until((s) => s.link === 'DISCONNECTED', 'the connector declaring the link down', 5000);
+    await expect.poll(connections, { timeout: 5000 }).toBe(0);
+    expect(quick.gateway.sessions().has('agent2')).toBe(true); // still logged in, within the grace period
+    silentProxy.refuse = false;
+    await agent.until((s) => s.link === 'CONNECTED', 'the link back', 10_000);
+    expect(connections()).toBe(1);
+  } finally {
+    await agent.close();
+    await silentProxy.close();
+    await quick.dispose();
+  }
+});

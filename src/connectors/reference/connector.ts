@@ -282,7 +282,21 @@ export class ReferenceConnector implements Implementation {
     if (this.#watchdog) clearTimeout(this.#watchdog);
     const interval = this.#heartbeatMs || this.#session?.heartbeatMs || 0;
     if (!interval) return;
-    this.#watchdog = setTimeout(() => this.#socket?.close(4000, 'heartbeat lost'), interval * 3);
+    this.#watchdog = setTimeout(() => this.#abandon(), interval * 3);
+  }
+
+  /**
+   * Gives up on a socket whose server went silent. A polite close would wait for the silent peer's
+   * answer (30 s in `ws`), so the link is declared down now and the socket is cut loose.
+   */
+  #abandon(): void {
+    const socket = this.#socket;
+    if (!socket) return;
+    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+    const terminate = (socket as { terminate?: () => void }).terminate;
+    if (typeof terminate === 'function') terminate.call(socket);
+    else socket.close(4000, 'heartbeat lost');
+    this.#onClose();
   }
 
   #onClose(): void {
