@@ -144,6 +144,14 @@ describe('login', () => {
     expect(desk.pbx.agentStatus('agent7')).toMatchObject({ extension: '1001', state: 'signedIn' });
   });
 
+  it('with no extension given, the PBX chooses one and the desktop learns it', async () => {
+    const other = openDesk();
+    await other.session.login({ agentId: 'agent8', agentPwd: 'any' });
+    await settle();
+    expect(other.session.state.agent).toMatchObject({ agentId: 'agent8', extension: '1001', state: 'Login' });
+    other.session.dispose();
+  });
+
   it('a wrong password or an agent already logged in elsewhere is refused with the OpenCTI code', async () => {
     const other = openDesk();
     expect(await rejection(other.session.login({ ...AGENT, agentPwd: 'nope' }))).toMatchObject({ errCode: 'OPENCTI_AUTH_FAILED' });

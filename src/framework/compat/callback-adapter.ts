@@ -63,7 +63,8 @@ export const CALLBACK_ARITY: Readonly<Record<RequestName, number>> = {
   alternateCall: 3,
 };
 
-export const ALL_REQUESTS: readonly RequestName[] = [
+/** Every request the original contract names, in the order of SPEC §5. */
+const REQUESTS: readonly RequestName[] = [
   ...SESSION_REQUESTS,
   ...AGENT_STATE_REQUESTS,
   ...BASIC_CALL_REQUESTS,
@@ -149,7 +150,7 @@ export function fromCallbackImplementation(original: CallbackImplementation, opt
     implementationVersion: original.implementationVersion,
     frameworkApi: original.frameworkApi,
   };
-  for (const request of ALL_REQUESTS) {
+  for (const request of REQUESTS) {
     const fn: unknown = original[request];
     if (typeof fn === 'function') {
       wrapper[request] = wrapRequest(original, request, fn as (...args: unknown[]) => unknown, options);
