@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildDesktop, callFrom, interactionOf, launchChromium, newPage, screenshotPath, startTestServer, type TestServer } from './helpers/browser.js';
+import { admin, buildDesktop, callFrom, interactionOf, launchChromium, newPage, screenshotPath, startTestServer, type TestServer } from './helpers/browser.js';
 import {
   callCard,
   expectEnabled,
@@ -17,6 +17,7 @@ import {
   openSimulator,
   placeCall,
   pop,
+  submitLogin,
   wrapUp,
 } from './helpers/desktop.js';
 
@@ -101,6 +102,207 @@ describe.sequential('CSR desktop in Chromium', () => {
         status: 'wrapped-up',
       });
       for (const c of [alice, bruno, caller]) await c.context.close();
+    },
+    JOURNEY_MS,
+  );
+  it(
+    'agentState mode: agent state only, the pop starts the interaction, wrap-up saved',
+    async () => {
+      const { context, page } = await newPage(browser);
+      const caller = await newPage(browser);
+      await openDesktop(page, t, 'agentState');
+      await logIn(page, 'agent1');
+      await expectVisible(page.getByRole('heading', { name: 'Agent state' }));
+      // After-call work and Not Ready with a reason from the context, then Ready.
+      await page.getByLabel('Not Ready reason').selectOption({ label: 'Lunch' });
+      await page.getByRole('button', { name: 'Not Ready', exact: true }).click();
+      await expectText(page.getByRole('status').filter({ hasText: 'Current state' }), 'Not Ready (Lunch)');
+      await page.getByRole('button', { name: 'After-call work' }).click();
+      await expectText(page.getByRole('status').filter({ hasText: 'Current state' }), 'After-call work');
+      await makeReady(page);
+
+      await openSimulator(caller.page, t);
+      await placeCall(caller.page, '+12025550102', '8000');
+      await expectVisible(pop(page).getByRole('heading', { name: 'John Carter' }));
+      const call = callCard(page, 'from +12025550102');
+      await expectText(call, 'Ringing');
+      // Call control stays on the phone in this mode.
+      await expectHidden(page.getByRole('button', { name: 'Answer' }));
+      await expectHidden(page.getByRole('button', { name: 'Hang up' }));
+      await expectHidden(page.getByLabel('Number to call'));
+      await page.screenshot({ path: screenshotPath('desktop-agentState.png'), fullPage: true });
+
+      await wrapUp(page, 'Asked for a callback tomorrow.', 'Follow-up needed');
+      await expectText(pop(page), 'Wrapped up');
+      await caller.page.getByRole('button', { name: /^Hang up call .* as the caller$/ }).click();
+      await expectHidden(pop(page));
+      await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
+
+      const interactions = await admin<{ notes: string; disposition?: string; customerId?: string; ani: string }[]>(t, 'GET', '/api/interactions?customerId=cust-1002');
+      expect(interactions[0]).toMatchObject({ notes: 'Asked for a callback tomorrow.', disposition: 'Follow-up needed', customerId: 'cust-1002' });
+      await context.close();
+      await caller.context.close();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'simple mode: no agent state or call controls; the pop, notes and wrap-up',
+    async () => {
+      const { context, page } = await newPage(browser);
+      const caller = await newPage(browser);
+      await openDesktop(page, t, 'simple');
+      await logIn(page, 'agent3');
+      await expectHidden(page.getByRole('heading', { name: 'Agent state' }));
+      await expectHidden(page.getByRole('button', { name: 'Ready', exact: true }));
+
+      await openSimulator(caller.page, t);
+      // Straight to the agent's extension: in this mode the agent's state is kept elsewhere.
+      await placeCall(caller.page, '+442079460958', '5003', 'reason=delivery');
+      await expectVisible(pop(page).getByRole('heading', { name: 'Yuki Tanaka' }));
+      await expectText(callCard(page, 'from +442079460958'), 'Ringing');
+      await expectHidden(page.getByRole('button', { name: 'Answer' }));
+      await expectHidden(page.getByRole('button', { name: 'Hang up' }));
+      await page.screenshot({ path: screenshotPath('desktop-simple.png'), fullPage: true });
+
+      const callId = await callFrom(t, '+442079460958');
+      await wrapUp(page, 'Parcel delayed; new date given.', 'Resolved');
+      await expectText(pop(page), 'Wrapped up');
+      const interaction = await interactionOf(t, callId);
+      expect(interaction).toMatchObject({ notes: 'Parcel delayed; new date given.', disposition: 'Resolved', customerId: 'cust-1005', status: 'wrapped-up' });
+      await context.close();
+      await caller.context.close();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'unknown caller gets a search, a shared number gets the list to choose from',
+    async () => {
+      const { context, page } = await newPage(browser);
+      await openDesktop(page, t, 'simple');
+      await logIn(page, 'agent1');
+
+      await admin(t, 'POST', '/api/calls', { from: '+12025550199', to: '5001' });
+      await expectVisible(pop(page).getByRole('heading', { name: 'Unknown caller' }));
+      await pop(page).getByRole('searchbox', { name: 'Search customers' }).fill('Priya');
+      await pop(page).getByRole('button', { name: 'Search' }).click();
+      await pop(page).getByRole('button', { name: 'Choose Priya Patel' }).click();
+      await expectVisible(pop(page).getByRole('heading', { name: 'Priya Patel' }));
+      const unknownCall = await callFrom(t, '+12025550199');
+      await wrapUp(page, 'Called from a new number.', 'Information only');
+      await admin(t, 'POST', `/api/calls/${unknownCall}/hangup`);
+      await expectHidden(pop(page));
+      expect(await interactionOf(t, unknownCall)).toMatchObject({ customerId: 'cust-1006', notes: 'Called from a new number.' });
+
+      await admin(t, 'POST', '/api/calls', { from: '+12025550123', to: '5001' });
+      await expectVisible(pop(page).getByRole('heading', { name: '2 customers share this number' }));
+      const list = pop(page).getByRole('list', { name: 'Customers matching the number' });
+      await expectVisible(list.getByText('Maria Garcia'));
+      await list.getByRole('button', { name: 'Choose Luis Garcia' }).click();
+      await expectVisible(pop(page).getByRole('heading', { name: 'Luis Garcia' }));
+      const sharedCall = await callFrom(t, '+12025550123');
+      await wrapUp(page, 'Luis, about the shared line.', 'Resolved');
+      await expectText(pop(page), 'Wrapped up');
+      expect(await interactionOf(t, sharedCall)).toMatchObject({ customerId: 'cust-1004', disposition: 'Resolved' });
+      await context.close();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'errors from the server are shown to the agent with the localized message',
+    async () => {
+      const { context, page } = await newPage(browser);
+      await openDesktop(page, t, 'full');
+      await submitLogin(page, 'agent1', 'wrong-password');
+      const alert = page.getByRole('alert').filter({ hasText: 'The agent id or password is wrong.' });
+      await expectVisible(alert);
+      await expectVisible(page.getByRole('button', { name: 'Log in' }));
+      await alert.getByRole('button', { name: /^Dismiss error/ }).click();
+      await expectHidden(page.getByText('The agent id or password is wrong.'));
+
+      await logIn(page, 'agent1');
+      await page.getByLabel('Number to call').fill('5999');
+      await page.getByRole('button', { name: 'Call', exact: true }).click();
+      await expectVisible(page.getByRole('alert').getByText('The destination is not valid.'));
+      await context.close();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'a reload in the middle of a call comes back to the same state, notes included',
+    async () => {
+      const { context, page } = await newPage(browser);
+      await openDesktop(page, t, 'full');
+      await logIn(page, 'agent1');
+      await makeReady(page);
+      await admin(t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
+      await pop(page).getByRole('button', { name: 'Accept' }).click();
+      const call = callCard(page, 'from +12025550101');
+      await call.getByRole('button', { name: 'Answer' }).click();
+      await call.getByRole('button', { name: 'Hold' }).click();
+      await expectText(call, 'On hold');
+      await pop(page).getByLabel('Notes').fill('Started before the reload.');
+
+      await page.reload();
+      await expectText(page.getByText('Logged in as'), 'agent1');
+      await expectHidden(page.getByRole('button', { name: 'Log in' }));
+      await expectText(callCard(page, 'from +12025550101'), 'On hold');
+      await expectEnabled(callCard(page, 'from +12025550101').getByRole('button', { name: 'Retrieve' }));
+      await expectVisible(pop(page).getByRole('heading', { name: 'Jane Smith' }));
+      await expect.poll(() => pop(page).getByLabel('Notes').inputValue(), { timeout: 15_000 }).toBe('Started before the reload.');
+      await callCard(page, 'from +12025550101').getByRole('button', { name: 'Retrieve' }).click();
+      await expectText(callCard(page, 'from +12025550101'), 'Connected');
+      await context.close();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'two tabs of the same agent stay in step: state, calls, controls, logout',
+    async () => {
+      const { context, page: first } = await newPage(browser);
+      await openDesktop(first, t, 'full');
+      await logIn(first, 'agent2');
+      const second = await context.newPage();
+      await openDesktop(second, t, 'full');
+      await expectText(second.getByText('Logged in as'), 'agent2');
+
+      await makeReady(second);
+      await expectText(first.getByRole('status').filter({ hasText: 'Current state' }), 'Ready');
+
+      await admin(t, 'POST', '/api/calls', { from: '+12025550102', to: '8000' });
+      for (const page of [first, second]) await expectText(callCard(page, 'from +12025550102'), 'Ringing');
+      await callCard(first, 'from +12025550102').getByRole('button', { name: 'Answer' }).click();
+      for (const page of [first, second]) {
+        await expectText(callCard(page, 'from +12025550102'), 'Connected');
+        await expectEnabled(callCard(page, 'from +12025550102').getByRole('button', { name: 'Hold' }));
+      }
+      await callCard(second, 'from +12025550102').getByRole('button', { name: 'Hang up' }).click();
+      for (const page of [first, second]) await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
+
+      await second.getByRole('button', { name: 'Log out' }).click();
+      for (const page of [first, second]) await expectVisible(page.getByRole('button', { name: 'Log in' }));
+      await context.close();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'reads at 360 px wide',
+    async () => {
+      const { context, page } = await newPage(browser, 360, 780);
+      await openDesktop(page, t, 'full');
+      await logIn(page, 'agent4');
+      await makeReady(page);
+      await admin(t, 'POST', '/api/calls', { from: '+12025550106', to: '8000', data: { reason: 'upgrade' } });
+      await expectVisible(pop(page).getByRole('heading', { name: 'Priya Patel' }));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: screenshotPath('desktop-narrow.png'), fullPage: true });
+      await context.close();
     },
     JOURNEY_MS,
   );

@@ -31,10 +31,14 @@ export async function openDesktop(page: Page, t: TestServer, mode?: string): Pro
   await expectVisible(page.getByRole('region', { name: 'Call control panel' }));
 }
 
-export async function logIn(page: Page, agentId: string, password = 'demo'): Promise<void> {
+export async function submitLogin(page: Page, agentId: string, password: string): Promise<void> {
   await page.getByLabel('Agent ID').fill(agentId);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+export async function logIn(page: Page, agentId: string, password = 'demo'): Promise<void> {
+  await submitLogin(page, agentId, password);
   await expectText(page.getByText('Logged in as'), agentId);
 }
 
