@@ -33,6 +33,9 @@ export class ManagedProcess {
     this.exited = exited.then((value) => {
       this.exitValue = value;
       live.delete(this);
+      // workers outlive a leader killed with SIGKILL (Kamailio's keep serving the evapi socket):
+      // they are useless without it, so the group goes too
+      signal(-pid, 'SIGKILL');
       return value;
     });
   }
@@ -77,7 +80,10 @@ export class ManagedProcess {
 
   /** SIGTERM, wait up to `graceMs`, then SIGKILL to the whole group. Resolves when it is gone. */
   async stop(graceMs = 1500): Promise<void> {
-    if (!this.running) return;
+    if (!this.running) {
+      signal(-this.pid, 'SIGKILL');
+      return;
+    }
     signal(this.pid, 'SIGTERM');
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs));
     if ((await Promise.race([this.exited, timer])) === 'timeout') {
