@@ -1,0 +1,385 @@
+/**
+ * gateway.*: the WebSocket gateway with N agents logged in over real sockets on 127.0.0.1.
+ *
+ * The server (switch + in-process bus + gateway + a raw `ws` baseline server) runs in this
+ * thread; the N clients run in a worker thread (bench/gateway/clients.ts), so that this thread's
+ * heap is the server's and the clients' parsing does not share its event loop.
+ *
+ * - gateway.idleSessionMemory: server heap with N idle logged-in sessions minus before, per session.
+ * - gateway.latency: a steady load of inbound calls; time from the switch publishing each event
+ *   to the client receiving it, and events/s delivered.
+ * - gateway.throughput: events pushed through the bus and gateway as fast as possible, against a
+ *   raw `ws` server sending the same serialized frames to the same number of clients.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { OpenCtiEvent } from '../src/framework/schema/events.js';
+import { publishDeviceEvent } from '../src/server/gateway/bus.js';
+import type { DeviceEvent } from '../src/server/switch/index.js';
+import type { LatencyReport } from './gateway/clients.js';
+import { ClientPool } from './gateway/pool.js';
+import { QUEUES, startBenchServer, type BenchServer } from './gateway/server.js';
+import { median, round3 } from './measure.js';
+import type { BenchmarkResult, BenchmarkSuite, SuiteOptions } from './types.js';
+
+const GOAL_P99_MS = 10;
+const GOAL_RATIO = 0.5;
+const GOAL_KIB_PER_SESSION = 64;
+const WRAP_UP_MS = 100;
+const TALK_MS = 500;
+
+/** A BenchmarkResult with the figures that are not throughput (latency, memory) and their goals. */
+interface GatewayResult extends BenchmarkResult {
+  readonly values: Readonly<Record<string, number>>;
+  readonly goal: { readonly ratioAtLeast?: number; readonly p99MsAtMost?: number; readonly kibPerSessionAtMost?: number };
+}
+
+interface Plan {
+  readonly agents: number;
+  readonly callsPerSecond: number;
+  readonly loadSeconds: number;
+  readonly eventsPerAgentPerRound: number;
+  readonly rounds: { readonly warmup: number; readonly measured: number };
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function plan(quick: boolean): Plan {
+  const agents = Number(process.env.BENCH_GATEWAY_AGENTS) || (quick ? 100 : 1000);
+  return {
+    agents,
+    callsPerSecond: 100,
+    loadSeconds: quick ? 2 : 10,
+    // About 30,000 frames per throughput round at 1,000 agents.
+    eventsPerAgentPerRound: Math.max(10, Math.ceil((quick ? 5_000 : 30_000) / agents)),
+    rounds: quick ? { warmup: 1, measured: 3 } : { warmup: 2, measured: 7 },
+  };
+}
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
+
+const kib = (bytes: number) => round3(bytes / 1024);
+
+async function settledMemory(): Promise<NodeJS.MemoryUsage> {
+  await sleep(100);
+  for (let i = 0; i < 3; i++) gc?.();
+  return process.memoryUsage();
+}
+
+async function waitUntil(test: () => boolean, what: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. connect and log in; memory per idle session
+
+async function connectAgents(server: BenchServer, clients: ClientPool, p: Plan, log: (line: string) => void): Promise<GatewayResult> {
+  const before = await settledMemory();
+  const opened = await clients.call<{ ms: number }>({ cmd: 'open', group: 'gateway', url: server.url, count: p.agents });
+  const connected = await settledMemory();
+  const loggedIn = await clients.call<{ ms: number }>({ cmd: 'login', agentIds: server.agents.map((a) => a.agentId) });
+  await waitUntil(() => server.sw.agents().every((a) => a.state === 'Ready'), 'every agent Ready', 10_000);
+  const idle = await settledMemory();
+  if (server.gateway.sessions().size !== p.agents) throw new Error(`${server.gateway.sessions().size} sessions for ${p.agents} agents`);
+  log(`gateway: ${p.agents} sockets open in ${Math.round(opened.ms)} ms, logged in and Ready in ${Math.round(loggedIn.ms)} ms`);
+
+  const per = (a: NodeJS.MemoryUsage, b: NodeJS.MemoryUsage, key: 'heapUsed' | 'external' | 'arrayBuffers') => (b[key] - a[key]) / p.agents;
+  const heapPerSession = per(before, idle, 'heapUsed');
+  const kibPerSession = heapPerSession / 1024;
+  return {
+    name: 'gateway.idleSessionMemory',
+    // Not a throughput figure: this benchmark measures memory (see values).
+    eventsPerSecond: Number.NaN,
+    values: {
+      kibPerSession: round3(kibPerSession),
+      kibPerConnection: kib(per(before, connected, 'heapUsed')),
+      kibPerLogin: kib(per(connected, idle, 'heapUsed')),
+      externalKibPerSession: kib(per(before, idle, 'external')),
+      arrayBuffersKibPerSession: kib(per(before, idle, 'arrayBuffers')),
+    },
+    goal: { kibPerSessionAtMost: GOAL_KIB_PER_SESSION },
+    meetsGoal: kibPerSession <= GOAL_KIB_PER_SESSION,
+    details: {
+      agents: p.agents,
+      measured:
+        'server-thread heapUsed (process.memoryUsage, after global.gc) with N sockets logged in through the protocol and Ready, minus before the ' +
+        'first socket opened, divided by N; kibPerConnection = socket open, not logged in; kibPerLogin = the login on top. Clients live in a worker thread.',
+      gcAvailable: gc !== undefined,
+      authenticate: 'accepts every password: scrypt hashing is not what is measured',
+      connectMs: Math.round(opened.ms),
+      loginAndReadyMs: Math.round(loggedIn.ms),
+      heapUsedMiB: { before: round3(before.heapUsed / 2 ** 20), connected: round3(connected.heapUsed / 2 ** 20), idle: round3(idle.heapUsed / 2 ** 20) },
+      externalMiB: { before: round3(before.external / 2 ** 20), idle: round3(idle.external / 2 ** 20) },
+      arrayBuffersMiB: { before: round3(before.arrayBuffers / 2 ** 20), idle: round3(idle.arrayBuffers / 2 ** 20) },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. steady call load: event latency
+
+interface LoadOutcome {
+  readonly result: GatewayResult;
+  /** Switch events seen per agent during the load, for the throughput rounds. */
+  readonly eventsByAgent: Map<string, OpenCtiEvent[]>;
+}
+
+async function latencyUnderLoad(server: BenchServer, clients: ClientPool, p: Plan, log: (line: string) => void): Promise<LoadOutcome> {
+  const { sw } = server;
+  const published = new Map<string, number[]>();
+  const eventsByAgent = new Map<string, OpenCtiEvent[]>();
+  const hangUps = new Set<ReturnType<typeof setTimeout>>();
+  const hangUpErrors: string[] = [];
+  let publishedCount = 0;
+
+  server.tap = ({ agentId, event }: DeviceEvent) => {
+    if (!agentId) return;
+    const at = now();
+    const callId = (event as { pyCallId?: string }).pyCallId ?? '';
+    const key = `${agentId}|${callId}|${event.pyEventType}:${event.pyEventName}`;
+    let times = published.get(key);
+    if (!times) published.set(key, (times = []));
+    times.push(at);
+    publishedCount++;
+    let kept = eventsByAgent.get(agentId);
+    if (!kept) eventsByAgent.set(agentId, (kept = []));
+    if (kept.length < 64) kept.push(event);
+    // The caller hangs up a short talk time after the agent answered.
+    if (event.pyEventType === 'CallStateEvent' && event.pyEventName === 'Established') {
+      const timer = setTimeout(() => {
+        hangUps.delete(timer);
+        try {
+          sw.callerHangUp(callId);
+        } catch (error) {
+          hangUpErrors.push((error as Error).message);
+        }
+      }, TALK_MS);
+      hangUps.add(timer);
+    }
+  };
+
+  await clients.call({ cmd: 'mode', mode: 'latency' });
+  const total = Math.round(p.callsPerSecond * p.loadSeconds);
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  let issued = 0;
+  const inboundErrors: string[] = [];
+  const start = now();
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(total, Math.floor(((now() - start) * p.callsPerSecond) / 1000));
+      for (; issued < due; issued++) {
+        const queue = QUEUES[issued % QUEUES.length] as (typeof QUEUES)[number];
+        try {
+          sw.inboundCall(`+1555${String(issued).padStart(7, '0')}`, queue.dnis, { order: `O-${issued}` });
+        } catch (error) {
+          inboundErrors.push((error as Error).message);
+        }
+      }
+      if (issued >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 5);
+  });
+  const loadEnd = now();
+  // Let the last calls end and the agents come back from after-call work.
+  await waitUntil(() => sw.calls().length === 0 && hangUps.size === 0, 'the last calls to end', 30_000);
+  await sleep(WRAP_UP_MS + 300);
+  loop.disable();
+  server.tap = undefined;
+  await clients.call({ cmd: 'mode', mode: 'idle' });
+  const report = await clients.call<LatencyReport>({ cmd: 'collect' });
+
+  const latencies: number[] = [];
+  let unmatched = 0;
+  let inWindow = 0;
+  const byName: Record<string, number> = {};
+  for (const [agent, callId, name, at] of report.receipts) {
+    const agentId = server.agents[agent]?.agentId;
+    const times = published.get(`${agentId}|${callId}|${name}`);
+    const sentAt = times?.shift();
+    if (sentAt === undefined) {
+      unmatched++;
+      continue;
+    }
+    latencies.push(at - sentAt);
+    byName[name] = (byName[name] ?? 0) + 1;
+    if (at <= loadEnd) inWindow++;
+  }
+  latencies.sort((a, b) => a - b);
+  const undelivered = [...published.values()].reduce((n, times) => n + times.length, 0);
+  if (latencies.length === 0) throw new Error('no event reached the clients during the call load');
+  const errors = [...inboundErrors, ...hangUpErrors, ...server.listenerErrors.map(String)];
+  if (report.answersFailed > 0 || errors.length > 0 || undelivered > 0) {
+    log(`gateway.latency: ${report.answersFailed} answers failed (${report.firstAnswerError ?? '-'}), ${errors.length} errors (${errors[0] ?? '-'}), ${undelivered} events not delivered`);
+  }
+  const seconds = (loadEnd - start) / 1000;
+  const p99 = percentile(latencies, 99);
+  const eventsPerSecond = inWindow / seconds;
+  log(`gateway.latency: ${latencies.length} events, p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, ${Math.round(eventsPerSecond)} events/s`);
+  const result: GatewayResult = {
+    name: 'gateway.latency',
+    eventsPerSecond: round3(eventsPerSecond),
+    values: {
+      p50Ms: round3(percentile(latencies, 50)),
+      p90Ms: round3(percentile(latencies, 90)),
+      p99Ms: round3(p99),
+      p999Ms: round3(percentile(latencies, 99.9)),
+      maxMs: round3(latencies[latencies.length - 1] as number),
+    },
+    goal: { p99MsAtMost: GOAL_P99_MS },
+    meetsGoal: p99 <= GOAL_P99_MS,
+    details: {
+      agents: p.agents,
+      callsPerSecond: p.callsPerSecond,
+      calls: total,
+      loadSeconds: round3(seconds),
+      talkMs: TALK_MS,
+      wrapUpMs: WRAP_UP_MS,
+      measured:
+        'time from the switch publishing an event (a device-event listener ahead of the bus, on the server thread) to the client worker ' +
+        'receiving its frame, matched by (agent, call, event); clock: performance.timeOrigin + performance.now() in both threads. ' +
+        'Clients answer each Alerting with answerCall; the caller hangs up after talkMs. eventsPerSecond: events received during the load window.',
+      eventsMeasured: latencies.length,
+      eventsByName: byName,
+      unmatchedReceipts: unmatched,
+      eventsNotDelivered: undelivered,
+      eventsPublished: publishedCount,
+      answersSent: report.answersSent,
+      answersFailed: report.answersFailed,
+      errors: errors.length,
+      serverEventLoopDelayMs: { p50: round3(loop.percentile(50) / 1e6), p99: round3(loop.percentile(99) / 1e6), max: round3(loop.max / 1e6) },
+      gatewayHeartbeatMs: 10_000,
+    },
+  };
+  return { result, eventsByAgent };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. throughput against a raw ws broadcast of the same frames
+
+async function throughput(server: BenchServer, clients: ClientPool, p: Plan, eventsByAgent: Map<string, OpenCtiEvent[]>, log: (line: string) => void): Promise<GatewayResult> {
+  const K = p.eventsPerAgentPerRound;
+  const fallback = [...eventsByAgent.values()].find((list) => list.length > 0);
+  if (!fallback) throw new Error('no switch events were recorded to replay');
+  // Each agent's own events from the call load (cycled to K), else another agent's.
+  const events: OpenCtiEvent[][] = server.agents.map(({ agentId }) => {
+    const own = eventsByAgent.get(agentId);
+    const source = own && own.length > 0 ? own : fallback;
+    return Array.from({ length: K }, (_, k) => source[k % source.length] as OpenCtiEvent);
+  });
+  const messages: DeviceEvent[][] = server.agents.map(({ agentId, extension }, i) => (events[i] as OpenCtiEvent[]).map((event) => ({ extension, agentId, event })));
+  // The frames the gateway sends, serialized once: what the baseline sends.
+  const seqBase = Math.max(...[...server.gateway.sessions().values()].map((s) => s.seq)) + 1;
+  const frames: string[][] = events.map((list) => list.map((event, k) => JSON.stringify({ type: 'event', seq: seqBase + k, event })));
+
+  await clients.call({ cmd: 'open', group: 'raw', url: server.rawUrl, count: p.agents });
+  await waitUntil(() => server.rawSockets.length === p.agents, 'the baseline sockets', 10_000);
+
+  const count = p.agents * K;
+  const sentCounter = async () => (await server.metrics.eventsSent.get()).values[0]?.value ?? 0;
+  const round = async (push: () => void) => {
+    const done = await clients.expect(count);
+    const start = now();
+    push();
+    const pushed = now();
+    const arrived = await done();
+    return { eventsPerSecond: count / ((arrived.at - start) / 1000), pushPerSecond: count / ((pushed - start) / 1000) };
+  };
+  const contenders = {
+    gateway: async () => {
+      const sentBefore = await sentCounter();
+      const r = await round(() => {
+        for (let k = 0; k < K; k++) for (const list of messages) publishDeviceEvent(server.bus, list[k] as DeviceEvent);
+      });
+      const sent = (await sentCounter()) - sentBefore;
+      if (sent !== count) throw new Error(`the gateway sent ${sent} event frames for ${count} published`);
+      return r;
+    },
+    baseline: async () =>
+      round(() => {
+        const sockets = server.rawSockets;
+        for (let k = 0; k < K; k++) for (let i = 0; i < sockets.length; i++) sockets[i]?.send((frames[i] as string[])[k] as string);
+      }),
+  };
+
+  log(`gateway.throughput: ${count} frames per round (${p.agents} agents × ${K}) × ${p.rounds.warmup} warm-up + ${p.rounds.measured} measured rounds, interleaved with the baseline`);
+  const samples = { gateway: [] as number[], baseline: [] as number[] };
+  const push = { gateway: [] as number[], baseline: [] as number[] };
+  for (let r = 0; r < p.rounds.warmup + p.rounds.measured; r++) {
+    for (const name of ['gateway', 'baseline'] as const) {
+      const outcome = await contenders[name]();
+      if (r < p.rounds.warmup) continue;
+      samples[name].push(outcome.eventsPerSecond);
+      push[name].push(outcome.pushPerSecond);
+    }
+  }
+  const gatewayRate = median(samples.gateway);
+  const baselineRate = median(samples.baseline);
+  const ratio = gatewayRate / baselineRate;
+  const spread = (values: number[]) => ({ min: round3(Math.min(...values)), max: round3(Math.max(...values)) });
+  log(`gateway.throughput: ${Math.round(gatewayRate)} events/s vs raw ws ${Math.round(baselineRate)} events/s, ratio ${ratio.toFixed(2)}`);
+  return {
+    name: 'gateway.throughput',
+    eventsPerSecond: round3(gatewayRate),
+    baseline: { name: 'raw ws send of the same serialized frames', eventsPerSecond: round3(baselineRate) },
+    ratio: round3(ratio),
+    values: {
+      ratio: round3(ratio),
+      serverPushEventsPerSecond: round3(median(push.gateway)),
+      baselineServerPushEventsPerSecond: round3(median(push.baseline)),
+      serverPushRatio: round3(median(push.gateway) / median(push.baseline)),
+    },
+    goal: { ratioAtLeast: GOAL_RATIO },
+    meetsGoal: ratio >= GOAL_RATIO,
+    details: {
+      agents: p.agents,
+      eventsPerAgentPerRound: K,
+      framesPerRound: count,
+      warmupRounds: p.rounds.warmup,
+      measuredRounds: p.rounds.measured,
+      meanFrameBytes: Math.round(frames.flat().reduce((n, f) => n + f.length, 0) / count),
+      measured:
+        'events/s from the first publish to the last frame counted by the client worker. gateway: publishDeviceEvent on the bus for every ' +
+        'agent (the agent topic → AgentSession.push → JSON.stringify, replay buffer, metrics, ws send). baseline: a raw ws server sending the ' +
+        'same frames, serialized beforehand, to as many clients of the same worker. Events are those the switch emitted to each agent ' +
+        'during the call load. serverPush*: events/s of the synchronous push loop alone (server CPU, before the sockets drain).',
+      spread: { gateway: spread(samples.gateway), baseline: spread(samples.baseline) },
+      samples: { gateway: samples.gateway.map(round3), baseline: samples.baseline.map(round3) },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function run({ quick, log }: SuiteOptions): Promise<BenchmarkResult[]> {
+  const p = plan(quick);
+  if (!gc) log('gateway: global.gc is not exposed (run node with --expose-gc): memory figures include garbage');
+  const server = await startBenchServer(p.agents, { wrapUpMs: WRAP_UP_MS });
+  const clients = new ClientPool();
+  try {
+    const memory = await connectAgents(server, clients, p, log);
+    log(`gateway.idleSessionMemory: ${memory.values.kibPerSession} KiB per idle session`);
+    const { result: latency, eventsByAgent } = await latencyUnderLoad(server, clients, p, log);
+    const rate = await throughput(server, clients, p, eventsByAgent, log);
+    return [latency, rate, memory];
+  } finally {
+    server.tap = undefined;
+    await clients.call({ cmd: 'close' }, 10_000).catch(() => undefined);
+    await clients.terminate();
+    await server.close();
+  }
+}
+
+export const gatewaySuite: BenchmarkSuite = {
+  name: 'gateway',
+  description: 'the WebSocket gateway with N agents over real sockets: event latency under call load, throughput vs raw ws, memory per idle session',
+  run,
+};

@@ -1,0 +1,124 @@
+/**
+ * The server under test, composed the way src/server/server.ts composes it minus the store and
+ * HTTP API: a switch on the system clock, the in-process bus, the real gateway on a plain
+ * node:http server at /cti — and, beside it, a raw `ws` server that only broadcasts (the baseline).
+ *
+ * authenticate accepts everyone: password hashing (scrypt in the real server) is not what the
+ * benchmark measures.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { pino } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { InProcessBus, publishDeviceEvent } from '../../src/server/gateway/bus.js';
+import { createGateway, type Gateway } from '../../src/server/gateway/gateway.js';
+import { createMetrics, type ServerMetrics } from '../../src/server/metrics.js';
+import { createSwitch, systemClock, type AgentConfig, type DeviceEvent, type Switch } from '../../src/server/switch/index.js';
+
+export const QUEUES = [
+  { name: 'sales', dnis: '8000' },
+  { name: 'support', dnis: '8001' },
+] as const;
+
+export interface BenchServer {
+  readonly agents: readonly AgentConfig[];
+  readonly sw: Switch;
+  readonly bus: InProcessBus;
+  readonly gateway: Gateway;
+  readonly metrics: ServerMetrics;
+  readonly url: string;
+  readonly rawUrl: string;
+  /** Server-side sockets of the raw baseline server, in connection order. */
+  readonly rawSockets: WebSocket[];
+  /** Called for every switch event before the bus carries it to the gateway. */
+  tap: ((event: DeviceEvent) => void) | undefined;
+  readonly listenerErrors: unknown[];
+  close(): Promise<void>;
+}
+
+const listen = (server: Server) =>
+  new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+
+const closeHttp = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+/** Agent i: extension 20000+i; skills sales, support, or both, in turn. */
+export function benchAgents(count: number): AgentConfig[] {
+  const skills = [['sales'], ['support'], ['sales', 'support']];
+  return Array.from({ length: count }, (_, i) => ({
+    agentId: `agent-${String(i).padStart(5, '0')}`,
+    extension: String(20_000 + i),
+    skills: skills[i % skills.length] as string[],
+  }));
+}
+
+export async function startBenchServer(count: number, options: { wrapUpMs: number }): Promise<BenchServer> {
+  const agents = benchAgents(count);
+  const listenerErrors: unknown[] = [];
+  const sw = createSwitch({
+    clock: systemClock,
+    agents,
+    queues: QUEUES,
+    wrapUpMs: options.wrapUpMs,
+    callIdPrefix: 'bench-',
+    onListenerError: (error) => listenerErrors.push(error),
+  });
+  const bus = new InProcessBus();
+  const metrics = createMetrics({ defaultMetrics: false });
+  const gateway = createGateway({
+    switch: sw,
+    bus,
+    metrics,
+    logger: pino({ level: 'silent' }),
+    authenticate: () => true,
+  });
+  const http = createServer((_request, response) => {
+    response.statusCode = 404;
+    response.end();
+  });
+  gateway.attach(http, '/cti');
+
+  const rawHttp = createServer((_request, response) => {
+    response.statusCode = 404;
+    response.end();
+  });
+  const rawWss = new WebSocketServer({ noServer: true });
+  const rawSockets: WebSocket[] = [];
+  rawHttp.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    rawWss.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => undefined);
+      rawSockets.push(ws);
+    });
+  });
+
+  const [address, rawAddress] = await Promise.all([listen(http), listen(rawHttp)]);
+  const server: BenchServer = {
+    agents,
+    sw,
+    bus,
+    gateway,
+    metrics,
+    url: `ws://${address}/cti`,
+    rawUrl: `ws://${rawAddress}/raw`,
+    rawSockets,
+    tap: undefined,
+    listenerErrors,
+    async close() {
+      await gateway.close();
+      for (const socket of rawSockets) socket.terminate();
+      await new Promise<void>((resolve) => rawWss.close(() => resolve()));
+      await Promise.all([closeHttp(http), closeHttp(rawHttp)]);
+    },
+  };
+  // The tap sees each event first, so the time it records is before the gateway's work on it.
+  sw.onDeviceEvent((event) => server.tap?.(event));
+  sw.onDeviceEvent((event) => publishDeviceEvent(bus, event));
+  return server;
+}
