@@ -11,9 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { frameworkSuite } from './framework.js';
+import { gatewaySuite } from './gateway.js';
 import type { BenchmarkResult, BenchmarkSuite } from './types.js';
 
-export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite];
+export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 
