@@ -51,11 +51,18 @@ export const isRinging = (state: CallStateName): boolean => NEW_CALL_STATES.incl
 export const isActive = (state: CallStateName): boolean => ACTIVE_CALL_STATES.includes(state);
 export const isEnded = (state: CallStateName): boolean => ENDED_CALL_STATES.includes(state);
 
-const freezeAgent = (agent: AgentView): AgentView => Object.freeze({ ...agent });
-const freezeCall = (call: CallView): CallView =>
-  Object.freeze({ ...call, parties: Object.freeze([...call.parties]), callData: Object.freeze({ ...call.callData }) });
-const freezeState = (state: SessionState): SessionState =>
-  Object.freeze({ ...state, calls: Object.freeze([...state.calls]) });
+// Every object handed out is frozen. The builders below always pass fresh objects (or parts of
+// an already frozen view), so freezing in place is enough: no copy per event.
+const freezeAgent = (agent: AgentView): AgentView => Object.freeze(agent);
+const freezeCall = (call: CallView): CallView => {
+  Object.freeze(call.parties);
+  Object.freeze(call.callData);
+  return Object.freeze(call);
+};
+const freezeState = (state: SessionState): SessionState => {
+  Object.freeze(state.calls);
+  return Object.freeze(state);
+};
 
 export const initialState = (): SessionState =>
   freezeState({
@@ -84,7 +91,7 @@ function newCall(source: CallStateEvent | SnapshotCall, at: string, parties: rea
     dnis: source.pyDNIS,
     queue: source.pyQueue,
     interactionId: source.pyInteractionID,
-    parties,
+    parties: [...parties],
     callData: { ...source.pyCallData },
     startedAt: at,
     stateChangedAt: at,
@@ -106,15 +113,27 @@ function updatedCall(call: CallView, event: CallStateEvent, at: string): CallVie
     dnis: keep(event.pyDNIS, call.dnis),
     queue: keep(event.pyQueue, call.queue),
     interactionId: keep(event.pyInteractionID, call.interactionId),
-    callData: { ...call.callData, ...event.pyCallData },
+    callData: event.pyCallData ? { ...call.callData, ...event.pyCallData } : call.callData,
     stateChangedAt: state === call.state ? call.stateChangedAt : at,
     answeredAt: call.answeredAt ?? (ANSWERED_STATES.includes(state) ? at : undefined),
     endedAt: isEnded(state) ? at : undefined,
   });
 }
 
-const sameCall = (a: CallView, b: CallView): boolean => JSON.stringify(a) === JSON.stringify(b);
-const sameAgent = (a: AgentView, b: AgentView): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
+const sameRecord = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean => {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+};
+/** Field by field: the views are flat apart from `parties` and `callData`. */
+const sameFields = <T extends object>(a: T, b: T): boolean => {
+  const keys = Object.keys(a) as (keyof T)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k] || (k === 'parties' || k === 'callData'));
+};
+const sameCall = (a: CallView, b: CallView): boolean =>
+  a === b || (sameFields(a, b) && sameList(a.parties, b.parties) && sameRecord(a.callData, b.callData));
+const sameAgent = (a: AgentView, b: AgentView): boolean => a === b || sameFields(a, b);
 
 function replaceCall(state: SessionState, call: CallView): SessionState {
   return freezeState({ ...state, calls: state.calls.map((c) => (c.callId === call.callId ? call : c)) });

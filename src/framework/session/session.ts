@@ -102,7 +102,7 @@ export class Session {
   readonly #treatment: CallTreatmentRunner;
   readonly #disposal = new AbortController();
   #state: SessionState = initialState();
-  #counters: SessionCounters = { eventsAccepted: 0, eventsRejected: 0, eventsAfterLogout: 0 };
+  readonly #counters: SessionCounters = { eventsAccepted: 0, eventsRejected: 0, eventsAfterLogout: 0 };
   #phase: Phase = 'idle';
   /** Bumped whenever a forwardEvent handed out earlier must stop feeding the session. */
   #generation = 0;
@@ -446,7 +446,7 @@ export class Session {
   #receive(generation: number, raw: unknown): void {
     try {
       if (generation !== this.#generation || !ACCEPTING.includes(this.#phase)) {
-        this.#counters = { ...this.#counters, eventsAfterLogout: this.#counters.eventsAfterLogout + 1 };
+        this.#counters.eventsAfterLogout++;
         return;
       }
       this.#inbox.push(raw);
@@ -466,7 +466,7 @@ export class Session {
   #handle(raw: unknown): void {
     const checked = validateEvent(raw);
     if (!checked.ok) {
-      this.#counters = { ...this.#counters, eventsRejected: this.#counters.eventsRejected + 1 };
+      this.#counters.eventsRejected++;
       const type = typeof raw === 'object' && raw !== null && typeof (raw as { pyEventType?: unknown }).pyEventType === 'string'
         ? (raw as { pyEventType: string }).pyEventType
         : 'event';
@@ -479,7 +479,7 @@ export class Session {
       );
       return;
     }
-    this.#counters = { ...this.#counters, eventsAccepted: this.#counters.eventsAccepted + 1 };
+    this.#counters.eventsAccepted++;
     const reduction = reduce(this.#state, checked.value, this.#now());
     this.#apply(reduction);
     this.#emitter.emit('event', checked.value);
