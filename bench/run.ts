@@ -12,9 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { frameworkSuite } from './framework.js';
 import { gatewaySuite } from './gateway.js';
+import { screenPopSuite } from './screen-pop.js';
 import type { BenchmarkResult, BenchmarkSuite } from './types.js';
 
-export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite];
+export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite, screenPopSuite];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 
