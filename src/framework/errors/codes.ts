@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'OPENCTI_TIMEOUT',
   'OPENCTI_AUTH_FAILED',
   'OPENCTI_BAD_FRAME',
+  'OPENCTI_BAD_REQUEST',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

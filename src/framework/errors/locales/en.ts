@@ -29,4 +29,5 @@ export const en: Partial<Record<ErrorCode, string>> = {
   OPENCTI_TIMEOUT: 'The CTI server did not answer in time.',
   OPENCTI_AUTH_FAILED: 'The agent id or password is wrong.',
   OPENCTI_BAD_FRAME: 'The CTI server could not read a request from this desktop.',
+  OPENCTI_BAD_REQUEST: 'The request was not valid.',
 };

@@ -28,4 +28,5 @@ export const fr: Partial<Record<ErrorCode, string>> = {
   OPENCTI_TIMEOUT: "Le serveur CTI n'a pas répondu à temps.",
   OPENCTI_AUTH_FAILED: "L'identifiant ou le mot de passe de l'agent est incorrect.",
   OPENCTI_BAD_FRAME: "Le serveur CTI n'a pas pu lire une demande de ce poste.",
+  OPENCTI_BAD_REQUEST: "La demande n'était pas valide.",
 };
