@@ -14,6 +14,8 @@ import type { TSchema } from '@sinclair/typebox';
 import { ApplicationContext } from '../src/framework/schema/context.js';
 import { ErrorObject } from '../src/framework/schema/error.js';
 import { EVENT_SCHEMAS, OpenCtiEvent } from '../src/framework/schema/events.js';
+import { EventFrame, HeartbeatFrame, RequestFrame, ResponseFrame } from '../src/framework/schema/protocol.js';
+import { ServerConfig } from '../src/server/config.js';
 
 /** Ajv 8's default dialect. */
 export const SCHEMA_DIALECT = 'http://json-schema.org/draft-07/schema#';
@@ -26,6 +28,12 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   OpenCtiEvent,
   ApplicationContext,
   ErrorObject,
+  // The reference server's wire protocol and configuration file.
+  RequestFrame,
+  ResponseFrame,
+  EventFrame,
+  HeartbeatFrame,
+  ServerConfig,
 };
 
 export const fileNameOf = (name: string): string => `${name}.schema.json`;

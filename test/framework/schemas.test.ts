@@ -69,9 +69,10 @@ const SPEC: Record<string, { properties: string[]; required: string[]; enums: Re
 const sorted = (values: readonly string[] | undefined) => [...(values ?? [])].sort();
 
 describe('published JSON Schema files', () => {
-  it('has one file per event, the union, the application context and the error object', () => {
+  it('has one file per event, the union, the application context, the error object, the wire protocol frames and the server configuration', () => {
+    const protocol = ['RequestFrame', 'ResponseFrame', 'EventFrame', 'HeartbeatFrame', 'ServerConfig'];
     expect([...files.keys()].sort()).toEqual(
-      [...Object.keys(SPEC), 'OpenCtiEvent', 'ApplicationContext', 'ErrorObject'].map((n) => `${n}.schema.json`).sort(),
+      [...Object.keys(SPEC), 'OpenCtiEvent', 'ApplicationContext', 'ErrorObject', ...protocol].map((n) => `${n}.schema.json`).sort(),
     );
   });
 
