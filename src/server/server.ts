@@ -82,7 +82,6 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     heartbeatMs: config.heartbeatMs,
     sessionGraceMs: config.sessionGraceMs,
   });
-  const agentTokens = () => new Set([...gateway.sessions().values()].map((s) => s.token));
   const app = createHttpApi({
     switch: sw,
     store,
@@ -90,7 +89,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     adminToken,
     logger: logger.child({ part: 'http' }),
     sessions: () => gateway.sessions(),
-    agentTokenValid: (token) => agentTokens().has(token),
+    agentTokenValid: (token) => gateway.isSessionToken(token),
   });
   await registerStaticPages(app);
   gateway.attach(app.server, '/cti');

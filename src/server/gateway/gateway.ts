@@ -42,6 +42,8 @@ export interface Gateway {
   attach(server: Server, path?: string): void;
   /** Agents with a server session, for admin views and metrics. */
   sessions(): ReadonlyMap<string, AgentSession>;
+  /** True for the token of a live agent session (the desktop's credential for the REST API). */
+  isSessionToken(token: string): boolean;
   close(): Promise<void>;
 }
 
@@ -185,6 +187,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     },
     sessions: () => sessions,
+    isSessionToken: (token) => byToken.has(token),
     async close() {
       clearInterval(heartbeat);
       for (const session of [...sessions.values()]) closeSession(session);
