@@ -40,7 +40,9 @@ async function copyPages() {
   for (const name of await readdir(pages)) await copyFile(join(pages, name), join(out, name));
 }
 
-await rm(out, { recursive: true, force: true });
+// tsc also writes src/desktop's modules under dist/desktop (for hosts that bundle the components
+// themselves): only the bundles and the pages are replaced here.
+await rm(join(out, 'assets'), { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 await copyPages();
 if (watch) {

@@ -291,6 +291,23 @@ describe.sequential('CSR desktop in Chromium', () => {
   );
 
   it(
+    'call treatment from the context: automatic answer pops and answers without a click',
+    async () => {
+      const { context, page } = await newPage(browser);
+      await page.goto(`${t.url}/?mode=full&answer=auto`);
+      await logIn(page, 'agent1');
+      await makeReady(page);
+      await admin(t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
+      await expectVisible(pop(page).getByRole('heading', { name: 'Jane Smith' }));
+      await expectText(callCard(page, 'from +12025550101'), 'Connected');
+      await expectHidden(pop(page).getByRole('button', { name: 'Accept' }));
+      await expectVisible(pop(page).getByLabel('Notes'));
+      await context.close();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
     'reads at 360 px wide',
     async () => {
       const { context, page } = await newPage(browser, 360, 780);
