@@ -34,6 +34,9 @@ export interface BenchServer {
   /** Called for every switch event before the bus carries it to the gateway. */
   tap: ((event: DeviceEvent) => void) | undefined;
   readonly listenerErrors: unknown[];
+  /** When the gateway was created: its heartbeat sweeps fall every heartbeatMs from then. */
+  readonly createdAt: number;
+  readonly heartbeatMs: number;
   close(): Promise<void>;
 }
 
@@ -72,7 +75,10 @@ export async function startBenchServer(count: number, options: { wrapUpMs: numbe
   });
   const bus = new InProcessBus();
   const metrics = createMetrics({ defaultMetrics: false });
+  const heartbeatMs = 10_000;
+  const createdAt = performance.timeOrigin + performance.now();
   const gateway = createGateway({
+    heartbeatMs,
     switch: sw,
     bus,
     metrics,
@@ -110,6 +116,8 @@ export async function startBenchServer(count: number, options: { wrapUpMs: numbe
     rawSockets,
     tap: undefined,
     listenerErrors,
+    createdAt,
+    heartbeatMs,
     async close() {
       await gateway.close();
       for (const socket of rawSockets) socket.terminate();
