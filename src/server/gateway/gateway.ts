@@ -13,10 +13,12 @@ import type { Switch } from '../switch/types.js';
 import { AgentSession } from './agent-session.js';
 import { agentTopic, type EventBus } from './bus.js';
 import { parseFrame } from './frames.js';
-import { ProtocolError, runOperation } from './operations.js';
+import { ProtocolError, runOperation, type CallControl } from './operations.js';
 
 export interface GatewayOptions {
   readonly switch: Switch;
+  /** Where agents' call requests go; default the switch itself (simulated telephony). */
+  readonly callControl?: CallControl;
   readonly bus: EventBus;
   readonly authenticate: (agentId: string, password: string) => boolean | Promise<boolean>;
   readonly metrics: ServerMetrics;
@@ -106,6 +108,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const context = {
     switch: sw,
+    callControl: options.callControl ?? sw,
     authenticate: options.authenticate,
     sessions,
     byToken,

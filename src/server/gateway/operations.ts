@@ -14,8 +14,32 @@ export class ProtocolError extends Error {
   }
 }
 
+/** The agent-facing call requests: each may resolve once the real telephony has done it. */
+export type CallControlMethod =
+  | 'answer'
+  | 'hangUp'
+  | 'hold'
+  | 'retrieve'
+  | 'makeCall'
+  | 'sendDtmf'
+  | 'blindTransfer'
+  | 'consult'
+  | 'transferComplete'
+  | 'conferenceComplete'
+  | 'dropParty'
+  | 'alternate';
+
+/**
+ * The seam between desktop requests and the telephony: the switch itself with the simulator;
+ * with a real back end, methods that act on phones first and resolve once the switch follows.
+ */
+export type CallControl = {
+  readonly [K in CallControlMethod]: (...args: Parameters<Switch[K]>) => ReturnType<Switch[K]> | Promise<ReturnType<Switch[K]>>;
+};
+
 export interface OperationContext {
   readonly switch: Switch;
+  readonly callControl: CallControl;
   readonly authenticate: (agentId: string, password: string) => boolean | Promise<boolean>;
   readonly sessions: Map<string, AgentSession>;
   readonly byToken: Map<string, AgentSession>;
@@ -69,6 +93,15 @@ const agentCall =
     return { result: result ?? null };
   };
 
+/** A call request through the call-control seam; waits when the telephony answers later. */
+const callRequest =
+  <O extends Op>(run: (cc: CallControl, agentId: string, args: OpArgs<O>) => unknown): Handler<O> =>
+  (ctx, connection, args) => {
+    const result = run(ctx.callControl, sessionOf(connection).agentId, args);
+    if (result instanceof Promise) return result.then((value: unknown) => ({ result: value ?? null }));
+    return { result: result ?? null };
+  };
+
 const handlers: { [O in Op]: Handler<O> } = {
   async login(ctx, connection, { agentId, agentPwd, extension }) {
     if (!(await ctx.authenticate(agentId, agentPwd))) throw new ProtocolError('OPENCTI_AUTH_FAILED', `wrong agent id or password for "${agentId}"`);
@@ -113,20 +146,20 @@ const handlers: { [O in Op]: Handler<O> } = {
 
   agentReady: agentCall<'agentReady'>((sw, agentId, a) => sw.ready(agentId, a.workMode)),
   agentNotReady: agentCall<'agentNotReady'>((sw, agentId, a) => sw.notReady(agentId, a.reasonCode ?? '', a.workMode)),
-  answerCall: agentCall<'answerCall'>((sw, agentId, a) => sw.answer(agentId, a.callId)),
-  hangUpCall: agentCall<'hangUpCall'>((sw, agentId, a) => sw.hangUp(agentId, a.callId)),
-  holdCall: agentCall<'holdCall'>((sw, agentId, a) => sw.hold(agentId, a.callId)),
-  retrieveCall: agentCall<'retrieveCall'>((sw, agentId, a) => sw.retrieve(agentId, a.callId)),
-  makeCall: agentCall<'makeCall'>((sw, agentId, a) => sw.makeCall(agentId, a.destination)),
-  sendDTMF: agentCall<'sendDTMF'>((sw, agentId, a) => sw.sendDtmf(agentId, a.callId, a.digits)),
-  blindTransfer: agentCall<'blindTransfer'>((sw, agentId, a) => sw.blindTransfer(agentId, a.callId, a.destination)),
-  transferInitiate: agentCall<'transferInitiate'>((sw, agentId, a) => sw.consult(agentId, a.callId, a.destination)),
-  consultationCall: agentCall<'consultationCall'>((sw, agentId, a) => sw.consult(agentId, a.callId, a.destination)),
-  conferenceInitiate: agentCall<'conferenceInitiate'>((sw, agentId, a) => sw.consult(agentId, a.callId, a.destination)),
-  transferComplete: agentCall<'transferComplete'>((sw, agentId, a) => sw.transferComplete(agentId, a.heldCallId, a.activeCallId)),
-  conferenceComplete: agentCall<'conferenceComplete'>((sw, agentId, a) => sw.conferenceComplete(agentId, a.heldCallId, a.activeCallId)),
-  dropParty: agentCall<'dropParty'>((sw, agentId, a) => sw.dropParty(agentId, a.callId, a.party)),
-  alternateCall: agentCall<'alternateCall'>((sw, agentId, a) => sw.alternate(agentId, a.heldCallId, a.activeCallId)),
+  answerCall: callRequest<'answerCall'>((cc, agentId, a) => cc.answer(agentId, a.callId)),
+  hangUpCall: callRequest<'hangUpCall'>((cc, agentId, a) => cc.hangUp(agentId, a.callId)),
+  holdCall: callRequest<'holdCall'>((cc, agentId, a) => cc.hold(agentId, a.callId)),
+  retrieveCall: callRequest<'retrieveCall'>((cc, agentId, a) => cc.retrieve(agentId, a.callId)),
+  makeCall: callRequest<'makeCall'>((cc, agentId, a) => cc.makeCall(agentId, a.destination)),
+  sendDTMF: callRequest<'sendDTMF'>((cc, agentId, a) => cc.sendDtmf(agentId, a.callId, a.digits)),
+  blindTransfer: callRequest<'blindTransfer'>((cc, agentId, a) => cc.blindTransfer(agentId, a.callId, a.destination)),
+  transferInitiate: callRequest<'transferInitiate'>((cc, agentId, a) => cc.consult(agentId, a.callId, a.destination)),
+  consultationCall: callRequest<'consultationCall'>((cc, agentId, a) => cc.consult(agentId, a.callId, a.destination)),
+  conferenceInitiate: callRequest<'conferenceInitiate'>((cc, agentId, a) => cc.consult(agentId, a.callId, a.destination)),
+  transferComplete: callRequest<'transferComplete'>((cc, agentId, a) => cc.transferComplete(agentId, a.heldCallId, a.activeCallId)),
+  conferenceComplete: callRequest<'conferenceComplete'>((cc, agentId, a) => cc.conferenceComplete(agentId, a.heldCallId, a.activeCallId)),
+  dropParty: callRequest<'dropParty'>((cc, agentId, a) => cc.dropParty(agentId, a.callId, a.party)),
+  alternateCall: callRequest<'alternateCall'>((cc, agentId, a) => cc.alternate(agentId, a.heldCallId, a.activeCallId)),
 };
 
 /** Runs one request: unknown ops and wrong arguments are refused with what is wrong. */

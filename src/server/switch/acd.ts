@@ -1,7 +1,7 @@
 /** ACD queues: FIFO waiting, offers to the longest-idle Ready agent with the skill, RONA. */
 import { REJECTED_REASON, RONA_REASON, forceNotReady } from './agent-state.js';
 import { addParty, endCall, isRinging, notify, recordCall } from './calls.js';
-import { agentAt, callsOf, clearTimer, type Agent, type Call, type Ctx, type Party, type Queue } from './model.js';
+import { agentAt, healthOf, callsOf, clearTimer, type Agent, type Call, type Ctx, type Party, type Queue } from './model.js';
 
 /** Puts the call in the queue: at the back, or at the front when an offer came back unanswered. */
 export function enqueue(ctx: Ctx, call: Call, queue: Queue, how: { front?: boolean; detail?: string } = {}): void {
@@ -19,6 +19,7 @@ export function isAvailable(ctx: Ctx, agent: Agent, skill: string): boolean {
     agent.mode.state === 'Ready' &&
     !agent.busy &&
     agent.config.skills.includes(skill) &&
+    healthOf(ctx, agent.extension).device === 'OPENED' &&
     callsOf(ctx, agent.extension).length === 0
   );
 }

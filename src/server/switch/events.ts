@@ -9,7 +9,7 @@ import {
   type SnapshotCall,
   type SnapshotEvent,
 } from '../../framework/schema/events.js';
-import { callsOf, deviceParty, iso, type Agent, type Call, type Ctx, type Party } from './model.js';
+import { callsOf, deviceParty, healthOf, iso, type Agent, type Call, type Ctx, type Party } from './model.js';
 
 /** The state a device shows for its own leg of a call. */
 export function viewState(party: Party): CallStateName {
@@ -115,7 +115,7 @@ export function snapshotEvent(ctx: Ctx, agent: Agent): SnapshotEvent {
     pyEventName: 'Snapshot' as const,
     pyMedia: MEDIA,
     pyAgentId: agent.config.agentId,
-    pyLinkState: 'CONNECTED' as const,
+    pyLinkState: healthOf(ctx, dn ?? agent.lastExtension ?? agent.config.extension).link,
     pyThisDN: dn ?? agent.lastExtension ?? agent.config.extension,
   };
   if (dn === undefined) return { ...base, pyAgentState: 'Logout', pyDeviceState: 'CLOSED', pyCalls: [] };
@@ -131,7 +131,7 @@ export function snapshotEvent(ctx: Ctx, agent: Agent): SnapshotEvent {
   return {
     ...base,
     pyAgentState: agent.busy ? 'Busy' : agent.mode.state,
-    pyDeviceState: 'OPENED',
+    pyDeviceState: healthOf(ctx, dn).device,
     ...(agent.busy ? {} : { pyWorkMode: agent.mode.workMode }),
     ...(agent.busy || agent.mode.reasonCode === undefined ? {} : { pyReasonCode: agent.mode.reasonCode }),
     pyCalls: calls,

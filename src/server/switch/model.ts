@@ -3,7 +3,7 @@
  * Ctx; the two hooks break the cycle calls → agents → routing → calls.
  */
 import type { CallType, WorkMode } from '../../framework/schema/events.js';
-import type { AgentConfig, CallRecord, Clock, DeviceEvent, FarEndBehaviour, QueueConfig } from './types.js';
+import type { AgentConfig, CallRecord, Clock, DeviceEvent, DeviceHealth, FarEndBehaviour, QueueConfig } from './types.js';
 
 export type PartyState = 'initiated' | 'alerting' | 'connected' | 'held';
 
@@ -89,6 +89,8 @@ export interface Ctx {
   readonly calls: Map<string, Call>;
   /** Monitored extensions: extension → agent logged in on it. */
   readonly devices: Map<string, string>;
+  /** Extensions whose telephony is not CONNECTED/OPENED (see health.ts). */
+  readonly health: Map<string, DeviceHealth>;
   nextCallId(): string;
   /** Runs fn later, inside the switch's event batching. */
   setTimer(fn: () => void, ms: number): unknown;
@@ -132,3 +134,8 @@ export function queueByDnis(ctx: Ctx, dnis: string): Queue | undefined {
   for (const queue of ctx.queues.values()) if (queue.config.dnis === dnis) return queue;
   return undefined;
 }
+
+export const HEALTHY: DeviceHealth = { link: 'CONNECTED', device: 'OPENED' };
+
+/** What the back end last said about the extension's telephony (see health.ts). */
+export const healthOf = (ctx: Ctx, dn: string): DeviceHealth => ctx.health.get(dn) ?? HEALTHY;

@@ -9,6 +9,7 @@ import { login, logout, notReady, ready, snapshot } from './agents.js';
 import { applyConfig, checkConfig, checkNumber } from './config.js';
 import { answer, hangUp, hold, makeCall, retrieve, sendDtmf, setCallData } from './control.js';
 import { viewState } from './events.js';
+import { setDeviceHealth } from './health.js';
 import { SwitchError, q } from './errors.js';
 import type { Call, Ctx } from './model.js';
 import { callerHangUp, checkFarEnd, farEndAnswer, farEndBusy, inboundCall, setFarEnd } from './outside.js';
@@ -102,6 +103,7 @@ export function createSwitch(options: SwitchOptions): Switch {
     queues: new Map(),
     calls: new Map(),
     devices: new Map(),
+    health: new Map(),
     nextCallId: () => `${prefix}${++callCount}`,
     setTimer: (fn, ms) => clock.setTimeout(() => run(fn), ms),
     emit: (event) => outbox.push(() => deliver(deviceListeners, event)),
@@ -158,6 +160,8 @@ export function createSwitch(options: SwitchOptions): Switch {
     farEndAnswer: (callId) => run(() => farEndAnswer(ctx, callId)),
     farEndBusy: (callId) => run(() => farEndBusy(ctx, callId)),
     setFarEnd: (number, behaviour) => run(() => setFarEnd(ctx, number, behaviour)),
+
+    setDeviceHealth: (extension, health) => run(() => setDeviceHealth(ctx, extension, health)),
 
     calls: () => [...ctx.calls.values()].map(summary),
     queues: () =>

@@ -2,7 +2,7 @@
  * The public face of the telephony model. Both back ends (simulated and SIP) drive one Switch;
  * the gateway, the HTTP API and the store only talk to it through these types.
  */
-import type { OpenCtiEvent, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
+import type { DeviceState, LinkState, OpenCtiEvent, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
 
 /** Time source and timers, injected so that tests are deterministic. */
 export interface Clock {
@@ -95,6 +95,12 @@ export interface QueueSummary {
   readonly readyAgents: readonly string[];
 }
 
+/** Whether the telephony behind an extension is reachable (a real back end's phone and proxy). */
+export interface DeviceHealth {
+  readonly link: LinkState;
+  readonly device: DeviceState;
+}
+
 export interface AgentSummary {
   readonly agentId: string;
   readonly extension?: string | undefined;
@@ -147,6 +153,12 @@ export interface Switch {
   farEndAnswer(callId: string): void;
   farEndBusy(callId: string): void;
   setFarEnd(number: string, behaviour: FarEndBehaviour): void;
+
+  /**
+   * The back end's view of an extension's telephony (default CONNECTED/OPENED). Snapshots carry
+   * it; a change sends the agent logged in there a fresh Snapshot; a CLOSED device gets no offers.
+   */
+  setDeviceHealth(extension: string, health: DeviceHealth): void;
 
   // reading
   calls(): CallSummary[];
