@@ -104,6 +104,7 @@ export class ReferenceConnector implements Implementation {
       const info = (await this.#request('login', args)) as SessionInfo;
       this.#session = info;
       this.#lastSeq = info.seq;
+      this.#armWatchdog(); // frames that came with the response found no session to time
       this.#agent = { agentId, state: 'Login', thisDN: info.extension };
       return info;
     } catch (error) {
@@ -121,6 +122,7 @@ export class ReferenceConnector implements Implementation {
       const info = (await this.#request('resume', { token })) as SessionInfo;
       this.#session = info;
       this.#lastSeq = info.seq;
+      this.#armWatchdog(); // frames that came with the response found no session to time
       this.#agent = { agentId: info.agentId, state: 'Unknown', thisDN: info.extension };
       return info;
     } catch (error) {
@@ -332,6 +334,7 @@ export class ReferenceConnector implements Implementation {
       const info = (await this.#request('resume', { token: session.token, lastSeq: this.#lastSeq })) as SessionInfo;
       this.#session = { ...info };
       this.#downReported = false;
+      this.#armWatchdog();
     } catch (error) {
       if (error instanceof CtiError && error.errCode === 'OPENCTI_AGENT_NOT_LOGGED_IN') {
         // The server ended the session while we were away: say so and stop.

@@ -16,21 +16,26 @@ export const callTopic = (callId: string): Topic => `call:${callId}`;
 export const deviceTopic = (extension: string): Topic => `device:${extension}`;
 
 export class InProcessBus implements EventBus {
-  readonly #handlers = new Map<Topic, Set<(message: DeviceEvent) => void>>();
+  // Copy on write: publishing iterates a list that a handler unsubscribing cannot change under it.
+  readonly #handlers = new Map<Topic, readonly ((message: DeviceEvent) => void)[]>();
 
   publish(topic: Topic, message: DeviceEvent): void {
     const handlers = this.#handlers.get(topic);
     if (!handlers) return;
-    for (const handler of [...handlers]) handler(message);
+    for (const handler of handlers) handler(message);
+  }
+
+  /** True when somebody listens on the topic, so a publisher can skip building messages for nobody. */
+  has(topic: Topic): boolean {
+    return this.#handlers.has(topic);
   }
 
   subscribe(topic: Topic, handler: (message: DeviceEvent) => void): () => void {
-    let handlers = this.#handlers.get(topic);
-    if (!handlers) this.#handlers.set(topic, (handlers = new Set()));
-    handlers.add(handler);
+    this.#handlers.set(topic, [...(this.#handlers.get(topic) ?? []), handler]);
     return () => {
-      handlers.delete(handler);
-      if (handlers.size === 0) this.#handlers.delete(topic);
+      const remaining = (this.#handlers.get(topic) ?? []).filter((h) => h !== handler);
+      if (remaining.length === 0) this.#handlers.delete(topic);
+      else this.#handlers.set(topic, remaining);
     };
   }
 }

@@ -29,9 +29,12 @@ export interface GatewayOptions {
   readonly sessionGraceMs?: number;
   /** Frames above this size are refused with an error; the connection stays. Default 64 KiB. */
   readonly maxFrameBytes?: number;
-  /** Events kept per session for resume. Default 1000. */
+  /** Events kept per session for resume; a client further behind gets a fresh Snapshot. Default 256. */
   readonly replayLimit?: number;
 }
+
+/** Sockets served per turn of the event loop during a heartbeat sweep. */
+const HEARTBEAT_SLICE = 50;
 
 interface Connection {
   readonly socket: WebSocket;
@@ -53,7 +56,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const graceMs = options.sessionGraceMs ?? 60_000;
   const maxFrameBytes = options.maxFrameBytes ?? 64 * 1024;
-  const replayLimit = options.replayLimit ?? 1000;
+  const replayLimit = options.replayLimit ?? 256;
   const { metrics, logger } = options;
   const sw = options.switch;
 
@@ -168,17 +171,22 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Both ways: frames tell a client the server is alive; pings find clients that vanished.
   const live = new Set<Connection>();
   const heartbeatFrame = JSON.stringify({ type: 'heartbeat', intervalMs: heartbeatMs });
-  const heartbeat = setInterval(() => {
-    for (const connection of live) {
-      if (!connection.alive) {
-        connection.socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.socket.ping();
-      connection.socket.send(heartbeatFrame);
+  const beat = (connection: Connection) => {
+    if (!connection.alive) return connection.socket.terminate();
+    connection.alive = false;
+    connection.socket.ping();
+    connection.socket.send(heartbeatFrame);
+  };
+  // In slices, so that thousands of sockets never stall the event loop (and event latency) at once.
+  const sweep = (connections: Connection[], from: number) => {
+    const to = Math.min(from + HEARTBEAT_SLICE, connections.length);
+    for (let i = from; i < to; i++) {
+      const connection = connections[i]!;
+      if (live.has(connection)) beat(connection);
     }
-  }, heartbeatMs);
+    if (to < connections.length) setImmediate(sweep, connections, to);
+  };
+  const heartbeat = setInterval(() => sweep([...live], 0), heartbeatMs);
   heartbeat.unref?.();
 
   return {
