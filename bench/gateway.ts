@@ -98,8 +98,6 @@ async function connectAgents(server: BenchServer, clients: ClientPool, p: Plan, 
   const kibPerSession = heapPerSession / 1024;
   return {
     name: 'gateway.idleSessionMemory',
-    // Not a throughput figure: this benchmark measures memory (see values).
-    eventsPerSecond: Number.NaN,
     values: {
       kibPerSession: round3(kibPerSession),
       kibPerConnection: kib(per(before, connected, 'heapUsed')),

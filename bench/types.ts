@@ -8,13 +8,16 @@ export interface Baseline {
 export interface BenchmarkResult {
   /** `<suite>.<benchmark>`, e.g. "framework.eventPipeline". */
   readonly name: string;
-  /** Median throughput over the measured rounds. */
-  readonly eventsPerSecond: number;
+  /** Median throughput over the measured rounds, for throughput benchmarks. */
+  readonly eventsPerSecond?: number;
+  /** Figures that are not throughput (latency percentiles, memory), by name with their unit. */
+  readonly values?: Readonly<Record<string, number>>;
   /** The same work without the thing being measured, in the same process and rounds. */
   readonly baseline?: Baseline;
   /** eventsPerSecond / baseline.eventsPerSecond. */
   readonly ratio?: number;
-  readonly goal?: { readonly ratioAtLeast?: number; readonly eventsPerSecondAtLeast?: number };
+  /** e.g. { ratioAtLeast: 0.5 }, { p99MsAtMost: 10 }, { kibPerSessionAtMost: 64 }. */
+  readonly goal?: Readonly<Record<string, number>>;
   readonly meetsGoal?: boolean;
   /** What was measured and how: sizes, rounds, spread. */
   readonly details?: Readonly<Record<string, unknown>>;
