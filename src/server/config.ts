@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { stringEnum } from '../framework/schema/string-enum.js';
 import { compileValidator, describeProblems } from '../framework/schema/validate.js';
+import { SipConfig, crossCheckSipConfig } from './sip/backend/config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -20,6 +21,7 @@ export const ServerConfig = Type.Object(
     wrapUpMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 0, description: 'After-call work length; 0 = until the agent is Ready' }),
     ringTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000, default: 20_000, description: 'Ring time before a queue call is redirected (RONA)' }),
     farEndAnswerMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 2_000, description: 'How long a simulated external number rings before answering' }),
+    sip: Type.Optional(SipConfig),
   },
   { additionalProperties: false, title: 'ServerConfig' },
 );
@@ -36,7 +38,13 @@ export function resolveConfig(file: Record<string, unknown> = {}, overrides: Rec
   const merged = { ...file, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   const result = validate(merged);
   if (!result.ok) throw new ConfigError(`${source} is not valid: ${describeProblems(result.problems)}`);
-  return result.value;
+  const config = result.value;
+  if (config.backend === 'sip') {
+    if (!config.sip) throw new ConfigError(`${source} is not valid: /sip: the sip back end needs a "sip" section (Kamailio, queue numbers, agents and their phones; see docs/sip.md)`);
+    const problems = crossCheckSipConfig(config.sip);
+    if (problems.length) throw new ConfigError(`${source} is not valid: ${problems.join('; ')}`);
+  }
+  return config;
 }
 
 export function readConfigFile(path: string): Record<string, unknown> {

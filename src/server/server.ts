@@ -16,6 +16,7 @@ import { openStore, type Store } from './store/index.js';
 import { createSwitch, systemClock } from './switch/index.js';
 import type { Switch } from './switch/types.js';
 import { registerStaticPages } from './static-pages.js';
+import { createSipBackend, type SipBackend } from './sip/backend/backend.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
@@ -30,6 +31,8 @@ export interface RunningServer {
   readonly switch: Switch;
   readonly gateway: Gateway;
   readonly logger: Logger;
+  /** The SIP back end when `backend` is "sip". */
+  readonly sip?: SipBackend | undefined;
   close(): Promise<void>;
 }
 
@@ -72,9 +75,24 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     }
   });
 
+  let sip: SipBackend | undefined;
+  if (config.backend === 'sip') {
+    if (!config.sip) throw new Error('the sip back end needs a "sip" section in the configuration');
+    const known = new Map(store.listAgents().map((a) => [a.agentId, a.extension]));
+    for (const [i, agent] of config.sip.agents.entries()) {
+      if (!known.has(agent.agentId)) throw new Error(`/sip/agents/${i}/agentId: unknown agent "${agent.agentId}" (agents: ${[...known.keys()].join(', ')})`);
+      if (known.get(agent.agentId) !== agent.extension) {
+        throw new Error(`/sip/agents/${i}/extension: agent "${agent.agentId}" has extension ${known.get(agent.agentId)} in the store, not ${agent.extension}`);
+      }
+    }
+    const sipLogger = logger.child({ part: 'sip' });
+    sip = createSipBackend({ switch: sw, config: config.sip, log: (level, message, detail) => sipLogger[level](detail ?? {}, message) });
+  }
+
   const metrics = createMetrics();
   const gateway = createGateway({
     switch: sw,
+    callControl: sip?.callControl,
     bus,
     metrics,
     logger: logger.child({ part: 'gateway' }),
@@ -98,6 +116,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await gateway.close();
+    await sip?.close();
     store.close();
     throw error;
   }
@@ -116,10 +135,12 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     switch: sw,
     gateway,
     logger,
+    sip,
     async close() {
       if (closed) return;
       closed = true;
       await gateway.close();
+      await sip?.close();
       await app.close();
       store.close();
     },

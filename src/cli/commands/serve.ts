@@ -1,4 +1,4 @@
-/** `opencti serve`: the reference CTI server on its embedded default (simulated switch, SQLite). */
+/** `opencti serve`: the reference CTI server (simulated switch, or `--backend sip` for real telephony; SQLite). */
 import type { Command } from 'commander';
 import { ConfigError, readConfigFile, resolveConfig, type ServerConfig } from '../../server/config.js';
 import { parsePort } from '../arguments.js';
@@ -47,12 +47,14 @@ export function registerServe(program: Command): void {
         console.error(`opencti serve: ${error.message}`);
         process.exit(2);
       }
-      if (config.backend === 'sip') {
-        console.error('opencti serve: the sip back end is not available in this build; use --backend simulated');
+      const { startServer } = await import('../../server/server.js');
+      let server: Awaited<ReturnType<typeof startServer>>;
+      try {
+        server = await startServer(config);
+      } catch (error) {
+        console.error(`opencti serve: ${(error as Error).message}`);
         process.exit(2);
       }
-      const { startServer } = await import('../../server/server.js');
-      const server = await startServer(config);
       const tokenNote = server.adminTokenGenerated ? `   (new; kept in ${config.dataDir}/admin-token)` : '';
       console.log(
         [
@@ -63,6 +65,9 @@ export function registerServe(program: Command): void {
           `  health:         ${server.url}/healthz   metrics: ${server.url}/metrics`,
           `  admin token:    ${server.adminToken}${tokenNote}`,
           '  demo agents:    agent1..agent4, password "demo"; queues: sales 8000, support 8001',
+          ...(config.sip
+            ? [`  telephony:      SIP — Kamailio evapi ${config.sip.kamailio.host}:${config.sip.kamailio.evapiPort}, ${config.sip.agents.length} agent phone(s)`]
+            : []),
         ].join('\n'),
       );
       const stop = async (signal: string) => {

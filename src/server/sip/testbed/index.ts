@@ -4,3 +4,4 @@ export { cancelCallerScenario, registerScenario, rejectingCalleeScenario } from 
 export { liveProcesses, stopAllProcesses, ManagedProcess } from './process.js';
 export { waitUntil } from './wait.js';
 export type { SippRun } from './sipp.js';
+export { sipConfigFor, type BedAgent } from './sip-config.js';

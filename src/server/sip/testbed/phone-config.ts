@@ -14,6 +14,8 @@ export interface BaresipConfigOptions {
   /** Kamailio, the outbound proxy and registrar. */
   proxyPort: number;
   modulesDir: string;
+  /** answermode=auto: the phone answers every call (a far end for tests). */
+  autoAnswer?: boolean;
 }
 
 export function renderBaresipConfig(o: BaresipConfigOptions): string {
@@ -47,7 +49,7 @@ export function renderBaresipConfig(o: BaresipConfigOptions): string {
 
 export function renderBaresipAccounts(o: BaresipConfigOptions): string {
   const outbound = `sip:${o.host}:${o.proxyPort};transport=udp`;
-  return `<sip:${o.user}@${o.host}>;outbound="${outbound}";regint=60;answermode=manual;audio_codecs=PCMU;mediaenc=;medianat=\n`;
+  return `<sip:${o.user}@${o.host}>;outbound="${outbound}";regint=60;answermode=${o.autoAnswer ? 'auto' : 'manual'};audio_codecs=PCMU;mediaenc=;medianat=\n`;
 }
 
 export interface LinphoneConfigOptions {

@@ -24,6 +24,8 @@ export interface PhoneSpec {
   /** SIP user: the phone registers as sip:<user>@<host>. */
   user: string;
   kind: PhoneKind;
+  /** baresip only: answer every incoming call at once (a far end that answers). */
+  autoAnswer?: boolean;
 }
 
 export interface TestbedOptions {
@@ -114,7 +116,7 @@ let bedCounter = 0;
 export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
   const users = new Set<string>();
   for (const phone of options.phones) {
-    if (!/^[a-z0-9_.-]+$/i.test(phone.user)) throw new Error(`phone user ${JSON.stringify(phone.user)} may only hold letters, digits, "_", "-", "."`);
+    if (!/^\+?[a-z0-9_.-]+$/i.test(phone.user)) throw new Error(`phone user ${JSON.stringify(phone.user)} may only hold letters, digits, "_", "-", "." (and a leading "+")`);
     if (users.has(phone.user)) throw new Error(`phone user ${JSON.stringify(phone.user)} appears twice`);
     users.add(phone.user);
   }
@@ -149,7 +151,7 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
     const bedId = `${process.pid}-${++bedCounter}`;
     const starting = options.phones.map((spec) =>
       spec.kind === 'baresip'
-        ? startBaresip(spec.user, dir, ports, kamailio, processes, startTimeoutMs)
+        ? startBaresip(spec.user, dir, ports, kamailio, processes, startTimeoutMs, spec.autoAnswer ?? false)
         : startLinphone(spec.user, dir, ports, kamailio, processes, bedId, startTimeoutMs),
     );
     const settled = await Promise.allSettled(starting);
@@ -268,13 +270,14 @@ async function startBaresip(
   kamailio: KamailioHandle,
   processes: ManagedProcess[],
   timeoutMs: number,
+  autoAnswer: boolean,
 ): Promise<BaresipPhone> {
   const sipPort = ports.take(2); // baresip also binds TCP on sipPort + 1
   const ctrlPort = ports.take();
   const rtpFirst = ports.take(RTP_PORTS_PER_PHONE);
   const phoneDir = join(dir, `baresip-${user}`);
   mkdirSync(phoneDir);
-  const config = { user, host: HOST, sipPort, ctrlPort, rtpFirst, rtpLast: rtpFirst + RTP_PORTS_PER_PHONE - 1, proxyPort: kamailio.sipPort, modulesDir: BARESIP_MODULES };
+  const config = { user, host: HOST, sipPort, ctrlPort, rtpFirst, rtpLast: rtpFirst + RTP_PORTS_PER_PHONE - 1, proxyPort: kamailio.sipPort, modulesDir: BARESIP_MODULES, autoAnswer };
   writeFileSync(join(phoneDir, 'config'), renderBaresipConfig(config));
   writeFileSync(join(phoneDir, 'accounts'), renderBaresipAccounts(config));
   writeFileSync(join(phoneDir, 'contacts'), '');

@@ -1,0 +1,155 @@
+/**
+ * The SIP back end: keeps the switch as the model and translates both ways between it and real
+ * telephony — Kamailio's evapi events and the agents' phones in, desktop requests out as phone
+ * commands (call-control.ts), ACD offers out as evapi route commands. Watches every link: a phone
+ * or Kamailio going away shows in Snapshots (link DISCONNECTED / device CLOSED), fails the
+ * requests waiting on it, and the link is retried until it returns.
+ */
+import type { CallControl } from '../../gateway/operations.js';
+import type { CallRecord, DeviceEvent, Switch } from '../../switch/types.js';
+import { KamailioRpc } from '../kamailio-rpc.js';
+import { createSipCallControl } from './call-control.js';
+import type { SipConfig } from './config.js';
+import { onKamailioEvent, routeOffer } from './kamailio-events.js';
+import { KamailioLink, createPhoneLink, type PhoneLink } from './links.js';
+import { onPhoneEvent } from './phone-events.js';
+import { CallTable, sipUser, type BackendCtx } from './state.js';
+import { Waiters } from './waiters.js';
+
+export interface SipBackendOptions {
+  readonly switch: Switch;
+  readonly config: SipConfig;
+  readonly log?: BackendCtx['log'];
+}
+
+export interface SipBackend {
+  readonly callControl: CallControl;
+  /** Resolves once Kamailio and every phone are connected (rejects after timeoutMs naming what is missing). */
+  connected(timeoutMs?: number): Promise<void>;
+  /** Links up right now, by endpoint. */
+  links(): Record<string, boolean>;
+  close(): Promise<void>;
+}
+
+export function createSipBackend(options: SipBackendOptions): SipBackend {
+  const { config } = options;
+  const sw = options.switch;
+  const log = options.log ?? (() => undefined);
+  const kamailio = new KamailioLink(config.kamailio.host, config.kamailio.evapiPort, config.reconnectMs, config.requestTimeoutMs);
+  const rpc = new KamailioRpc({ url: config.kamailio.rpcUrl, timeoutMs: config.requestTimeoutMs });
+  const phones = new Map<string, PhoneLink>(config.agents.map((a) => [a.agentId, createPhoneLink(a, config.reconnectMs, config.requestTimeoutMs)]));
+  const byExtension = new Map(config.agents.flatMap((a) => [[a.extension, a] as const, [sipUser(a.sipUri), a] as const]));
+  const byId = new Map(config.agents.map((a) => [a.agentId, a]));
+  const calls = new CallTable();
+  const waiters = new Waiters();
+
+  const ctx: BackendCtx = {
+    sw,
+    calls,
+    kamailio,
+    rpc,
+    phones,
+    agents: config.agents,
+    queueNumbers: new Set(config.queueNumbers),
+    domain: config.kamailio.domain ?? config.kamailio.host,
+    log,
+    agentByExtension: (extension) => byExtension.get(extension),
+    agentById: (agentId) => byId.get(agentId),
+    partyState(agentId, switchId) {
+      try {
+        return sw.snapshot(agentId).pyCalls?.find((c) => c.pyCallId === switchId)?.pyEventName;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+
+  /** Link DISCONNECTED while Kamailio is away; device CLOSED while Kamailio or the phone is. */
+  function refreshHealth(): void {
+    for (const agent of config.agents) {
+      const phoneUp = phones.get(agent.agentId)?.isUp ?? false;
+      try {
+        sw.setDeviceHealth(agent.extension, { link: kamailio.isUp ? 'CONNECTED' : 'DISCONNECTED', device: kamailio.isUp && phoneUp ? 'OPENED' : 'CLOSED' });
+      } catch (error) {
+        log('warn', `extension ${agent.extension} of ${agent.agentId} is not an extension of the switch: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  kamailio.on('event', (e) => {
+    onKamailioEvent(ctx, e);
+    waiters.check();
+  });
+  kamailio.on('up', () => {
+    log('info', `${kamailio.endpoint} connected`);
+    refreshHealth();
+  });
+  kamailio.on('down', (reason) => {
+    log('warn', `${kamailio.endpoint} lost: ${reason?.message ?? 'closed'}`);
+    waiters.fail(kamailio.endpoint, reason?.message ?? 'connection lost');
+    refreshHealth();
+  });
+  for (const phone of phones.values()) {
+    phone.on('event', (e) => {
+      onPhoneEvent(ctx, phone, e);
+      waiters.check();
+    });
+    phone.on('up', () => {
+      log('info', `${phone.endpoint} connected`);
+      refreshHealth();
+    });
+    phone.on('down', (reason) => {
+      log('warn', `${phone.endpoint} lost: ${reason?.message ?? 'closed'}`);
+      waiters.fail(phone.endpoint, reason?.message ?? 'connection lost', phone.agent.agentId);
+      refreshHealth();
+    });
+  }
+
+  /** The switch chose: route a queued call to the agent's phone; forget calls that ended. */
+  const offRecord = sw.onCallRecord((record: CallRecord) => {
+    if (record.kind === 'offered' && record.agentId !== undefined) {
+      const call = calls.bySwitch.get(record.callId);
+      if (!call) calls.earlyOffers.set(record.callId, record.agentId);
+      else if (call.acd) routeOffer(ctx, call, record.agentId);
+    } else if (record.kind === 'ended') {
+      setTimeout(() => calls.forget(record.callId), 2000).unref?.();
+    }
+  });
+
+  /** The switch took a ringing call away from an agent (RONA, logout): stop the phone ringing. */
+  const offDevice = sw.onDeviceEvent((e: DeviceEvent) => {
+    waiters.check();
+    const event = e.event as { pyEventName?: string; pyCallId?: string };
+    if (event.pyEventName !== 'Disconnected' || e.agentId === undefined || event.pyCallId === undefined) return;
+    const call = calls.bySwitch.get(event.pyCallId);
+    const leg = call?.legs.get(e.agentId);
+    const phone = phones.get(e.agentId);
+    if (!call || leg === undefined || !phone?.isUp) return;
+    call.legs.delete(e.agentId);
+    phone.hangup(leg).catch(() => undefined);
+  });
+
+  refreshHealth();
+  kamailio.start();
+  for (const phone of phones.values()) phone.start();
+
+  return {
+    callControl: createSipCallControl({ ctx, waiters, timeoutMs: config.requestTimeoutMs }),
+    async connected(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const down = [kamailio, ...phones.values()].filter((l) => !l.isUp);
+        if (down.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`not connected after ${timeoutMs} ms: ${down.map((l) => `${l.endpoint} (${l.lastError ?? 'connecting'})`).join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    links: () => Object.fromEntries([kamailio, ...phones.values()].map((l) => [l.endpoint, l.isUp])),
+    async close() {
+      offRecord();
+      offDevice();
+      waiters.clear();
+      await Promise.allSettled([kamailio.stop(), ...[...phones.values()].map((p) => p.stop())]);
+    },
+  };
+}

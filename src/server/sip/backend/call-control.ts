@@ -1,0 +1,172 @@
+/**
+ * Desktop requests → real SIP actions. Each acts on the agent's phone (baresip ctrl_tcp or
+ * linphone-daemon) and resolves once the switch shows the result, which the phone's or
+ * Kamailio's event put there; where the phone cannot (it is gone), hang-up goes through
+ * Kamailio's JSON-RPC (dlg.terminate_dlg). Checks the switch would refuse are refused first,
+ * with the switch's own error, before any phone is touched.
+ */
+import type { CallControl } from '../../gateway/operations.js';
+import { SwitchError } from '../../switch/errors.js';
+import { SipRequestError, linkDown, toRequestError } from './errors.js';
+import { routeOffer } from './kamailio-events.js';
+import type { PhoneLink } from './links.js';
+import { callOfLeg } from './phone-events.js';
+import type { BackendCtx, SipCall } from './state.js';
+import type { Waiters } from './waiters.js';
+
+export interface CallControlDeps {
+  readonly ctx: BackendCtx;
+  readonly waiters: Waiters;
+  readonly timeoutMs: number;
+}
+
+const noCall = (callId: string, extension: string): SwitchError =>
+  new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `no such call ${JSON.stringify(callId)} on extension ${extension}`);
+
+export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDeps): CallControl {
+  const sw = ctx.sw;
+
+  function phoneOf(agentId: string): PhoneLink {
+    const phone = ctx.phones.get(agentId);
+    if (!phone) throw new SipRequestError('OPENCTI_INVALID_ACTION', `agent ${JSON.stringify(agentId)} has no phone in the sip configuration`);
+    if (!phone.isUp) throw linkDown(phone.endpoint, phone.lastError ?? 'not connected');
+    return phone;
+  }
+
+  /** The agent's leg of the call, in one of `states`; refused like the switch would otherwise. */
+  function legState(agentId: string, callId: string, states: readonly string[], action: string): { call: SipCall; state: string } {
+    const extension = sw.snapshot(agentId).pyThisDN ?? '';
+    const state = ctx.partyState(agentId, callId);
+    const call = ctx.calls.bySwitch.get(callId);
+    if (state === undefined || !call) throw noCall(callId, extension);
+    if (!states.includes(state)) throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `call ${callId} on extension ${extension} cannot be ${action}: it is ${state}`);
+    return { call, state };
+  }
+
+  /** The phone's handle on the call; the phone may report it a moment after the switch offered the call. */
+  async function legOf(agentId: string, call: SipCall): Promise<string> {
+    await waiters.until(agentId, () => call.legs.has(agentId), `the phone of ${agentId} to show call ${call.switchId}`, Math.min(timeoutMs, 3000));
+    return call.legs.get(agentId) as string;
+  }
+
+  const reached = (agentId: string, callId: string, states: readonly (string | undefined)[], what: string) =>
+    waiters.until(agentId, () => states.includes(ctx.partyState(agentId, callId)), what, timeoutMs);
+
+  /** Runs the phone action; a SIP failure becomes a CtiError-shaped error. */
+  async function onPhone(run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      throw toRequestError(error);
+    }
+  }
+
+  const sipUri = (destination: string): string => {
+    const agent = ctx.agentByExtension(destination);
+    return agent ? agent.sipUri : `sip:${destination}@${ctx.domain}`;
+  };
+
+  return {
+    async answer(agentId, callId) {
+      const { call } = legState(agentId, callId, ['Alerting'], 'answered');
+      const phone = phoneOf(agentId);
+      const leg = await legOf(agentId, call);
+      await onPhone(() => phone.answer(leg));
+      await reached(agentId, callId, ['Established'], `answer of ${callId}`);
+    },
+
+    async hangUp(agentId, callId) {
+      const { call } = legState(agentId, callId, ['Alerting', 'Initiated', 'Established', 'Held'], 'hung up');
+      const phone = ctx.phones.get(agentId);
+      const leg = call.legs.get(agentId);
+      if (phone?.isUp && leg !== undefined) {
+        await onPhone(() => phone.hangup(leg));
+      } else {
+        // the phone cannot: end the dialog from Kamailio, then the switch follows
+        const sipId = [...call.sipIds][0];
+        if (sipId === undefined) throw linkDown(phone?.endpoint ?? `phone of ${agentId}`, phone?.lastError ?? 'no call on the phone');
+        await onPhone(() => ctx.rpc.terminateByCallId(sipId));
+        if (ctx.partyState(agentId, callId) !== undefined) sw.hangUp(agentId, callId);
+      }
+      await reached(agentId, callId, [undefined], `hang-up of ${callId}`);
+    },
+
+    async hold(agentId, callId) {
+      const { call } = legState(agentId, callId, ['Established'], 'held');
+      const phone = phoneOf(agentId);
+      const leg = await legOf(agentId, call);
+      await onPhone(() => phone.hold(leg));
+      if (ctx.partyState(agentId, callId) === 'Established') sw.hold(agentId, callId);
+    },
+
+    async retrieve(agentId, callId) {
+      const { call } = legState(agentId, callId, ['Held'], 'retrieved');
+      const phone = phoneOf(agentId);
+      const leg = await legOf(agentId, call);
+      await onPhone(() => phone.resume(leg));
+      if (ctx.partyState(agentId, callId) === 'Held') sw.retrieve(agentId, callId);
+    },
+
+    async sendDtmf(agentId, callId, digits) {
+      const { call } = legState(agentId, callId, ['Established'], 'sent DTMF');
+      const phone = phoneOf(agentId);
+      const leg = await legOf(agentId, call);
+      await onPhone(() => phone.dtmf(leg, digits));
+      sw.sendDtmf(agentId, callId, digits);
+    },
+
+    async makeCall(agentId, destination) {
+      const phone = phoneOf(agentId);
+      const { callId } = sw.makeCall(agentId, destination);
+      const call = ctx.calls.create(callId);
+      ctx.calls.expect({ switchId: callId, fromUser: phone.agent.extension, toUser: destination });
+      try {
+        const leg = await phone.dial(sipUri(destination));
+        if (!callOfLeg(ctx, agentId, leg)) call.legs.set(agentId, leg);
+      } catch (error) {
+        if (ctx.partyState(agentId, callId) !== undefined) sw.hangUp(agentId, callId);
+        throw toRequestError(error);
+      }
+      if (call.pendingRoute !== undefined) routeOffer(ctx, call, call.pendingRoute);
+      return { callId };
+    },
+
+    async blindTransfer(agentId, callId, destination) {
+      const { call } = legState(agentId, callId, ['Established', 'Held'], 'transferred');
+      const phone = phoneOf(agentId);
+      const leg = await legOf(agentId, call);
+      const summary = sw.calls().find((c) => c.callId === callId);
+      const other = summary?.parties.find((p) => p !== phone.agent.extension) ?? summary?.ani ?? '';
+      ctx.calls.expect({ switchId: callId, fromUser: other, toUser: destination });
+      await onPhone(() => phone.transfer(leg, sipUri(destination)));
+      // the transferor's leg is done: its BYE and CALL_CLOSED are not the call's end
+      call.legs.delete(agentId);
+      const sipId = phone.agent.phone.kind === 'baresip' ? leg : undefined;
+      if (sipId !== undefined) ctx.calls.retireSip(call, sipId);
+      else for (const id of [...call.sipIds]) ctx.calls.retireSip(call, id);
+      call.acd = false;
+      sw.blindTransfer(agentId, callId, destination);
+    },
+
+    consult(agentId, callId) {
+      return Promise.reject(unsupported(agentId, callId, 'consult', ctx.phones.get(agentId)));
+    },
+    transferComplete(agentId, heldCallId) {
+      return Promise.reject(unsupported(agentId, heldCallId, 'transferComplete', ctx.phones.get(agentId)));
+    },
+    conferenceComplete(agentId, heldCallId) {
+      return Promise.reject(unsupported(agentId, heldCallId, 'conferenceComplete', ctx.phones.get(agentId)));
+    },
+    dropParty(agentId, callId) {
+      return Promise.reject(unsupported(agentId, callId, 'dropParty', ctx.phones.get(agentId)));
+    },
+    alternate(agentId, heldCallId) {
+      return Promise.reject(unsupported(agentId, heldCallId, 'alternate', ctx.phones.get(agentId)));
+    },
+  };
+}
+
+function unsupported(agentId: string, callId: string, request: string, phone: PhoneLink | undefined): SipRequestError {
+  const kind = phone?.agent.phone.kind ?? 'no';
+  return new SipRequestError('OPENCTI_INVALID_ACTION', `${request} on call ${callId}: not available with the SIP back end for agent ${agentId} (${kind} phone); see docs/sip.md`);
+}

@@ -1,0 +1,69 @@
+/**
+ * The `sip` section of the server configuration: where Kamailio is, which numbers are queues, and
+ * per agent the extension, the phone's SIP address and how to control the phone.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const BaresipPhone = Type.Object(
+  {
+    kind: Type.Literal('baresip'),
+    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'baresip ctrl_tcp address' }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, description: 'baresip ctrl_tcp port (ctrl_tcp_listen)' }),
+  },
+  { additionalProperties: false },
+);
+
+const LinphonePhone = Type.Object(
+  {
+    kind: Type.Literal('linphone'),
+    socketPath: Type.String({ minLength: 1, description: 'linphone-daemon unix socket: /tmp/<--pipe name>' }),
+  },
+  { additionalProperties: false },
+);
+
+export const SipAgentConfig = Type.Object(
+  {
+    agentId: Type.String({ minLength: 1 }),
+    extension: Type.String({ pattern: '^[A-Za-z0-9_.+-]{1,32}$', description: 'The agent\'s extension: the SIP user its phone registers as' }),
+    sipUri: Type.String({ pattern: '^sips?:[^\\s@]+@[^\\s]+$', description: 'The phone\'s address of record, e.g. sip:5001@pbx.example.com' }),
+    phone: Type.Union([BaresipPhone, LinphonePhone], { description: 'How the server controls the phone' }),
+  },
+  { additionalProperties: false },
+);
+
+export const SipConfig = Type.Object(
+  {
+    kamailio: Type.Object(
+      {
+        host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Kamailio evapi address' }),
+        evapiPort: Type.Integer({ minimum: 1, maximum: 65535, description: 'Kamailio evapi port (modparam evapi bind_addr)' }),
+        rpcUrl: Type.String({ pattern: '^https?://', description: 'Kamailio JSON-RPC over HTTP, e.g. http://127.0.0.1:5080/RPC' }),
+        domain: Type.Optional(Type.String({ minLength: 1, description: 'SIP domain for dialled numbers; default the evapi host' })),
+      },
+      { additionalProperties: false },
+    ),
+    queueNumbers: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_.+-]{1,32}$' }), { default: [], description: 'Numbers Kamailio holds for our ACD (must be queue DNIS)' }),
+    agents: Type.Array(SipAgentConfig, { minItems: 1 }),
+    reconnectMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000, description: 'Retry interval for Kamailio and phone links' }),
+    requestTimeoutMs: Type.Integer({ minimum: 500, maximum: 60_000, default: 5000, description: 'How long a desktop request waits for the phone' }),
+  },
+  { additionalProperties: false },
+);
+
+export type SipConfig = Static<typeof SipConfig>;
+export type SipAgentConfig = Static<typeof SipAgentConfig>;
+
+/** Checks what a schema cannot: unique agents, extensions and SIP addresses. Returns problems with their JSON path. */
+export function crossCheckSipConfig(sip: SipConfig, path = '/sip'): string[] {
+  const problems: string[] = [];
+  const seen = { agentId: new Map<string, number>(), extension: new Map<string, number>(), sipUri: new Map<string, number>() };
+  sip.agents.forEach((agent, i) => {
+    for (const key of ['agentId', 'extension', 'sipUri'] as const) {
+      const first = seen[key].get(agent[key]);
+      if (first !== undefined) problems.push(`${path}/agents/${i}/${key} ${JSON.stringify(agent[key])} is already used by ${path}/agents/${first}`);
+      else seen[key].set(agent[key], i);
+    }
+    if (sip.queueNumbers.includes(agent.extension)) problems.push(`${path}/agents/${i}/extension ${JSON.stringify(agent.extension)} is also a queue number`);
+  });
+  return problems;
+}

@@ -1,0 +1,180 @@
+/**
+ * Kamailio's events → the switch. A queued call becomes `inboundCall` on the queue's number, a
+ * call to an agent extension `inboundCall` on the extension, a call dialled on an agent's phone
+ * `makeCall`; CANCEL and BYE from an outside party `callerHangUp`, from an agent `hangUp`; an
+ * agent that rejects or does not answer a routed queue call declines the offer (`hangUp` on a
+ * ringing offer, the switch's decline path); an outside number that answers `farEndAnswer`.
+ */
+import type { EvapiEvent } from '../kamailio-evapi.js';
+import { sipUser, type BackendCtx, type SipCall } from './state.js';
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+/** Runs a switch change that may no longer apply (the call moved on); logs and carries on. */
+function attempt(ctx: BackendCtx, what: string, run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    ctx.log('debug', `${what}: ${(error as Error).message}`);
+  }
+}
+
+/** Sends a queued call to the agent the switch chose, or keeps the choice until Kamailio holds it again. */
+export function routeOffer(ctx: BackendCtx, call: SipCall, agentId: string): void {
+  const agent = ctx.agentById(agentId);
+  if (!agent) return;
+  if (!call.held) {
+    call.pendingRoute = agentId;
+    return;
+  }
+  const { tindex, tlabel } = call.held;
+  call.held = undefined;
+  call.pendingRoute = undefined;
+  try {
+    ctx.kamailio.route(tindex, tlabel, agent.sipUri);
+  } catch (error) {
+    ctx.log('warn', `could not route call ${call.switchId} to ${agentId}: ${(error as Error).message}`);
+  }
+}
+
+function onQueued(ctx: BackendCtx, e: EvapiEvent): void {
+  const sipId = str(e.callid);
+  const held = { tindex: str(e.tindex), tlabel: str(e.tlabel) };
+  let call = ctx.calls.bySip.get(sipId);
+  if (!call) {
+    const queue = str(e.queue);
+    let switchId: string;
+    try {
+      switchId = ctx.sw.inboundCall(sipUser(e.from), queue).callId;
+    } catch (error) {
+      ctx.log('info', `refusing queue call ${sipId} to ${queue}: ${(error as Error).message}`);
+      attempt(ctx, 'reject', () => ctx.kamailio.reject(held.tindex, held.tlabel, 404));
+      return;
+    }
+    call = ctx.calls.create(switchId, true);
+    ctx.calls.addSip(call, sipId);
+  }
+  call.acd = true;
+  call.held = held;
+  if (call.pendingRoute !== undefined) routeOffer(ctx, call, call.pendingRoute);
+}
+
+function onInvite(ctx: BackendCtx, e: EvapiEvent): void {
+  const sipId = str(e.callid);
+  if (ctx.calls.bySip.has(sipId)) return;
+  const toUser = sipUser(e.ruri) || sipUser(e.to);
+  const fromUser = sipUser(e.from);
+  const expected = ctx.calls.claim(fromUser, toUser);
+  if (expected) {
+    const call = ctx.calls.bySwitch.get(expected.switchId);
+    if (call) ctx.calls.addSip(call, sipId);
+    return;
+  }
+  if (ctx.queueNumbers.has(toUser) && !ctx.agentByExtension(fromUser)) return; // the `queued` event follows
+  const caller = ctx.agentByExtension(fromUser);
+  try {
+    const switchId = caller ? ctx.sw.makeCall(caller.agentId, toUser).callId : ctx.sw.inboundCall(fromUser, toUser).callId;
+    ctx.calls.addSip(ctx.calls.create(switchId), sipId);
+  } catch (error) {
+    ctx.log('debug', `call ${sipId} from ${fromUser} to ${toUser} is not ours: ${(error as Error).message}`);
+  }
+}
+
+/** An outside party or an agent left: who is in the `by` (From) of the CANCEL or BYE. */
+function onLeave(ctx: BackendCtx, e: EvapiEvent): void {
+  const call = ctx.calls.bySip.get(str(e.callid));
+  if (!call) return;
+  const who = sipUser(e.by);
+  const agent = ctx.agentByExtension(who);
+  if (agent) {
+    if (ctx.partyState(agent.agentId, call.switchId) !== undefined) attempt(ctx, 'agent hang-up', () => ctx.sw.hangUp(agent.agentId, call.switchId));
+    return;
+  }
+  const summary = ctx.sw.calls().find((c) => c.callId === call.switchId);
+  if (!summary) return;
+  const number = summary.parties.includes(who) ? who : undefined;
+  attempt(ctx, 'caller hang-up', () => ctx.sw.callerHangUp(call.switchId, number));
+}
+
+/** The routed agent rejected or did not answer: the switch declines the offer (the call is back in its queue). */
+function onAgentFailed(ctx: BackendCtx, e: EvapiEvent): void {
+  const call = ctx.calls.bySip.get(str(e.callid));
+  if (!call) return;
+  if (e.canceled === true || e.canceled === 'true') {
+    attempt(ctx, 'caller cancel', () => ctx.sw.callerHangUp(call.switchId));
+    return;
+  }
+  for (const agent of ctx.agents) {
+    if (ctx.partyState(agent.agentId, call.switchId) === 'Alerting') attempt(ctx, 'decline', () => ctx.sw.hangUp(agent.agentId, call.switchId));
+  }
+}
+
+/** The caller got a final failure from the queue (max wait, agent not registered, refused). */
+function onQueueEnded(ctx: BackendCtx, e: EvapiEvent): void {
+  const call = ctx.calls.bySip.get(str(e.callid));
+  if (!call || !call.acd) return;
+  call.held = undefined;
+  attempt(ctx, 'queue ended', () => ctx.sw.callerHangUp(call.switchId));
+}
+
+/** A final failure of a call that did not come through a queue: busy far end, or an agent that rejected. */
+function onFailed(ctx: BackendCtx, e: EvapiEvent): void {
+  const call = ctx.calls.bySip.get(str(e.callid));
+  if (!call || call.acd) return;
+  const summary = ctx.sw.calls().find((c) => c.callId === call.switchId);
+  if (!summary) return;
+  for (const agent of ctx.agents) {
+    if (ctx.partyState(agent.agentId, call.switchId) === 'Alerting') {
+      attempt(ctx, 'rejected', () => ctx.sw.hangUp(agent.agentId, call.switchId));
+      return;
+    }
+  }
+  attempt(ctx, 'far end busy', () => ctx.sw.farEndBusy(call.switchId));
+}
+
+function onAnswered(ctx: BackendCtx, e: EvapiEvent): void {
+  const call = ctx.calls.bySip.get(str(e.callid));
+  if (!call) return;
+  const agent = ctx.agentByExtension(sipUser(e.contact));
+  if (agent) {
+    if (ctx.partyState(agent.agentId, call.switchId) === 'Alerting') attempt(ctx, 'answer', () => ctx.sw.answer(agent.agentId, call.switchId));
+    return;
+  }
+  attempt(ctx, 'far end answer', () => ctx.sw.farEndAnswer(call.switchId));
+}
+
+/** Hold or resume pressed on an agent's phone (re-INVITE through Kamailio). */
+function onHold(ctx: BackendCtx, e: EvapiEvent, held: boolean): void {
+  const call = ctx.calls.bySip.get(str(e.callid));
+  const agent = ctx.agentByExtension(sipUser(e.by));
+  if (!call || !agent) return;
+  const state = ctx.partyState(agent.agentId, call.switchId);
+  if (held && state === 'Established') attempt(ctx, 'hold', () => ctx.sw.hold(agent.agentId, call.switchId));
+  if (!held && state === 'Held') attempt(ctx, 'retrieve', () => ctx.sw.retrieve(agent.agentId, call.switchId));
+}
+
+export function onKamailioEvent(ctx: BackendCtx, e: EvapiEvent): void {
+  switch (e.ev) {
+    case 'queued':
+      return onQueued(ctx, e);
+    case 'invite':
+      return onInvite(ctx, e);
+    case 'cancel':
+    case 'bye':
+      return onLeave(ctx, e);
+    case 'agent-failed':
+      return onAgentFailed(ctx, e);
+    case 'queue-ended':
+    case 'route-failed':
+      return onQueueEnded(ctx, e);
+    case 'failed':
+      return onFailed(ctx, e);
+    case 'answered':
+      return onAnswered(ctx, e);
+    case 'hold':
+      return onHold(ctx, e, true);
+    case 'resume':
+      return onHold(ctx, e, false);
+    default:
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Links that stay up: a phone's control connection (baresip ctrl_tcp or linphone-daemon) and
+ * Kamailio's evapi socket, each reconnecting every `reconnectMs` after it drops. 'up' and 'down'
+ * say when; phone call events come out normalised ('incoming', 'established', 'closed', …) with
+ * the phone's own call handle (`leg`: the SIP Call-ID on baresip, the daemon's id on linphone).
+ */
+import { EventEmitter } from 'node:events';
+import { BaresipControl, type BaresipEvent } from '../baresip-control.js';
+import type { SipControlError } from '../errors.js';
+import { KamailioEvapi, type EvapiEvent } from '../kamailio-evapi.js';
+import { LinphoneControl, type LinphoneEvent } from '../linphone-control.js';
+import type { SipAgentConfig } from './config.js';
+import { linkDown, toRequestError } from './errors.js';
+
+export type PhoneCallKind = 'incoming' | 'outgoing' | 'established' | 'closed' | 'held' | 'resumed';
+
+export interface PhoneCallEvent {
+  readonly kind: PhoneCallKind;
+  readonly leg: string;
+  /** The SIP Call-ID when the phone tells it (baresip). */
+  readonly sipCallId?: string | undefined;
+  readonly peer?: string | undefined;
+}
+
+interface LinkEvents<E> {
+  up: [];
+  down: [reason: SipControlError | undefined];
+  event: [event: E];
+}
+
+/** Reconnects a client after it drops; `client` is the live one or undefined. */
+abstract class KeptLink<C extends { close(): Promise<void>; on(ev: 'close', fn: (r: SipControlError | undefined) => void): unknown }, E> extends EventEmitter<LinkEvents<E>> {
+  protected client: C | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  lastError: string | undefined;
+
+  constructor(
+    readonly endpoint: string,
+    private readonly reconnectMs: number,
+  ) {
+    super();
+  }
+
+  get isUp(): boolean {
+    return this.client !== undefined;
+  }
+
+  start(): void {
+    void this.attempt();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.close();
+  }
+
+  /** The live client, or an OPENCTI_LINK_DOWN error naming the endpoint. */
+  protected live(): C {
+    if (!this.client) throw linkDown(this.endpoint, this.lastError ?? 'not connected');
+    return this.client;
+  }
+
+  protected abstract open(): Promise<C>;
+  protected abstract wire(client: C): void;
+
+  private async attempt(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const client = await this.open();
+      if (this.stopped) {
+        await client.close();
+        return;
+      }
+      this.client = client;
+      this.lastError = undefined;
+      this.wire(client);
+      client.on('close', (reason) => {
+        if (this.client !== client) return;
+        this.client = undefined;
+        this.lastError = reason?.message ?? 'connection closed';
+        this.emit('down', reason);
+        this.schedule();
+      });
+      this.emit('up');
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      this.schedule();
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.attempt(), this.reconnectMs);
+    this.timer.unref?.();
+  }
+}
+
+/** Runs a phone command; a control failure becomes a CtiError-shaped error naming the phone. */
+async function act<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toRequestError(error);
+  }
+}
+
+const BARESIP_KINDS: Record<string, PhoneCallKind> = {
+  CALL_INCOMING: 'incoming',
+  CALL_OUTGOING: 'outgoing',
+  CALL_ESTABLISHED: 'established',
+  CALL_CLOSED: 'closed',
+};
+
+const LINPHONE_KINDS: Record<string, PhoneCallKind> = {
+  LinphoneCallIncomingReceived: 'incoming',
+  LinphoneCallOutgoingInit: 'outgoing',
+  LinphoneCallConnected: 'established',
+  LinphoneCallStreamsRunning: 'established',
+  LinphoneCallPaused: 'held',
+  LinphoneCallResuming: 'resumed',
+  LinphoneCallEnd: 'closed',
+  LinphoneCallError: 'closed',
+  LinphoneCallReleased: 'closed',
+};
+
+/** What the back end asks of an agent's phone. */
+export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
+  readonly agent: SipAgentConfig;
+  readonly endpoint: string;
+  readonly isUp: boolean;
+  readonly lastError: string | undefined;
+  /** Consult transfer and three-way conference (linphone only). */
+  readonly canConsult: boolean;
+  start(): void;
+  stop(): Promise<void>;
+  dial(uri: string): Promise<string>;
+  answer(leg: string): Promise<void>;
+  hangup(leg: string): Promise<void>;
+  hold(leg: string): Promise<void>;
+  resume(leg: string): Promise<void>;
+  dtmf(leg: string, digits: string): Promise<void>;
+  transfer(leg: string, uri: string): Promise<void>;
+  attendedTransfer(leg: string, otherLeg: string): Promise<void>;
+  conferenceAdd(leg: string): Promise<void>;
+}
+
+class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements PhoneLink {
+  readonly canConsult = false;
+  constructor(
+    readonly agent: SipAgentConfig & { phone: { kind: 'baresip'; host: string; port: number } },
+    reconnectMs: number,
+    private readonly timeoutMs: number,
+  ) {
+    super(`baresip ${agent.agentId} ctrl_tcp ${agent.phone.host}:${agent.phone.port}`, reconnectMs);
+  }
+  protected open() {
+    const { host, port } = this.agent.phone;
+    return BaresipControl.connect({ host, port, name: this.agent.agentId, connectTimeoutMs: 1000, requestTimeoutMs: this.timeoutMs });
+  }
+  protected wire(client: BaresipControl): void {
+    client.on('event', (e: BaresipEvent) => {
+      const kind = BARESIP_KINDS[e.type];
+      if (kind && e.id) this.emit('event', { kind, leg: e.id, sipCallId: e.id, peer: e.peeruri });
+    });
+  }
+  dial = (uri: string) => act(() => this.live().dial(uri, this.timeoutMs));
+  answer = (leg: string) => act(() => this.live().accept(leg));
+  hangup = (leg: string) => act(() => this.live().hangup(leg));
+  hold = (leg: string) => act(() => this.live().hold(leg));
+  resume = (leg: string) => act(() => this.live().resume(leg));
+  dtmf = (leg: string, digits: string) => act(() => this.live().sendDtmf(digits, leg));
+  transfer = (leg: string, uri: string) => act(() => this.live().transfer(uri, leg));
+  attendedTransfer = (): Promise<void> => Promise.reject(linkDown(this.endpoint, 'baresip has no attended transfer'));
+  conferenceAdd = (): Promise<void> => Promise.reject(linkDown(this.endpoint, 'baresip has no conference'));
+}
+
+class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements PhoneLink {
+  readonly canConsult = true;
+  constructor(
+    readonly agent: SipAgentConfig & { phone: { kind: 'linphone'; socketPath: string } },
+    reconnectMs: number,
+    private readonly timeoutMs: number,
+  ) {
+    super(`linphone-daemon ${agent.agentId} ${agent.phone.socketPath}`, reconnectMs);
+  }
+  protected open() {
+    return LinphoneControl.connect({ socketPath: this.agent.phone.socketPath, name: this.agent.agentId, connectTimeoutMs: 1000, requestTimeoutMs: this.timeoutMs });
+  }
+  protected wire(client: LinphoneControl): void {
+    client.on('event', (e: LinphoneEvent) => {
+      const kind = LINPHONE_KINDS[e.event];
+      if (kind && e.callId !== undefined) this.emit('event', { kind, leg: String(e.callId), peer: e.fields.From });
+    });
+  }
+  dial = (uri: string) => act(async () => String(await this.live().call(uri)));
+  answer = (leg: string) => act(async () => void (await this.live().answer(Number(leg))));
+  hangup = (leg: string) => act(async () => void (await this.live().terminate(Number(leg))));
+  hold = (leg: string) => act(async () => void (await this.live().pause(Number(leg))));
+  resume = (leg: string) => act(async () => void (await this.live().resume(Number(leg))));
+  dtmf = (_leg: string, digits: string) => act(() => this.live().dtmf(digits));
+  transfer = (leg: string, uri: string) => act(async () => void (await this.live().transfer(Number(leg), uri)));
+  attendedTransfer = (leg: string, otherLeg: string) => act(async () => void (await this.live().transfer(Number(leg), Number(otherLeg))));
+  conferenceAdd = (leg: string) => act(() => this.live().conferenceAdd(Number(leg)));
+}
+
+export function createPhoneLink(agent: SipAgentConfig, reconnectMs: number, timeoutMs: number): PhoneLink {
+  const phone = agent.phone;
+  if (phone.kind === 'baresip') return new BaresipLink({ ...agent, phone: { ...phone, host: phone.host ?? '127.0.0.1' } }, reconnectMs, timeoutMs);
+  return new LinphoneLink({ ...agent, phone }, reconnectMs, timeoutMs);
+}
+
+/** Kamailio's evapi socket, kept up. */
+export class KamailioLink extends KeptLink<KamailioEvapi, EvapiEvent> {
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    reconnectMs: number,
+    private readonly timeoutMs: number,
+  ) {
+    super(`Kamailio evapi ${host}:${port}`, reconnectMs);
+  }
+  protected open() {
+    return KamailioEvapi.connect({ host: this.host, port: this.port, connectTimeoutMs: 1000, requestTimeoutMs: this.timeoutMs });
+  }
+  protected wire(client: KamailioEvapi): void {
+    client.on('event', (e) => this.emit('event', e));
+  }
+  route(tindex: string, tlabel: string, target: string): void {
+    this.live().route(tindex, tlabel, target);
+  }
+  reject(tindex: string, tlabel: string, code: number): void {
+    this.live().reject(tindex, tlabel, code);
+  }
+}

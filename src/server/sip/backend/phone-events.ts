@@ -1,0 +1,69 @@
+/**
+ * An agent phone's call events → the switch: the phone answered (`answer`, or `farEndAnswer` for a
+ * call it placed), hung up (`hangUp`), held or resumed. Each event first ties the phone's handle
+ * (`leg`) to the switch call: by SIP Call-ID when the phone tells it, else to the agent's call that
+ * has no handle yet.
+ */
+import type { PhoneCallEvent, PhoneLink } from './links.js';
+import type { BackendCtx, SipCall } from './state.js';
+
+/** Lets Kamailio's view of the same moment (a caller's CANCEL or BYE) land first. */
+const CLOSE_SETTLE_MS = 150;
+
+export function callOfLeg(ctx: BackendCtx, agentId: string, leg: string): SipCall | undefined {
+  for (const call of ctx.calls.bySwitch.values()) if (call.legs.get(agentId) === leg) return call;
+  return undefined;
+}
+
+function bind(ctx: BackendCtx, agentId: string, e: PhoneCallEvent): SipCall | undefined {
+  const known = callOfLeg(ctx, agentId, e.leg);
+  if (known) return known;
+  if (e.kind === 'closed') return undefined;
+  let call = e.sipCallId === undefined ? undefined : ctx.calls.bySip.get(e.sipCallId);
+  if (!call) {
+    const wanted = e.kind === 'incoming' ? 'Alerting' : e.kind === 'outgoing' ? 'Initiated' : undefined;
+    for (const candidate of ctx.calls.bySwitch.values()) {
+      if (candidate.legs.has(agentId)) continue;
+      const state = ctx.partyState(agentId, candidate.switchId);
+      if (state !== undefined && (wanted === undefined || state === wanted)) {
+        call = candidate;
+        break;
+      }
+    }
+  }
+  if (call && !call.legs.has(agentId)) call.legs.set(agentId, e.leg);
+  return call?.legs.get(agentId) === e.leg ? call : undefined;
+}
+
+function attempt(ctx: BackendCtx, what: string, run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    ctx.log('debug', `${what}: ${(error as Error).message}`);
+  }
+}
+
+export function onPhoneEvent(ctx: BackendCtx, phone: PhoneLink, e: PhoneCallEvent): void {
+  const { agentId } = phone.agent;
+  const call = bind(ctx, agentId, e);
+  if (!call) return;
+  const state = (): string | undefined => ctx.partyState(agentId, call.switchId);
+  switch (e.kind) {
+    case 'established':
+      if (state() === 'Alerting') attempt(ctx, 'answer', () => ctx.sw.answer(agentId, call.switchId));
+      else if (state() === 'Initiated') attempt(ctx, 'far end answer', () => ctx.sw.farEndAnswer(call.switchId));
+      else if (state() === 'Held') attempt(ctx, 'retrieve', () => ctx.sw.retrieve(agentId, call.switchId));
+      return;
+    case 'held':
+      if (state() === 'Established') attempt(ctx, 'hold', () => ctx.sw.hold(agentId, call.switchId));
+      return;
+    case 'closed':
+      setTimeout(() => {
+        if (call.legs.get(agentId) !== e.leg) return;
+        call.legs.delete(agentId);
+        if (state() !== undefined) attempt(ctx, 'hang-up on the phone', () => ctx.sw.hangUp(agentId, call.switchId));
+      }, CLOSE_SETTLE_MS).unref?.();
+      return;
+    default:
+  }
+}

@@ -1,0 +1,28 @@
+/** The server's `sip` configuration for a running test bed: its Kamailio, and agents on its phones. */
+import type { SipConfig } from '../backend/config.js';
+import type { Testbed } from './testbed.js';
+
+export interface BedAgent {
+  readonly agentId: string;
+  /** The phone's user in the bed, which is also the agent's extension. */
+  readonly extension: string;
+}
+
+export function sipConfigFor(bed: Testbed, agents: readonly BedAgent[], extra: Partial<Pick<SipConfig, 'reconnectMs' | 'requestTimeoutMs'>> = {}): SipConfig {
+  return {
+    kamailio: { host: bed.kamailio.host, evapiPort: bed.kamailio.evapiPort, rpcUrl: bed.kamailio.rpcUrl },
+    queueNumbers: [...bed.queueNumbers],
+    agents: agents.map(({ agentId, extension }) => {
+      const phone = bed.phones.get(extension);
+      if (!phone) throw new Error(`no phone ${JSON.stringify(extension)} in the test bed for ${agentId}`);
+      return {
+        agentId,
+        extension,
+        sipUri: phone.aor,
+        phone: phone.kind === 'baresip' ? { kind: 'baresip' as const, host: bed.kamailio.host, port: phone.ctrlPort } : { kind: 'linphone' as const, socketPath: phone.socketPath },
+      };
+    }),
+    reconnectMs: extra.reconnectMs ?? 300,
+    requestTimeoutMs: extra.requestTimeoutMs ?? 5000,
+  };
+}
