@@ -8,6 +8,7 @@
 import type { CallControl } from '../../gateway/operations.js';
 import { SwitchError } from '../../switch/errors.js';
 import { SipRequestError, linkDown, toRequestError } from './errors.js';
+import { createConsultRequests } from './consult.js';
 import { routeOffer } from './kamailio-events.js';
 import type { PhoneLink } from './links.js';
 import { callOfLeg } from './phone-events.js';
@@ -22,6 +23,17 @@ export interface CallControlDeps {
 
 const noCall = (callId: string, extension: string): SwitchError =>
   new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `no such call ${JSON.stringify(callId)} on extension ${extension}`);
+
+/** What the request modules share: the agent's phone, its leg of a call, and waiting for the switch. */
+export interface RequestHelpers {
+  readonly ctx: BackendCtx;
+  phoneOf(agentId: string): PhoneLink;
+  legState(agentId: string, callId: string, states: readonly string[], action: string): { call: SipCall; state: string };
+  legOf(agentId: string, call: SipCall): Promise<string>;
+  reached(agentId: string, callId: string, states: readonly (string | undefined)[], what: string): Promise<void>;
+  onPhone(run: () => Promise<void>): Promise<void>;
+  sipUri(destination: string): string;
+}
 
 export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDeps): CallControl {
   const sw = ctx.sw;
@@ -66,7 +78,11 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
     return agent ? agent.sipUri : `sip:${destination}@${ctx.domain}`;
   };
 
+  const helpers: RequestHelpers = { ctx, phoneOf, legState, legOf, reached, onPhone, sipUri };
+  const consultRequests = createConsultRequests(helpers);
+
   return {
+    ...consultRequests,
     async answer(agentId, callId) {
       const { call } = legState(agentId, callId, ['Alerting'], 'answered');
       const phone = phoneOf(agentId);
@@ -80,6 +96,12 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       const phone = ctx.phones.get(agentId);
       const leg = call.legs.get(agentId);
       if (phone?.isUp && leg !== undefined) {
+        // a conference the phone mixes: every leg of it goes
+        for (const [party, other] of [...call.conferenceLegs]) {
+          if (other.agentId !== agentId || other.leg === leg) continue;
+          call.conferenceLegs.delete(party);
+          await phone.hangup(other.leg).catch(() => undefined);
+        }
         await onPhone(() => phone.hangup(leg));
       } else {
         // the phone cannot: end the dialog from Kamailio, then the switch follows
@@ -148,25 +170,6 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       sw.blindTransfer(agentId, callId, destination);
     },
 
-    consult(agentId, callId) {
-      return Promise.reject(unsupported(agentId, callId, 'consult', ctx.phones.get(agentId)));
-    },
-    transferComplete(agentId, heldCallId) {
-      return Promise.reject(unsupported(agentId, heldCallId, 'transferComplete', ctx.phones.get(agentId)));
-    },
-    conferenceComplete(agentId, heldCallId) {
-      return Promise.reject(unsupported(agentId, heldCallId, 'conferenceComplete', ctx.phones.get(agentId)));
-    },
-    dropParty(agentId, callId) {
-      return Promise.reject(unsupported(agentId, callId, 'dropParty', ctx.phones.get(agentId)));
-    },
-    alternate(agentId, heldCallId) {
-      return Promise.reject(unsupported(agentId, heldCallId, 'alternate', ctx.phones.get(agentId)));
-    },
   };
 }
 
-function unsupported(agentId: string, callId: string, request: string, phone: PhoneLink | undefined): SipRequestError {
-  const kind = phone?.agent.phone.kind ?? 'no';
-  return new SipRequestError('OPENCTI_INVALID_ACTION', `${request} on call ${callId}: not available with the SIP back end for agent ${agentId} (${kind} phone); see docs/sip.md`);
-}

@@ -87,6 +87,8 @@ function onLeave(ctx: BackendCtx, e: EvapiEvent): void {
   const who = sipUser(e.by);
   const agent = ctx.agentByExtension(who);
   if (agent) {
+    // while the phone mixes a conference, its BYEs drop parties (the request or its 'closed' event says which)
+    if ([...call.conferenceLegs.values()].some((e) => e.agentId === agent.agentId)) return;
     if (ctx.partyState(agent.agentId, call.switchId) !== undefined) attempt(ctx, 'agent hang-up', () => ctx.sw.hangUp(agent.agentId, call.switchId));
     return;
   }

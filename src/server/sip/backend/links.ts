@@ -199,8 +199,27 @@ class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements 
   dial = (uri: string) => act(async () => String(await this.live().call(uri)));
   answer = (leg: string) => act(async () => void (await this.live().answer(Number(leg))));
   hangup = (leg: string) => act(async () => void (await this.live().terminate(Number(leg))));
-  hold = (leg: string) => act(async () => void (await this.live().pause(Number(leg))));
-  resume = (leg: string) => act(async () => void (await this.live().resume(Number(leg))));
+  /** Resolves once the phone says Paused: the daemon refuses a resume while the re-INVITE runs. */
+  hold = (leg: string) =>
+    act(async () => {
+      const phone = this.live();
+      const mark = phone.log.mark();
+      try {
+        await phone.pause(Number(leg));
+      } catch {
+        // answered in SIP but the media is still starting: pausing works once the streams run
+        await phone.waitForCallState('LinphoneCallStreamsRunning', Number(leg), this.timeoutMs);
+        await phone.pause(Number(leg));
+      }
+      await phone.waitForCallState('LinphoneCallPaused', Number(leg), this.timeoutMs, mark);
+    });
+  resume = (leg: string) =>
+    act(async () => {
+      const phone = this.live();
+      const mark = phone.log.mark();
+      await phone.resume(Number(leg));
+      await phone.waitForCallState('LinphoneCallStreamsRunning', Number(leg), this.timeoutMs, mark);
+    });
   dtmf = (_leg: string, digits: string) => act(() => this.live().dtmf(digits));
   transfer = (leg: string, uri: string) => act(async () => void (await this.live().transfer(Number(leg), uri)));
   attendedTransfer = (leg: string, otherLeg: string) => act(async () => void (await this.live().transfer(Number(leg), Number(otherLeg))));

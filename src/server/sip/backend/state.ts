@@ -20,6 +20,8 @@ export interface SipCall {
   acd: boolean;
   /** Phone handle per agent on this call. */
   readonly legs: Map<string, string>;
+  /** In a conference the agent's phone mixes: its handle per other party (for dropParty and hang-up). */
+  readonly conferenceLegs: Map<string, { agentId: string; leg: string }>;
 }
 
 /** A new leg we expect from Kamailio: from a phone we dial, or from a transferee. */
@@ -42,7 +44,7 @@ export class CallTable {
   create(switchId: string, acd = false): SipCall {
     const existing = this.bySwitch.get(switchId);
     if (existing) return existing;
-    const call: SipCall = { switchId, sipIds: new Set(), acd, legs: new Map() };
+    const call: SipCall = { switchId, sipIds: new Set(), acd, legs: new Map(), conferenceLegs: new Map() };
     this.bySwitch.set(switchId, call);
     const offer = this.earlyOffers.get(switchId);
     if (offer !== undefined) {
@@ -61,6 +63,12 @@ export class CallTable {
   retireSip(call: SipCall, sipId: string): void {
     call.sipIds.delete(sipId);
     if (this.bySip.get(sipId) === call) this.bySip.delete(sipId);
+  }
+
+  /** Moves the legs of a consult call into the call it joined (transfer or conference completion). */
+  merge(from: SipCall, into: SipCall): void {
+    for (const id of from.sipIds) this.addSip(into, id);
+    this.bySwitch.delete(from.switchId);
   }
 
   forget(switchId: string): void {
