@@ -210,7 +210,9 @@ describe('SIP test bed (real Kamailio, baresip, linphone-daemon, SIPp)', () => {
     await l1.waitForCallState('LinphoneCallEnd', consult, 8000);
     await l1.waitForCallState('LinphoneCallEnd', in1.callId, 8000);
     const m2 = l2.log.mark();
-    await l3.terminate();
+    // lin3's replacing call is only "current" once its media runs (under load that takes a while)
+    const replaced = await l3.log.waitFor((e) => e.event === 'LinphoneCallStreamsRunning' && e.callId !== first, 'the replacing call running at lin3', 8000, m3);
+    await l3.terminate(replaced.callId);
     await l2.waitForCallState('LinphoneCallEnd', undefined, 5000, m2);
 
     // conference: lin1 calls lin2 and lin3 and joins both calls

@@ -94,7 +94,8 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
     async hangUp(agentId, callId) {
       const { call } = legState(agentId, callId, ['Alerting', 'Initiated', 'Established', 'Held'], 'hung up');
       const phone = ctx.phones.get(agentId);
-      const leg = call.legs.get(agentId);
+      // a call just offered may not be on the phone yet: wait for it there rather than go around it
+      const leg = phone?.isUp ? await legOf(agentId, call).catch(() => undefined) : undefined;
       if (phone?.isUp && leg !== undefined) {
         // a conference the phone mixes: every leg of it goes
         for (const [party, other] of [...call.conferenceLegs]) {

@@ -30,6 +30,7 @@ export function routeOffer(ctx: BackendCtx, call: SipCall, agentId: string): voi
   const { tindex, tlabel } = call.held;
   call.held = undefined;
   call.pendingRoute = undefined;
+  call.routedTo = agentId;
   try {
     ctx.kamailio.route(tindex, tlabel, agent.sipUri);
   } catch (error) {
@@ -106,9 +107,10 @@ function onAgentFailed(ctx: BackendCtx, e: EvapiEvent): void {
     attempt(ctx, 'caller cancel', () => ctx.sw.callerHangUp(call.switchId));
     return;
   }
-  for (const agent of ctx.agents) {
-    if (ctx.partyState(agent.agentId, call.switchId) === 'Alerting') attempt(ctx, 'decline', () => ctx.sw.hangUp(agent.agentId, call.switchId));
-  }
+  // only the agent whose phone failed: the switch may already have offered the call to the next one
+  const agentId = call.routedTo;
+  call.routedTo = undefined;
+  if (agentId !== undefined && ctx.partyState(agentId, call.switchId) === 'Alerting') attempt(ctx, 'decline', () => ctx.sw.hangUp(agentId, call.switchId));
 }
 
 /** The caller got a final failure from the queue (max wait, agent not registered, refused). */

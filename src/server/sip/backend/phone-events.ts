@@ -49,6 +49,11 @@ export function onPhoneEvent(ctx: BackendCtx, phone: PhoneLink, e: PhoneCallEven
   if (!call) return;
   const state = (): string | undefined => ctx.partyState(agentId, call.switchId);
   switch (e.kind) {
+    case 'incoming':
+      // a transferee that ignores Replaces calls the consulted agent anew: the switch already has
+      // the agent talking on this call, so the phone takes the new leg at once
+      if (state() === 'Established') phone.answer(e.leg).catch((error: Error) => ctx.log('warn', `could not take the transferred leg: ${error.message}`));
+      return;
     case 'established':
       if (state() === 'Alerting') attempt(ctx, 'answer', () => ctx.sw.answer(agentId, call.switchId));
       else if (state() === 'Initiated') attempt(ctx, 'far end answer', () => ctx.sw.farEndAnswer(call.switchId));

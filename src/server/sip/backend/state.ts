@@ -14,6 +14,8 @@ export interface SipCall {
   readonly sipIds: Set<string>;
   /** Kamailio's suspended transaction while the call waits in a queue. */
   held?: { tindex: string; tlabel: string } | undefined;
+  /** The agent whose phone Kamailio last sent the queued call to. */
+  routedTo?: string | undefined;
   /** An agent the switch offered the call to before Kamailio held it again. */
   pendingRoute?: string | undefined;
   /** The call came through a Kamailio queue number (offers are routed with evapi). */

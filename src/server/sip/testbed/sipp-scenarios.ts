@@ -54,7 +54,7 @@ ${body ? `\n${SDP}\n` : '\n'}
   return `${xmlHeader('cancel-caller')}
   <send retrans="500">${invite('INVITE', true)}</send>
   <recv response="100" optional="true"/>
-  <recv response="${o.waitFor}"/>
+${o.waitFor === 182 ? '' : '  <recv response="182" optional="true"/>\n'}  <recv response="${o.waitFor}"/>
   <pause milliseconds="${Math.max(0, Math.round(o.cancelAfterMs))}"/>
   <send>${invite('CANCEL', false)}</send>
   <!-- the 200 to the CANCEL and the 487 to the INVITE come in either order -->
