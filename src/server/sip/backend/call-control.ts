@@ -42,6 +42,7 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
     const phone = ctx.phones.get(agentId);
     if (!phone) throw new SipRequestError('OPENCTI_INVALID_ACTION', `agent ${JSON.stringify(agentId)} has no phone in the sip configuration`);
     if (!phone.isUp) throw linkDown(phone.endpoint, phone.lastError ?? 'not connected');
+    if (!ctx.kamailio.isUp) throw linkDown(ctx.kamailio.endpoint, ctx.kamailio.lastError ?? 'not connected');
     return phone;
   }
 
