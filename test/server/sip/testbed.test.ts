@@ -212,7 +212,9 @@ describe('SIP test bed (real Kamailio, baresip, linphone-daemon, SIPp)', () => {
     const m2 = l2.log.mark();
     // lin3's replacing call is only "current" once its media runs (under load that takes a while)
     const replaced = await l3.log.waitFor((e) => e.event === 'LinphoneCallStreamsRunning' && e.callId !== first, 'the replacing call running at lin3', 8000, m3);
-    await l3.terminate(replaced.callId);
+    // Either end may hang up; lin3's daemon sometimes forgets the replacing call id it just
+    // reported, so the transferred call is ended from lin2 when lin3 refuses.
+    await l3.terminate(replaced.callId as number).catch(() => l2.terminate());
     await l2.waitForCallState('LinphoneCallEnd', undefined, 5000, m2);
 
     // conference: lin1 calls lin2 and lin3 and joins both calls
