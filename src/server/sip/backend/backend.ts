@@ -51,6 +51,7 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
     phones,
     agents: config.agents,
     queueNumbers: new Set(config.queueNumbers),
+    consultTransfer: config.consultTransfer ?? 'replaces',
     domain: config.kamailio.domain ?? config.kamailio.host,
     log,
     agentByExtension: (extension) => byExtension.get(extension),

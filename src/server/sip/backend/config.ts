@@ -44,6 +44,13 @@ export const SipConfig = Type.Object(
     ),
     queueNumbers: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_.+-]{1,32}$' }), { default: [], description: 'Numbers Kamailio holds for our ACD (must be queue DNIS)' }),
     agents: Type.Array(SipAgentConfig, { minItems: 1 }),
+    consultTransfer: Type.Unsafe<'replaces' | 'refer'>({
+      type: 'string',
+      enum: ['replaces', 'refer'],
+      default: 'replaces',
+      description:
+        'transferComplete: "replaces" sends the held party a REFER with Replaces (attended transfer; the transferee must support it), "refer" a plain REFER to the consulted party, whose phone the server then answers',
+    }),
     reconnectMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000, description: 'Retry interval for Kamailio and phone links' }),
     requestTimeoutMs: Type.Integer({ minimum: 500, maximum: 60_000, default: 5000, description: 'How long a desktop request waits for the phone' }),
   },

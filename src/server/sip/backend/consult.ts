@@ -4,8 +4,10 @@
  * REFER with Replaces; `conference add`). baresip 1.0 has neither: those requests are refused
  * with OPENCTI_INVALID_ACTION before anything changes.
  *
- * transferComplete sends the held party a REFER to the consulted party (with Replaces; when the
- * phone cannot build that for the pair, a plain REFER to the consulted address). A transferee
+ * transferComplete sends the held party a REFER to the consulted party: with Replaces (sip
+ * `consultTransfer: "replaces"`, the default; when the phone cannot build that for the pair, a
+ * plain REFER instead) or a plain REFER to the consulted address (`"refer"`, for transferees
+ * that mishandle Replaces, such as baresip 1.0). A transferee
  * that honours Replaces takes over the consult dialog, one that does not (baresip) places a new
  * call to the same address: either way the new leg joins the original call, and the agent's two
  * legs end.
@@ -43,6 +45,16 @@ export function createConsultRequests(h: RequestHelpers): ConsultRequests {
     return { phone, held: held.call, active: active.call, heldLeg: await h.legOf(agentId, held.call), activeLeg: await h.legOf(agentId, active.call) };
   }
 
+  /** The consulted agent's phone answers the transferee's new call (the switch has it talking already). */
+  async function takeNewLeg(agentId: string, call: SipCall): Promise<void> {
+    try {
+      const leg = await h.legOf(agentId, call);
+      await ctx.phones.get(agentId)?.answer(leg);
+    } catch (error) {
+      ctx.log('debug', `the transferred leg at ${agentId}: ${(error as Error).message}`);
+    }
+  }
+
   const retireAll = (call: SipCall) => {
     for (const id of [...call.sipIds]) ctx.calls.retireSip(call, id);
   };
@@ -72,14 +84,17 @@ export function createConsultRequests(h: RequestHelpers): ConsultRequests {
       const transferee = otherParty(heldCallId, own);
       const target = otherParty(activeCallId, own);
       if (transferee !== undefined && target !== undefined) ctx.calls.expect({ switchId: heldCallId, fromUser: transferee, toUser: target });
+      let plainRefer = ctx.consultTransfer === 'refer' && target !== undefined;
       try {
-        await h.onPhone(() => phone.attendedTransfer(heldLeg, activeLeg));
+        if (plainRefer) await h.onPhone(() => phone.transfer(heldLeg, h.sipUri(target as string)));
+        else await h.onPhone(() => phone.attendedTransfer(heldLeg, activeLeg));
       } catch (error) {
         // the phone could not build a REFER with Replaces for this pair: refer the held party
         // to the consulted address instead (what a transferee without Replaces does anyway)
         if (target === undefined) throw error;
         ctx.log('info', `attended transfer of ${heldCallId} failed (${(error as Error).message}); referring to ${target} instead`);
         await h.onPhone(() => phone.transfer(heldLeg, h.sipUri(target)));
+        plainRefer = true;
       }
       // the agent's two legs are done: their BYEs are not the end of the joined call
       held.legs.delete(agentId);
@@ -89,6 +104,9 @@ export function createConsultRequests(h: RequestHelpers): ConsultRequests {
       sw.transferComplete(agentId, heldCallId, activeCallId);
       ctx.calls.forget(activeCallId);
       for (const leg of [heldLeg, activeLeg]) void phone.hangup(leg).catch(() => undefined);
+      // with a plain REFER the consulted agent's phone rings anew: it takes the call at once
+      const consulted = target === undefined ? undefined : ctx.agentByExtension(target);
+      if (plainRefer && consulted) void takeNewLeg(consulted.agentId, held);
     },
 
     async conferenceComplete(agentId, heldCallId, activeCallId) {

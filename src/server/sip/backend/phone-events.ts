@@ -31,6 +31,7 @@ function bind(ctx: BackendCtx, agentId: string, e: PhoneCallEvent): SipCall | un
       }
     }
   }
+  if (!call && e.sipCallId !== undefined && (e.kind === 'incoming' || e.kind === 'outgoing')) ctx.calls.holdUnbound(e.sipCallId, agentId, e.leg);
   if (call && !call.legs.has(agentId)) call.legs.set(agentId, e.leg);
   return call?.legs.get(agentId) === e.leg ? call : undefined;
 }

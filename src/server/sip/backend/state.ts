@@ -42,6 +42,8 @@ export class CallTable {
   /** Offers raised while the switch was still creating the call (before we knew its id). */
   readonly earlyOffers = new Map<string, string>();
   readonly expected: Expected[] = [];
+  /** Phone calls seen before Kamailio told us whose call they are, by SIP Call-ID. */
+  private readonly unbound = new Map<string, { agentId: string; leg: string; at: number }>();
 
   create(switchId: string, acd = false): SipCall {
     const existing = this.bySwitch.get(switchId);
@@ -59,6 +61,18 @@ export class CallTable {
   addSip(call: SipCall, sipId: string): void {
     call.sipIds.add(sipId);
     this.bySip.set(sipId, call);
+    const waiting = this.unbound.get(sipId);
+    if (waiting) {
+      this.unbound.delete(sipId);
+      if (!call.legs.has(waiting.agentId)) call.legs.set(waiting.agentId, waiting.leg);
+    }
+  }
+
+  /** A phone's call whose SIP Call-ID is not ours yet: it is tied to the call once Kamailio's event maps it. */
+  holdUnbound(sipId: string, agentId: string, leg: string): void {
+    const now = Date.now();
+    for (const [id, entry] of this.unbound) if (now - entry.at > 30_000) this.unbound.delete(id);
+    this.unbound.set(sipId, { agentId, leg, at: now });
   }
 
   /** Forgets a leg that left the call (its late BYE must not end the call). */
@@ -107,6 +121,8 @@ export interface BackendCtx {
   readonly phones: ReadonlyMap<string, PhoneLink>;
   readonly agents: readonly SipAgentConfig[];
   readonly queueNumbers: ReadonlySet<string>;
+  /** How transferComplete refers the held party (see config.ts). */
+  readonly consultTransfer: 'replaces' | 'refer';
   /** SIP domain for dialled numbers. */
   readonly domain: string;
   readonly log: (level: 'debug' | 'info' | 'warn', message: string, detail?: Record<string, unknown>) => void;

@@ -22,6 +22,8 @@ export function sipConfigFor(bed: Testbed, agents: readonly BedAgent[], extra: P
         phone: phone.kind === 'baresip' ? { kind: 'baresip' as const, host: bed.kamailio.host, port: phone.ctrlPort } : { kind: 'linphone' as const, socketPath: phone.socketPath },
       };
     }),
+    // the bed's callers are baresip 1.0, which turns a Refer-To with Replaces into a broken INVITE
+    consultTransfer: 'refer',
     reconnectMs: extra.reconnectMs ?? 300,
     requestTimeoutMs: extra.requestTimeoutMs ?? 5000,
   };
