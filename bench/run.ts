@@ -13,9 +13,10 @@ import { parseArgs } from 'node:util';
 import { frameworkSuite } from './framework.js';
 import { gatewaySuite } from './gateway.js';
 import { screenPopSuite } from './screen-pop.js';
+import { sipSuite } from './sip.js';
 import type { BenchmarkResult, BenchmarkSuite } from './types.js';
 
-export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite, screenPopSuite];
+export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite, screenPopSuite, sipSuite];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 
