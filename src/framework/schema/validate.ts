@@ -10,7 +10,7 @@ import { ApplicationContext } from './context.js';
 import { ErrorObject } from './error.js';
 
 // ajv-formats is CommonJS with a default export: under NodeNext the function sits on .default.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv, formats: string[]) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv, options: { mode: 'fast' | 'full'; formats: string[] }) => Ajv;
 
 export interface ValidationProblem {
   /** JSON Pointer to the property, "" for the document itself. */
@@ -22,7 +22,9 @@ export interface ValidationProblem {
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; problems: ValidationProblem[] };
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
-addFormats(ajv, ['date-time']);
+// 'fast' checks the shape and ranges of ISO 8601 date-times (month 1-12, day 1-31, hour 0-23, a zone)
+// without the calendar walk of 'full' mode, which cost four times the rest of validation together.
+addFormats(ajv, { mode: 'fast', formats: ['date-time'] });
 
 const compile = <T>(schema: TSchema) => ajv.compile<T>(schema);
 
