@@ -126,14 +126,23 @@ const sameRecord = (a: Readonly<Record<string, string>>, b: Readonly<Record<stri
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 };
-/** Field by field: the views are flat apart from `parties` and `callData`. */
-const sameFields = <T extends object>(a: T, b: T): boolean => {
-  const keys = Object.keys(a) as (keyof T)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k] || (k === 'parties' || k === 'callData'));
+const CALL_FIELDS = [
+  'callId', 'type', 'state', 'ani', 'otherDN', 'thisDN', 'dnis', 'queue', 'interactionId',
+  'startedAt', 'stateChangedAt', 'answeredAt', 'endedAt',
+] as const satisfies readonly (keyof CallView)[];
+const AGENT_FIELDS = ['agentId', 'extension', 'state', 'reasonCode', 'workMode', 'afterCallWork'] as const satisfies readonly (keyof AgentView)[];
+
+/** Field by field over fixed lists: this runs for every event, so no key arrays are built. */
+const sameCall = (a: CallView, b: CallView): boolean => {
+  if (a === b) return true;
+  for (const field of CALL_FIELDS) if (a[field] !== b[field]) return false;
+  return sameList(a.parties, b.parties) && sameRecord(a.callData, b.callData);
 };
-const sameCall = (a: CallView, b: CallView): boolean =>
-  a === b || (sameFields(a, b) && sameList(a.parties, b.parties) && sameRecord(a.callData, b.callData));
-const sameAgent = (a: AgentView, b: AgentView): boolean => a === b || sameFields(a, b);
+const sameAgent = (a: AgentView, b: AgentView): boolean => {
+  if (a === b) return true;
+  for (const field of AGENT_FIELDS) if (a[field] !== b[field]) return false;
+  return true;
+};
 
 function replaceCall(state: SessionState, call: CallView): SessionState {
   return freezeState({ ...state, calls: state.calls.map((c) => (c.callId === call.callId ? call : c)) });
