@@ -51,6 +51,18 @@ function adminTokenFor(config: ServerConfig): { token: string; generated: boolea
   return { token, generated: true };
 }
 
+/** The sip back end's agents must be agents of the store, on the same extensions. */
+function checkSipAgents(config: ServerConfig, store: Store): void {
+  if (!config.sip) throw new Error('the sip back end needs a "sip" section in the configuration');
+  const known = new Map(store.listAgents().map((a) => [a.agentId, a.extension]));
+  for (const [i, agent] of config.sip.agents.entries()) {
+    if (!known.has(agent.agentId)) throw new Error(`/sip/agents/${i}/agentId: unknown agent "${agent.agentId}" (agents: ${[...known.keys()].join(', ')})`);
+    if (known.get(agent.agentId) !== agent.extension) {
+      throw new Error(`/sip/agents/${i}/extension: agent "${agent.agentId}" has extension ${known.get(agent.agentId)} in the store, not ${agent.extension}`);
+    }
+  }
+}
+
 export async function startServer(config: ServerConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
@@ -77,16 +89,15 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
 
   let sip: SipBackend | undefined;
   if (config.backend === 'sip') {
-    if (!config.sip) throw new Error('the sip back end needs a "sip" section in the configuration');
-    const known = new Map(store.listAgents().map((a) => [a.agentId, a.extension]));
-    for (const [i, agent] of config.sip.agents.entries()) {
-      if (!known.has(agent.agentId)) throw new Error(`/sip/agents/${i}/agentId: unknown agent "${agent.agentId}" (agents: ${[...known.keys()].join(', ')})`);
-      if (known.get(agent.agentId) !== agent.extension) {
-        throw new Error(`/sip/agents/${i}/extension: agent "${agent.agentId}" has extension ${known.get(agent.agentId)} in the store, not ${agent.extension}`);
-      }
+    try {
+      checkSipAgents(config, store);
+    } catch (error) {
+      store.close();
+      throw error;
     }
+    const sipConfig = config.sip as NonNullable<ServerConfig['sip']>;
     const sipLogger = logger.child({ part: 'sip' });
-    sip = createSipBackend({ switch: sw, config: config.sip, log: (level, message, detail) => sipLogger[level](detail ?? {}, message) });
+    sip = createSipBackend({ switch: sw, config: sipConfig, log: (level, message, detail) => sipLogger[level](detail ?? {}, message) });
   }
 
   const metrics = createMetrics();
