@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 const BaresipPhone = Type.Object(
   {
     kind: Type.Literal('baresip'),
-    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'baresip ctrl_tcp address' }),
+    host: Type.Optional(Type.String({ minLength: 1, description: 'baresip ctrl_tcp address; default 127.0.0.1' })),
     port: Type.Integer({ minimum: 1, maximum: 65535, description: 'baresip ctrl_tcp port (ctrl_tcp_listen)' }),
   },
   { additionalProperties: false },

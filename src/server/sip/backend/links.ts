@@ -228,7 +228,7 @@ class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements 
 
 export function createPhoneLink(agent: SipAgentConfig, reconnectMs: number, timeoutMs: number): PhoneLink {
   const phone = agent.phone;
-  if (phone.kind === 'baresip') return new BaresipLink({ ...agent, phone: { ...phone, host: phone.host ?? '127.0.0.1' } }, reconnectMs, timeoutMs);
+  if (phone.kind === 'baresip') return new BaresipLink({ ...agent, phone: { kind: 'baresip', port: phone.port, host: phone.host ?? '127.0.0.1' } }, reconnectMs, timeoutMs);
   return new LinphoneLink({ ...agent, phone }, reconnectMs, timeoutMs);
 }
 
