@@ -53,6 +53,8 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
     queueNumbers: new Set(config.queueNumbers),
     consultTransfer: config.consultTransfer ?? 'replaces',
     domain: config.kamailio.domain ?? config.kamailio.host,
+    proxyUri: config.kamailio.proxyUri,
+    bridgeController: config.kamailio.bridgeController ?? 'cti',
     log,
     agentByExtension: (extension) => byExtension.get(extension),
     agentById: (agentId) => byId.get(agentId),

@@ -12,7 +12,7 @@ import { createConsultRequests } from './consult.js';
 import { routeOffer } from './kamailio-events.js';
 import type { PhoneLink } from './links.js';
 import { callOfLeg } from './phone-events.js';
-import type { BackendCtx, SipCall } from './state.js';
+import { sipUser, type BackendCtx, type SipCall } from './state.js';
 import type { Waiters } from './waiters.js';
 
 export interface CallControlDeps {
@@ -58,6 +58,8 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
 
   /** The phone's handle on the call; the phone may report it a moment after the switch offered the call. */
   async function legOf(agentId: string, call: SipCall): Promise<string> {
+    const phone = ctx.phones.get(agentId);
+    if (phone && !phone.controllable) throw new SipRequestError('OPENCTI_INVALID_ACTION', `${phone.endpoint} has no control link: do this on the phone itself`);
     await waiters.until(agentId, () => call.legs.has(agentId), `the phone of ${agentId} to show call ${call.switchId}`, Math.min(timeoutMs, 3000));
     return call.legs.get(agentId) as string;
   }
@@ -79,6 +81,26 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
     return agent ? agent.sipUri : `sip:${destination}@${ctx.domain}`;
   };
 
+  /** dlg.terminate_dlg on the confirmed dialog of this call the agent's phone is in. */
+  async function terminateFromKamailio(agentId: string, call: SipCall, phone: PhoneLink | undefined): Promise<void> {
+    const extension = phone?.agent.extension ?? '';
+    const user = phone ? sipUser(phone.agent.sipUri) : '';
+    let dialogs: Awaited<ReturnType<typeof ctx.rpc.dlgList>>;
+    try {
+      dialogs = await ctx.rpc.dlgList();
+    } catch (error) {
+      throw toRequestError(error);
+    }
+    const mine = dialogs.find(
+      (d) => call.sipIds.has(d.callId) && d.state >= 3 && d.state < 5 && [sipUser(d.fromUri), sipUser(d.toUri)].some((u) => u === extension || u === user),
+    );
+    if (!mine) {
+      if (phone && !phone.isUp) throw linkDown(phone.endpoint, phone.lastError ?? 'not connected');
+      throw new SipRequestError('OPENCTI_INVALID_ACTION', `call ${call.switchId} has no answered dialog at ${phone?.endpoint ?? agentId} to end from Kamailio: a ringing call is rejected on the phone`);
+    }
+    await onPhone(() => ctx.rpc.terminateDlg(mine.callId, mine.fromTag, mine.toTag));
+  }
+
   const helpers: RequestHelpers = { ctx, phoneOf, legState, legOf, reached, onPhone, sipUri };
   const consultRequests = createConsultRequests(helpers);
 
@@ -96,7 +118,7 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       const { call } = legState(agentId, callId, ['Alerting', 'Initiated', 'Established', 'Held'], 'hung up');
       const phone = ctx.phones.get(agentId);
       // a call just offered may not be on the phone yet: wait for it there rather than go around it
-      const leg = phone?.isUp ? await legOf(agentId, call).catch(() => undefined) : undefined;
+      const leg = phone?.isUp && phone.controllable ? await legOf(agentId, call).catch(() => undefined) : undefined;
       if (phone?.isUp && leg !== undefined) {
         // a conference the phone mixes: every leg of it goes
         for (const [party, other] of [...call.conferenceLegs]) {
@@ -106,10 +128,8 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
         }
         await onPhone(() => phone.hangup(leg));
       } else {
-        // the phone cannot: end the dialog from Kamailio, then the switch follows
-        const sipId = [...call.sipIds][0];
-        if (sipId === undefined) throw linkDown(phone?.endpoint ?? `phone of ${agentId}`, phone?.lastError ?? 'no call on the phone');
-        await onPhone(() => ctx.rpc.terminateByCallId(sipId));
+        // the phone cannot: end the agent's dialog from Kamailio (dlg.terminate_dlg), then the switch follows
+        await terminateFromKamailio(agentId, call, phone);
         if (ctx.partyState(agentId, callId) !== undefined) sw.hangUp(agentId, callId);
       }
       await reached(agentId, callId, [undefined], `hang-up of ${callId}`);
@@ -143,10 +163,15 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       const phone = phoneOf(agentId);
       const { callId } = sw.makeCall(agentId, destination);
       const call = ctx.calls.create(callId);
-      ctx.calls.expect({ switchId: callId, fromUser: phone.agent.extension, toUser: destination });
+      ctx.calls.expect({ switchId: callId, fromUser: phone.agent.extension, toUser: destination }, 60_000);
       try {
-        const leg = await phone.dial(sipUri(destination));
-        if (!callOfLeg(ctx, agentId, leg)) call.legs.set(agentId, leg);
+        if (phone.controllable) {
+          const leg = await phone.dial(sipUri(destination));
+          if (!callOfLeg(ctx, agentId, leg)) call.legs.set(agentId, leg);
+        } else {
+          // server-side make call: Kamailio rings the agent's phone, then refers it to the destination
+          await ctx.rpc.bridgeDlg(phone.agent.sipUri, sipUri(destination), ctx.proxyUri);
+        }
       } catch (error) {
         if (ctx.partyState(agentId, callId) !== undefined) sw.hangUp(agentId, callId);
         throw toRequestError(error);

@@ -21,12 +21,17 @@ const LinphonePhone = Type.Object(
   { additionalProperties: false },
 );
 
+const PlainPhone = Type.Object(
+  { kind: Type.Literal('sip', { description: 'A SIP phone the server cannot control: answered and held on the phone; make call and hang-up through Kamailio (dlg.bridge_dlg, dlg.terminate_dlg)' }) },
+  { additionalProperties: false },
+);
+
 export const SipAgentConfig = Type.Object(
   {
     agentId: Type.String({ minLength: 1 }),
     extension: Type.String({ pattern: '^[A-Za-z0-9_.+-]{1,32}$', description: 'The agent\'s extension: the SIP user its phone registers as' }),
     sipUri: Type.String({ pattern: '^sips?:[^\\s@]+@[^\\s]+$', description: 'The phone\'s address of record, e.g. sip:5001@pbx.example.com' }),
-    phone: Type.Union([BaresipPhone, LinphonePhone], { description: 'How the server controls the phone' }),
+    phone: Type.Union([BaresipPhone, LinphonePhone, PlainPhone], { description: 'How the server controls the phone' }),
   },
   { additionalProperties: false },
 );
@@ -39,6 +44,8 @@ export const SipConfig = Type.Object(
         evapiPort: Type.Integer({ minimum: 1, maximum: 65535, description: 'Kamailio evapi port (modparam evapi bind_addr)' }),
         rpcUrl: Type.String({ pattern: '^https?://', description: 'Kamailio JSON-RPC over HTTP, e.g. http://127.0.0.1:5080/RPC' }),
         domain: Type.Optional(Type.String({ minLength: 1, description: 'SIP domain for dialled numbers; default the evapi host' })),
+        proxyUri: Type.Optional(Type.String({ pattern: '^sips?:', description: 'Where dlg.bridge_dlg sends its INVITE (Kamailio itself), e.g. sip:10.0.0.5:5060' })),
+        bridgeController: Type.String({ minLength: 1, default: 'cti', description: 'SIP user of the dialog module\'s bridge_controller: its INVITEs are not calls' }),
       },
       { additionalProperties: false },
     ),

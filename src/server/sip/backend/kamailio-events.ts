@@ -65,6 +65,7 @@ function onInvite(ctx: BackendCtx, e: EvapiEvent): void {
   if (ctx.calls.bySip.has(sipId)) return;
   const toUser = sipUser(e.ruri) || sipUser(e.to);
   const fromUser = sipUser(e.from);
+  if (fromUser === ctx.bridgeController) return; // dlg.bridge_dlg ringing an agent's phone for a make call
   const expected = ctx.calls.claim(fromUser, toUser);
   if (expected) {
     const call = ctx.calls.bySwitch.get(expected.switchId);
@@ -139,11 +140,13 @@ function onFailed(ctx: BackendCtx, e: EvapiEvent): void {
 function onAnswered(ctx: BackendCtx, e: EvapiEvent): void {
   const call = ctx.calls.bySip.get(str(e.callid));
   if (!call) return;
-  const agent = ctx.agentByExtension(sipUser(e.contact));
-  if (agent) {
-    if (ctx.partyState(agent.agentId, call.switchId) === 'Alerting') attempt(ctx, 'answer', () => ctx.sw.answer(agent.agentId, call.switchId));
+  // a 2xx to the INVITE: the agent it rings answered (phones put more than their user in a Contact)
+  const ringing = ctx.agents.find((a) => ctx.partyState(a.agentId, call.switchId) === 'Alerting');
+  if (ringing) {
+    attempt(ctx, 'answer', () => ctx.sw.answer(ringing.agentId, call.switchId));
     return;
   }
+  if (ctx.agentByExtension(sipUser(e.contact))) return;
   attempt(ctx, 'far end answer', () => ctx.sw.farEndAnswer(call.switchId));
 }
 

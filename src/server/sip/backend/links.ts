@@ -10,7 +10,7 @@ import type { SipControlError } from '../errors.js';
 import { KamailioEvapi, type EvapiEvent } from '../kamailio-evapi.js';
 import { LinphoneControl, type LinphoneEvent } from '../linphone-control.js';
 import type { SipAgentConfig } from './config.js';
-import { linkDown, toRequestError } from './errors.js';
+import { SipRequestError, linkDown, toRequestError } from './errors.js';
 
 export type PhoneCallKind = 'incoming' | 'outgoing' | 'established' | 'closed' | 'held' | 'resumed';
 
@@ -135,6 +135,8 @@ export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
   readonly lastError: string | undefined;
   /** Consult transfer and three-way conference (linphone only). */
   readonly canConsult: boolean;
+  /** False for a plain SIP phone: the server acts on it through Kamailio only. */
+  readonly controllable: boolean;
   start(): void;
   stop(): Promise<void>;
   dial(uri: string): Promise<string>;
@@ -150,6 +152,7 @@ export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
 
 class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements PhoneLink {
   readonly canConsult = false;
+  readonly controllable = true;
   constructor(
     readonly agent: SipAgentConfig & { phone: { kind: 'baresip'; host: string; port: number } },
     reconnectMs: number,
@@ -180,6 +183,7 @@ class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements Ph
 
 class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements PhoneLink {
   readonly canConsult = true;
+  readonly controllable = true;
   constructor(
     readonly agent: SipAgentConfig & { phone: { kind: 'linphone'; socketPath: string } },
     reconnectMs: number,
@@ -226,8 +230,38 @@ class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements 
   conferenceAdd = (leg: string) => act(() => this.live().conferenceAdd(Number(leg)));
 }
 
+/** A phone with no control link: every phone action is refused; Kamailio does what can be done. */
+class PlainPhone extends EventEmitter<LinkEvents<PhoneCallEvent>> implements PhoneLink {
+  readonly canConsult = false;
+  readonly controllable = false;
+  readonly isUp = true;
+  readonly lastError = undefined;
+  readonly endpoint: string;
+  constructor(readonly agent: SipAgentConfig) {
+    super();
+    this.endpoint = `SIP phone ${agent.sipUri}`;
+  }
+  start(): void {}
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+  private refuse(action: string): Promise<never> {
+    return Promise.reject(new SipRequestError('OPENCTI_INVALID_ACTION', `${this.endpoint} has no control link: ${action} on the phone itself`));
+  }
+  dial = () => this.refuse('dial');
+  answer = () => this.refuse('answer');
+  hangup = () => this.refuse('hang up a ringing call');
+  hold = () => this.refuse('hold');
+  resume = () => this.refuse('resume');
+  dtmf = () => this.refuse('send DTMF');
+  transfer = () => this.refuse('transfer');
+  attendedTransfer = () => this.refuse('transfer');
+  conferenceAdd = () => this.refuse('conference');
+}
+
 export function createPhoneLink(agent: SipAgentConfig, reconnectMs: number, timeoutMs: number): PhoneLink {
   const phone = agent.phone;
+  if (phone.kind === 'sip') return new PlainPhone(agent);
   if (phone.kind === 'baresip') return new BaresipLink({ ...agent, phone: { kind: 'baresip', port: phone.port, host: phone.host ?? '127.0.0.1' } }, reconnectMs, timeoutMs);
   return new LinphoneLink({ ...agent, phone }, reconnectMs, timeoutMs);
 }

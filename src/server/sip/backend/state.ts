@@ -125,6 +125,10 @@ export interface BackendCtx {
   readonly consultTransfer: 'replaces' | 'refer';
   /** SIP domain for dialled numbers. */
   readonly domain: string;
+  /** Where dlg.bridge_dlg sends its INVITE. */
+  readonly proxyUri: string | undefined;
+  /** SIP user of the dialog module's bridge controller (its INVITEs are not calls). */
+  readonly bridgeController: string;
   readonly log: (level: 'debug' | 'info' | 'warn', message: string, detail?: Record<string, unknown>) => void;
   agentByExtension(extension: string): SipAgentConfig | undefined;
   agentById(agentId: string): SipAgentConfig | undefined;

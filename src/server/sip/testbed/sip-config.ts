@@ -10,7 +10,7 @@ export interface BedAgent {
 
 export function sipConfigFor(bed: Testbed, agents: readonly BedAgent[], extra: Partial<Pick<SipConfig, 'reconnectMs' | 'requestTimeoutMs'>> = {}): SipConfig {
   return {
-    kamailio: { host: bed.kamailio.host, evapiPort: bed.kamailio.evapiPort, rpcUrl: bed.kamailio.rpcUrl },
+    kamailio: { host: bed.kamailio.host, evapiPort: bed.kamailio.evapiPort, rpcUrl: bed.kamailio.rpcUrl, proxyUri: bed.kamailio.proxyUri, bridgeController: 'cti' },
     queueNumbers: [...bed.queueNumbers],
     agents: agents.map(({ agentId, extension }) => {
       const phone = bed.phones.get(extension);
