@@ -3,7 +3,7 @@
  * caller and an answering far end, driven through framework sessions as a desktop drives them.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cancelCallerScenario, registerScenario, rejectingCalleeScenario } from '../../../src/server/sip/testbed/index.js';
+import { cancelCallerScenario, registerScenario, rejectingCalleeScenario, ringingCalleeScenario } from '../../../src/server/sip/testbed/index.js';
 import { callIn, createAgent, type TestAgent } from '../../helpers/agents.js';
 import { api } from '../../helpers/server.js';
 import { alive, startSipStack, type SipStack } from './sip-stack.js';
@@ -176,5 +176,20 @@ describe('sip back end: real calls through Kamailio to agent phones', () => {
     await caller.waitForCallEvent('CALL_ESTABLISHED', sipId);
     await next.session.hangUpCall(callId);
     await caller.waitForCallEvent('CALL_CLOSED', sipId);
+  });
+
+  it('a SIPp callee that never answers: the desktop sees the call ringing out, hangs up, the callee gets the CANCEL', async () => {
+    const agent = await ready('agent2');
+    const callee = stack.bed.sipp({ name: 'never-answers', scenarioXml: ringingCalleeScenario() });
+    const register = stack.bed.sipp({ name: 'register-never', scenarioXml: registerScenario({ user: '5550000888', contactPort: callee.port, expires: 60 }) });
+    expect(await register.done).toBe(0);
+    const placed = (await agent.session.makeCall('5550000888')) as { callId?: string } | undefined;
+    const { calls } = await agent.until((s) => s.calls.length === 1, 'the outbound call');
+    const callId = placed?.callId ?? calls[0]!.callId;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(callIn(agent.session.state, callId)?.state).not.toBe('Established');
+    await agent.session.hangUpCall(callId);
+    await agent.until((s) => s.calls.length === 0, 'the call gone');
+    expect(await callee.done).toBe(0);
   });
 });

@@ -127,3 +127,51 @@ export function registerScenario(o: RegisterOptions): string {
 </scenario>
 `;
 }
+
+/**
+ * A callee (SIPp as UAS) that rings and never answers: 180 to the INVITE, then it waits for the
+ * caller's CANCEL (200 to it, 487 to the INVITE with the INVITE's CSeq) and the ACK. Register it
+ * with registerScenario() like the rejecting callee.
+ */
+export function ringingCalleeScenario(): string {
+  const tag = 'tag=[pid]ring[call_number]';
+  return `${xmlHeader('ringing-callee')}
+  <recv request="INVITE">
+    <action><ereg regexp="[0-9]+" search_in="hdr" header="CSeq:" assign_to="cseq"/></action>
+  </recv>
+  <send><![CDATA[
+      SIP/2.0 180 Ringing
+      [last_Via:]
+      [last_From:]
+      [last_To:];${tag}
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:ringing@[local_ip]:[local_port]>
+      Content-Length: 0
+
+    ]]></send>
+  <recv request="CANCEL" timeout="120000"/>
+  <send><![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];${tag}
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]></send>
+  <send><![CDATA[
+      SIP/2.0 487 Request Terminated
+      [last_Via:]
+      [last_From:]
+      [last_To:];${tag}
+      [last_Call-ID:]
+      CSeq: [$cseq] INVITE
+      Content-Length: 0
+
+    ]]></send>
+  <recv request="ACK"/>
+</scenario>
+`;
+}
