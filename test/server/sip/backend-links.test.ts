@@ -73,11 +73,17 @@ describe('sip back end: phones and Kamailio going away and coming back', () => {
   it('Kamailio going away: link DISCONNECTED for every agent, requests fail naming Kamailio; CONNECTED when it returns', async () => {
     const a1 = agents[0]!;
     const kamailio = stack.bed.kamailio;
+    // a caller waiting in the queue (nobody Ready) when Kamailio goes
+    await a1.session.agentNotReady({ reasonCode: 'BREAK' }).catch(() => undefined);
+    const waiting = await stack.bed.baresip(CALLER).control.dial('sip:8001@127.0.0.1');
+    await expect.poll(() => stack.server.switch.queues().find((q) => q.dnis === '8001')?.waiting.length ?? 0).toBe(1);
     await kamailio.process.stop();
     const t0 = Date.now();
     await a1.until((s) => s.link === 'DISCONNECTED' && s.device === 'CLOSED', 'link DISCONNECTED', 3000);
     console.info(`Kamailio gone → link DISCONNECTED at the desktop: ${Date.now() - t0} ms`);
     await expect(a1.session.makeCall('5002')).rejects.toMatchObject({ errCode: 'OPENCTI_LINK_DOWN', errMessage: expect.stringContaining('Kamailio evapi') });
+    expect(stack.server.switch.queues().find((q) => q.dnis === '8001')?.waiting).toEqual([]);
+    await stack.bed.baresip(CALLER).control.hangup(waiting).catch(() => undefined);
 
     const runDir = join(stack.bed.dir, 'kamailio');
     const again = ManagedProcess.start({

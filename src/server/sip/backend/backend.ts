@@ -90,6 +90,18 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
   kamailio.on('down', (reason) => {
     log('warn', `${kamailio.endpoint} lost: ${reason?.message ?? 'closed'}`);
     waiters.fail(kamailio.endpoint, reason?.message ?? 'connection lost');
+    // calls Kamailio held in a queue cannot be routed any more (their transactions are gone with
+    // the connection or the process): they end for the switch as the caller leaving
+    for (const call of [...calls.bySwitch.values()]) {
+      if (!call.acd || (call.held === undefined && call.pendingRoute === undefined)) continue;
+      call.held = undefined;
+      call.pendingRoute = undefined;
+      try {
+        sw.callerHangUp(call.switchId);
+      } catch (error) {
+        log('debug', `queued call ${call.switchId}: ${(error as Error).message}`);
+      }
+    }
     refreshHealth();
   });
   for (const phone of phones.values()) {
