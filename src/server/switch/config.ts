@@ -48,7 +48,33 @@ export function checkConfig(agents: readonly AgentConfig[], queues: readonly Que
 }
 
 /** Adds or replaces agents (by agentId) and queues (by name); state and waiting calls are kept. */
-export function applyConfig(ctx: Ctx, update: { agents?: readonly AgentConfig[] | undefined; queues?: readonly QueueConfig[] | undefined }): void {
+export interface ConfigUpdate {
+  agents?: readonly AgentConfig[] | undefined;
+  queues?: readonly QueueConfig[] | undefined;
+  removeAgents?: readonly string[] | undefined;
+  removeQueues?: readonly string[] | undefined;
+}
+
+/** Forgets agents and queues, after checking that none is in use; all or nothing. */
+function applyRemovals(ctx: Ctx, update: ConfigUpdate): void {
+  const agentIds = update.removeAgents ?? [];
+  const queueNames = update.removeQueues ?? [];
+  for (const agentId of agentIds) {
+    const agent = ctx.agents.get(agentId);
+    if (agent?.extension !== undefined) {
+      throw new SwitchError('OPENCTI_INVALID_ACTION', `agent ${q(agentId)} is logged in on extension ${agent.extension}: log them out before removing them`);
+    }
+  }
+  for (const name of queueNames) {
+    const waiting = ctx.queues.get(name)?.waiting.length ?? 0;
+    if (waiting > 0) throw new SwitchError('OPENCTI_INVALID_ACTION', `queue ${q(name)} has ${waiting} call(s) waiting: remove it when it is empty`);
+  }
+  for (const agentId of agentIds) ctx.agents.delete(agentId);
+  for (const name of queueNames) ctx.queues.delete(name);
+}
+
+export function applyConfig(ctx: Ctx, update: ConfigUpdate): void {
+  applyRemovals(ctx, update);
   const agents = new Map([...ctx.agents].map(([id, a]) => [id, a.config]));
   for (const agent of update.agents ?? []) agents.set(agent?.agentId, agent);
   const queues = new Map([...ctx.queues].map(([name, queue]) => [name, queue.config]));

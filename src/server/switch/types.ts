@@ -165,5 +165,12 @@ export interface Switch {
   queues(): QueueSummary[];
   agents(): AgentSummary[];
   /** Adds or replaces agents and queues (admin API) without touching calls in progress. */
-  configure(update: { agents?: readonly AgentConfig[]; queues?: readonly QueueConfig[] }): void;
+  configure(update: {
+    agents?: readonly AgentConfig[];
+    queues?: readonly QueueConfig[];
+    /** Agents to forget; refused (OPENCTI_INVALID_ACTION) for an agent still logged in. */
+    removeAgents?: readonly string[];
+    /** Queues to forget; refused (OPENCTI_INVALID_ACTION) while calls wait in one. */
+    removeQueues?: readonly string[];
+  }): void;
 }

@@ -108,6 +108,9 @@ describe('admin: agents', () => {
     expect(refused.body.errMessage).toContain('log the agent out first');
     h.sw.logout('agent1', '');
     expect((await h.req('DELETE', '/api/agents/agent1')).status).toBe(204);
+    // gone from the running switch too: it can no longer log in there
+    expect(h.sw.agents().map((a) => a.agentId)).not.toContain('agent1');
+    expect(() => h.sw.login('agent1', '')).toThrow(/agent1/);
   });
 
   it('sessions: logged-in desktops with their extension and socket count', async () => {

@@ -38,6 +38,9 @@ describe('admin: queues', () => {
     for (const c of h.sw.calls()) h.sw.callerHangUp(c.callId);
     expect((await h.req('DELETE', '/api/queues/billing')).status).toBe(204);
     expect(h.store.getQueue('billing')).toBeUndefined();
+    // gone from the running switch too: its number takes no more calls
+    expect(h.sw.queues().map((q) => q.name)).not.toContain('billing');
+    expect((await h.req('POST', '/api/calls', { body: { from: '2025550101', to: '8003' } })).status).toBeGreaterThanOrEqual(400);
   });
 
   it('wrong bodies 400, duplicates 409, unknown 404, no token 401', async () => {

@@ -219,3 +219,23 @@ describe('configuration errors', () => {
     expect(h.sw.queues().map((q) => q.name)).toEqual(['sales', 'support']);
   });
 });
+
+describe('configure: removing agents and queues', () => {
+  it('forgets an idle agent and an empty queue, and refuses while they are in use', () => {
+    const sw = createSwitch({
+      clock: new ManualClock(),
+      agents: [{ agentId: 'a1', extension: '5001', skills: ['sales'] }],
+      queues: [{ name: 'sales', dnis: '8000' }],
+    });
+    sw.login('a1', '');
+    expect(() => sw.configure({ removeAgents: ['a1'] })).toThrow(expect.objectContaining({ errCode: 'OPENCTI_INVALID_ACTION' }));
+    sw.inboundCall('+15550001111', '8000');
+    expect(() => sw.configure({ removeQueues: ['sales'] })).toThrow(/1 call\(s\) waiting/);
+    for (const call of sw.calls()) sw.callerHangUp(call.callId);
+    sw.logout('a1', '');
+    sw.configure({ removeAgents: ['a1'], removeQueues: ['sales'] });
+    expect(sw.agents()).toEqual([]);
+    expect(sw.queues()).toEqual([]);
+    expect(() => sw.inboundCall('+15550001111', '8000')).toThrow(expect.objectContaining({ errCode: 'OPENCTI_CF_INVALID_DESTINATION' }));
+  });
+});

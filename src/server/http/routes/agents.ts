@@ -96,8 +96,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
   );
 
   /**
-   * Refused while the agent is logged in. A deleted agent can no longer log in (the store no
-   * longer authenticates it); the switch keeps its inert configuration until the next start.
+   * Refused while the agent is logged in. The agent leaves the running switch and the store.
    */
   app.delete<{ Params: AgentIdParams }>(
     '/api/agents/:agentId',
@@ -108,7 +107,13 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
       if (live !== undefined && !LOGGED_OUT.has(live.state)) {
         throw conflict(`agent ${JSON.stringify(agent.agentId)} is logged in (state ${live.state}): log the agent out first`);
       }
-      store.deleteAgent(agent.agentId);
+      sw.configure({ removeAgents: [agent.agentId] });
+      try {
+        store.deleteAgent(agent.agentId);
+      } catch (error) {
+        sw.configure({ agents: [toConfig(agent)] }); // keep the switch in step with the store
+        throw error;
+      }
       request.log.info({ agentId: agent.agentId }, 'agent deleted');
       return reply.status(204).send();
     },

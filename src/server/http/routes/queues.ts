@@ -91,7 +91,14 @@ export function queueRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
       if (store.getQueue(name) === undefined) throw notFound(`queue ${JSON.stringify(name)} does not exist`);
       const waiting = live(name)?.waiting.length ?? 0;
       if (waiting > 0) throw conflict(`queue ${JSON.stringify(name)} has ${waiting} call(s) waiting: delete it when it is empty`);
-      store.deleteQueue(name);
+      const stored = store.getQueue(name)!;
+      sw.configure({ removeQueues: [name] });
+      try {
+        store.deleteQueue(name);
+      } catch (error) {
+        sw.configure({ queues: [{ name: stored.name, dnis: stored.dnis, skill: stored.skill }] });
+        throw error;
+      }
       request.log.info({ queue: name }, 'queue deleted');
       return reply.status(204).send();
     },
