@@ -183,17 +183,17 @@ describe('requests: call state checks (full mode)', () => {
     expect(t.fake.names()).toEqual(['login', 'hangUpCall', 'hangUpCall', 'hangUpCall']);
   });
 
-  it('sendDTMF needs an active call and digits 0-9 * # A-D', async () => {
+  it('sendDTMF needs an active call and 1 to 64 digits 0-9 * # A-D (as the wire protocol allows)', async () => {
     const t = withCalls(await loggedIn('full'));
     await refused(t, t.session.sendDTMF('held', '1'), /sendDTMF: call "held" is Held/);
-    for (const digits of ['', '12x', '1 2', 'e']) {
+    for (const digits of ['', '12x', '1 2', 'e', '1'.repeat(65)]) {
       expect(await failure(t.session.sendDTMF('active', digits))).toMatchObject({
         errCode: 'OPENCTI_INVALID_ACTION',
-        errMessage: `sendDTMF digits must be one or more of 0-9 * # A-D (got ${JSON.stringify(digits)})`,
+        errMessage: `sendDTMF digits must be 1 to 64 of 0-9 * # A-D (got ${JSON.stringify(digits)})`,
       });
     }
-    await t.session.sendDTMF('active', '0123456789*#ABCD');
-    expect(t.fake.calls.at(-1)).toEqual({ name: 'sendDTMF', args: ['active', '0123456789*#ABCD', {}] });
+    await t.session.sendDTMF('active', '0123456789*#ABCDabcd');
+    expect(t.fake.calls.at(-1)).toEqual({ name: 'sendDTMF', args: ['active', '0123456789*#ABCDabcd', {}] });
   });
 
   it('makeCall needs a destination, trimmed, and passes the server result through', async () => {

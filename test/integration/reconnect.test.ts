@@ -67,7 +67,7 @@ it('a second desktop of the same agent attaches with the session token and stays
   tab2.connector.close();
 });
 
-it('declares a silent server down within three heartbeats, and a silent desktop is dropped by the server', async () => {
+it('declares a silent server down from its heartbeats alone, and the server drops the silent desktop', async () => {
   const quick = await startTestServer({ heartbeatMs: 300 });
   const silentProxy = await startProxy(quick.port);
   const agent = createAgent(`ws://127.0.0.1:${silentProxy.port}/cti`);
@@ -89,5 +89,28 @@ it('declares a silent server down within three heartbeats, and a silent desktop 
     await agent.close();
     await silentProxy.close();
     await quick.dispose();
+  }
+});
+
+it('when the server ended the session during a long outage, the desktop sees Logout, can log out and log in again', async () => {
+  const short = await startTestServer({ sessionGraceMs: 300 });
+  const gap = await startProxy(short.port);
+  const agent = createAgent(`ws://127.0.0.1:${gap.port}/cti`);
+  try {
+    await agent.session.login({ agentId: 'agent4', agentPwd: 'demo' });
+    gap.refuse = true;
+    gap.cut();
+    await agent.until((s) => s.link === 'DISCONNECTED', 'the link down');
+    await expect.poll(() => short.gateway.sessions().has('agent4'), { timeout: 5000 }).toBe(false); // grace period over
+    gap.refuse = false;
+    await agent.until((s) => s.agent.state === 'Logout', 'the desktop told the session is over', 10_000);
+    await agent.session.logout({});
+    expect(agent.session.state.loggedIn).toBe(false);
+    await agent.session.login({ agentId: 'agent4', agentPwd: 'demo' });
+    await agent.until((s) => s.link === 'CONNECTED' && s.loggedIn, 'logged in again');
+  } finally {
+    await agent.close();
+    await gap.close();
+    await short.dispose();
   }
 });

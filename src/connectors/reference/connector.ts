@@ -132,6 +132,8 @@ export class ReferenceConnector implements Implementation {
   }
 
   async logout(_agentId: string, reasonCode: string, options: RequestOptions): Promise<unknown> {
+    // The server already ended the session (it said so with a Logout Snapshot): nothing to ask.
+    if (!this.#session) return null;
     const result = await this.#request('logout', { ...(reasonCode ? { reasonCode } : {}), options });
     this.#teardown();
     return result;

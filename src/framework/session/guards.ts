@@ -69,11 +69,12 @@ export function requireDestination(request: string, destination: unknown): Refus
   return undefined;
 }
 
-const DTMF = /^[0-9*#A-D]+$/;
+// The same set and length the reference server's protocol accepts (protocol.ts).
+const DTMF = /^[0-9*#A-Da-d]{1,64}$/;
 
 export function requireDigits(digits: unknown): Refusal | undefined {
   if (typeof digits !== 'string' || !DTMF.test(digits)) {
-    return refuse('OPENCTI_INVALID_ACTION', `sendDTMF digits must be one or more of 0-9 * # A-D (got ${JSON.stringify(digits)})`);
+    return refuse('OPENCTI_INVALID_ACTION', `sendDTMF digits must be 1 to 64 of 0-9 * # A-D (got ${JSON.stringify(digits)})`);
   }
   return undefined;
 }

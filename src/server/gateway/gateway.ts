@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ErrorObject } from '../../framework/schema/error.js';
-import type { RequestFrame, ResponseFrame } from '../../framework/schema/protocol.js';
+import { OPS, type RequestFrame, type ResponseFrame } from '../../framework/schema/protocol.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { Switch } from '../switch/types.js';
 import { AgentSession } from './agent-session.js';
@@ -84,7 +84,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   function closeSession(session: AgentSession): void {
     unsubscribers.get(session)?.();
     unsubscribers.delete(session);
-    sessions.delete(session.agentId);
+    // A stale tab may close an old session after the agent logged in anew: leave the new one be.
+    if (sessions.get(session.agentId) === session) sessions.delete(session.agentId);
     byToken.delete(session.token);
     if (session.graceTimer) clearTimeout(session.graceTimer);
     metrics.connectedAgents.set(sessions.size);
@@ -137,7 +138,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       fail(connection, request.id, errorObject);
     } finally {
-      metrics.requestLatency.observe({ op: request.op, ok: String(ok) }, (performance.now() - started) / 1000);
+      // Label by known ops only: a client's made-up op names must not grow the metrics without bound.
+      const op = (OPS as readonly string[]).includes(request.op) ? request.op : 'unknown';
+      metrics.requestLatency.observe({ op, ok: String(ok) }, (performance.now() - started) / 1000);
     }
   }
 
@@ -192,8 +195,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     attach(server, path = '/cti') {
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        const url = new URL(request.url ?? '/', 'http://localhost');
-        if (url.pathname !== path) return;
+        // Nothing else serves upgrades on this port: anything but `path` is refused and closed.
+        if (requestPath(request.url) !== path) {
+          socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          socket.destroy();
+          return;
+        }
         wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
       });
     },
@@ -206,6 +213,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** The path of a request line's target, or undefined when it is not a URL (a malformed request). */
+function requestPath(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 function toErrorObject(error: unknown): ErrorObject {

@@ -66,9 +66,17 @@ const validators = Object.fromEntries(OPS.map((op) => [op, compileValidator(OP_A
   [O in Op]: (input: unknown) => ValidationResult<OpArgs<O>>;
 };
 
-function sessionOf(connection: OperationConnection): AgentSession {
-  if (!connection.session) throw new ProtocolError('OPENCTI_AGENT_NOT_LOGGED_IN', 'this connection has no logged-in agent: log in or resume first');
+/** The connection's session while it is still the agent's live one (another tab may have logged out). */
+function liveSession(ctx: OperationContext, connection: OperationConnection): AgentSession | undefined {
+  const session = connection.session;
+  if (session && ctx.sessions.get(session.agentId) !== session) connection.session = undefined;
   return connection.session;
+}
+
+function sessionOf(ctx: OperationContext, connection: OperationConnection): AgentSession {
+  const session = liveSession(ctx, connection);
+  if (!session) throw new ProtocolError('OPENCTI_AGENT_NOT_LOGGED_IN', 'this connection has no logged-in agent: log in or resume first');
+  return session;
 }
 
 /**
@@ -79,6 +87,9 @@ function attach(ctx: OperationContext, connection: OperationConnection, session:
   if (connection.session && connection.session !== session) ctx.detach(connection);
   connection.session = session;
   return () => {
+    // The socket may have closed while the request was served (a reload during login): then the
+    // session is left without it, and its grace period starts as for any lost desktop.
+    if (connection.socket.readyState !== connection.socket.OPEN) return ctx.detach(connection);
     const missed = lastSeq === undefined ? undefined : session.framesAfter(lastSeq);
     for (const frame of missed ?? []) connection.socket.send(frame);
     session.push(ctx.switch.snapshot(session.agentId), [connection.socket]);
@@ -89,7 +100,7 @@ function attach(ctx: OperationContext, connection: OperationConnection, session:
 const agentCall =
   <O extends Op>(run: (sw: Switch, agentId: string, args: OpArgs<O>) => unknown): Handler<O> =>
   (ctx, connection, args) => {
-    const result = run(ctx.switch, sessionOf(connection).agentId, args);
+    const result = run(ctx.switch, sessionOf(ctx, connection).agentId, args);
     return { result: result ?? null };
   };
 
@@ -97,7 +108,7 @@ const agentCall =
 const callRequest =
   <O extends Op>(run: (cc: CallControl, agentId: string, args: OpArgs<O>) => unknown): Handler<O> =>
   (ctx, connection, args) => {
-    const result = run(ctx.callControl, sessionOf(connection).agentId, args);
+    const result = run(ctx.callControl, sessionOf(ctx, connection).agentId, args);
     if (result instanceof Promise) return result.then((value: unknown) => ({ result: value ?? null }));
     return { result: result ?? null };
   };
@@ -112,7 +123,8 @@ const handlers: { [O in Op]: Handler<O> } = {
         `agent "${agentId}" is already logged in on extension ${existing.extension}; another tab attaches with "resume" and the session token`,
       );
     }
-    if (connection.session) throw new ProtocolError('OPENCTI_INVALID_ACTION', `this connection is already logged in as "${connection.session.agentId}"`);
+    const current = liveSession(ctx, connection);
+    if (current) throw new ProtocolError('OPENCTI_INVALID_ACTION', `this connection is already logged in as "${current.agentId}"`);
     // Subscribe before the switch acts so that no event of the login itself is lost.
     const session = ctx.openSession(agentId, extension ?? '');
     let assigned: string;
@@ -128,7 +140,7 @@ const handlers: { [O in Op]: Handler<O> } = {
   },
 
   logout(ctx, connection, { reasonCode }) {
-    const session = sessionOf(connection);
+    const session = sessionOf(ctx, connection);
     ctx.switch.logout(session.agentId, reasonCode ?? '');
     // The closing Snapshot reaches every tab before the response does.
     session.push(ctx.switch.snapshot(session.agentId));

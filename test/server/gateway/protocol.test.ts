@@ -167,3 +167,66 @@ describe('events', () => {
     expect(response.error?.errCode).toBe('OPENCTI_AGENT_NOT_LOGGED_IN');
   });
 });
+
+describe('hostile and unlucky clients', () => {
+  it('a malformed upgrade request or an upgrade to another path is refused and closed; the server stays up', async () => {
+    const { connect } = await import('node:net');
+    const send = (request: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(server.port, '127.0.0.1', () => socket.write(request));
+        let answer = '';
+        socket.on('data', (d) => (answer += d.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', () => resolve(answer));
+      });
+    const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    await send(`GET http://[ HTTP/1.1\r\nHost: x\r\n${upgrade}`);
+    expect(await send(`GET /other HTTP/1.1\r\nHost: x\r\n${upgrade}`)).toContain('404');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('made-up op names do not become metric labels', async () => {
+    const client = await connect();
+    for (let i = 0; i < 20; i++) await client.raw(JSON.stringify({ type: 'request', id: `x${i}`, op: `made-up-${i}`, args: {} }));
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).not.toContain('made-up-');
+    expect(text).toContain('op="unknown"');
+  });
+
+  it('a tab left behind after another tab logged out is not logged in, and cannot log out the next session of the agent', async () => {
+    const tabA = await connect();
+    const first = await tabA.ok<{ token: string }>('login', { agentId: 'agent4', agentPwd: 'demo' });
+    const tabB = await connect();
+    await tabB.ok('resume', { token: first.token });
+    await tabA.ok('logout', {});
+    expect((await tabB.request('agentReady', {})).error?.errCode).toBe('OPENCTI_AGENT_NOT_LOGGED_IN');
+
+    const again = await tabA.ok<{ token: string }>('login', { agentId: 'agent4', agentPwd: 'demo' });
+    expect((await tabB.request('logout', {})).error?.errCode).toBe('OPENCTI_AGENT_NOT_LOGGED_IN');
+    expect(server.gateway.isSessionToken(again.token)).toBe(true);
+    expect(server.gateway.sessions().get('agent4')?.token).toBe(again.token);
+    await tabA.ok('logout', {});
+  });
+});
+
+describe('a desktop that vanishes while logging in', () => {
+  it('does not lock the agent out: the session gets its grace period and the agent can log in again after it', async () => {
+    const quick = await startTestServer({ sessionGraceMs: 200 });
+    try {
+      const client = await WsClient.connect(quick.ctiUrl);
+      client.sendRaw(JSON.stringify({ type: 'request', id: 1, op: 'login', args: { agentId: 'agent1', agentPwd: 'demo' } }));
+      // Gone while the password check (scrypt, tens of ms) runs: the frame has arrived by then.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      client.socket.terminate();
+      const retry = async () => {
+        const next = await WsClient.connect(quick.ctiUrl);
+        const response = await next.request('login', { agentId: 'agent1', agentPwd: 'demo' });
+        await next.close();
+        return response.ok;
+      };
+      await expect.poll(retry, { timeout: 10_000, interval: 250 }).toBe(true);
+    } finally {
+      await quick.dispose();
+    }
+  });
+});
