@@ -6,8 +6,9 @@
  * baresip 1.0 lacks: attended transfer (REFER with Replaces) and a local three-way conference.
  */
 import { EventEmitter } from 'node:events';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { SipControlError, socketError } from './errors.js';
+import { openSocket } from './open-socket.js';
 import { EventLog } from './event-log.js';
 
 export interface LinphoneResponse {
@@ -95,27 +96,10 @@ export class LinphoneControl extends EventEmitter<LinphoneControlEvents> {
     this.schedulePoll(0);
   }
 
-  static connect(options: LinphoneConnectOptions): Promise<LinphoneControl> {
+  static async connect(options: LinphoneConnectOptions): Promise<LinphoneControl> {
     const endpoint = `linphone-daemon${options.name ? ` ${options.name}` : ''} ${options.socketPath}`;
-    const timeoutMs = options.connectTimeoutMs ?? 3000;
-    return new Promise((resolve, reject) => {
-      const socket = new Socket();
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new SipControlError('connect', endpoint, `no connection within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const onError = (err: Error): void => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(socketError(endpoint, err));
-      };
-      socket.once('error', onError);
-      socket.connect(options.socketPath, () => {
-        clearTimeout(timer);
-        socket.off('error', onError);
-        resolve(new LinphoneControl(socket, endpoint, options.pollIntervalMs ?? 50, options.requestTimeoutMs ?? 5000));
-      });
-    });
+    const socket = await openSocket({ path: options.socketPath }, endpoint, options.connectTimeoutMs ?? 3000);
+    return new LinphoneControl(socket, endpoint, options.pollIntervalMs ?? 50, options.requestTimeoutMs ?? 5000);
   }
 
   get isOpen(): boolean {

@@ -4,8 +4,9 @@
  * away or sent garbage. Used by KamailioEvapi and BaresipControl; knows nothing about JSON.
  */
 import { EventEmitter } from 'node:events';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { SipControlError, socketError } from './errors.js';
+import { openSocket } from './open-socket.js';
 import { NetstringDecoder, encodeNetstring } from './netstring.js';
 
 export interface NetstringConnectionEvents {
@@ -33,26 +34,10 @@ export class NetstringConnection extends EventEmitter<NetstringConnectionEvents>
   }
 
   /** Connects to host:port; rejects with a SipControlError naming `endpoint`. */
-  static connect(host: string, port: number, endpoint: string, timeoutMs = 3000): Promise<NetstringConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = new Socket();
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new SipControlError('connect', endpoint, `no connection within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const onError = (err: Error): void => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(socketError(endpoint, err));
-      };
-      socket.once('error', onError);
-      socket.connect(port, host, () => {
-        clearTimeout(timer);
-        socket.off('error', onError);
-        socket.setNoDelay(true);
-        resolve(new NetstringConnection(socket, endpoint));
-      });
-    });
+  static async connect(host: string, port: number, endpoint: string, timeoutMs = 3000): Promise<NetstringConnection> {
+    const socket = await openSocket({ port, host }, endpoint, timeoutMs);
+    socket.setNoDelay(true);
+    return new NetstringConnection(socket, endpoint);
   }
 
   get isOpen(): boolean {
