@@ -21,6 +21,16 @@ export const ServerConfig = Type.Object(
     wrapUpMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 0, description: 'After-call work length; 0 = until the agent is Ready' }),
     ringTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000, default: 20_000, description: 'Ring time before a queue call is redirected (RONA)' }),
     farEndAnswerMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 2_000, description: 'How long a simulated external number rings before answering' }),
+    production: Type.Boolean({
+      default: false,
+      description: 'Production stance: no demo seed, no weak passwords, an allowedOrigins list for /cti, no secrets printed (also NODE_ENV=production)',
+    }),
+    allowedOrigins: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 2048 }), {
+        maxItems: 256,
+        description: 'Origins (scheme://host[:port]) whose pages may open /cti; absent = any origin (not allowed with production)',
+      }),
+    ),
     sip: Type.Optional(SipConfig),
   },
   { additionalProperties: false, title: 'ServerConfig' },

@@ -30,4 +30,10 @@ export const en: Partial<Record<ErrorCode, string>> = {
   OPENCTI_AUTH_FAILED: 'The agent id or password is wrong.',
   OPENCTI_BAD_FRAME: 'The CTI server could not read a request from this desktop.',
   OPENCTI_BAD_REQUEST: 'The request was not valid.',
+  OPENCTI_RATE_LIMITED: 'This desktop sent too much too fast and was disconnected by the CTI server.',
+  OPENCTI_LOGIN_THROTTLED: 'Too many login attempts: wait a moment and try again.',
+  OPENCTI_AGENT_LOCKED: 'This agent is locked after repeated failed logins: ask an administrator or wait.',
+  OPENCTI_EXTENSION_NOT_ALLOWED: 'This agent may not use that extension.',
+  OPENCTI_FORBIDDEN: 'You are not allowed to do this.',
+  OPENCTI_SESSION_ENDED: 'Your session was ended by the CTI server.',
 };

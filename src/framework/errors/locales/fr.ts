@@ -29,4 +29,10 @@ export const fr: Partial<Record<ErrorCode, string>> = {
   OPENCTI_AUTH_FAILED: "L'identifiant ou le mot de passe de l'agent est incorrect.",
   OPENCTI_BAD_FRAME: "Le serveur CTI n'a pas pu lire une demande de ce poste.",
   OPENCTI_BAD_REQUEST: "La demande n'était pas valide.",
+  OPENCTI_RATE_LIMITED: 'Ce poste a envoyé trop de données trop vite et le serveur CTI l’a déconnecté.',
+  OPENCTI_LOGIN_THROTTLED: 'Trop de tentatives de connexion : patientez un instant puis réessayez.',
+  OPENCTI_AGENT_LOCKED: "Cet agent est bloqué après des échecs de connexion répétés : contactez un administrateur ou patientez.",
+  OPENCTI_EXTENSION_NOT_ALLOWED: "Cet agent n'est pas autorisé à utiliser ce poste.",
+  OPENCTI_FORBIDDEN: "Vous n'êtes pas autorisé à faire cela.",
+  OPENCTI_SESSION_ENDED: 'Votre session a été fermée par le serveur CTI.',
 };
