@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { stringEnum } from '../framework/schema/string-enum.js';
 import { compileValidator, describeProblems } from '../framework/schema/validate.js';
 import { SipConfig, crossCheckSipConfig } from './sip/backend/config.js';
+import { GatewayLimits, crossCheckLimits } from './gateway/limits.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -32,6 +33,7 @@ export const ServerConfig = Type.Object(
       }),
     ),
     sip: Type.Optional(SipConfig),
+    limits: GatewayLimits,
   },
   { additionalProperties: false, title: 'ServerConfig' },
 );
@@ -49,6 +51,8 @@ export function resolveConfig(file: Record<string, unknown> = {}, overrides: Rec
   const result = validate(merged);
   if (!result.ok) throw new ConfigError(`${source} is not valid: ${describeProblems(result.problems)}`);
   const config = result.value;
+  const limitProblems = crossCheckLimits(config.limits, config.heartbeatMs);
+  if (limitProblems.length) throw new ConfigError(`${source} is not valid: ${limitProblems.join('; ')}`);
   if (config.backend === 'sip') {
     if (!config.sip) throw new ConfigError(`${source} is not valid: /sip: the sip back end needs a "sip" section (Kamailio, queue numbers, agents and their phones; see docs/sip.md)`);
     const problems = crossCheckSipConfig(config.sip);

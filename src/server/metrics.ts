@@ -10,6 +10,12 @@ export interface ServerMetrics {
   readonly badFrames: Counter<'reason'>;
   readonly requestLatency: Histogram<'op' | 'ok'>;
   readonly httpRequests: Counter<'route' | 'status'>;
+  /** Connections the gateway ended itself, by why: rate_limited, send_buffer, login_timeout, idle_timeout, no_pong. */
+  readonly wsClosedByServer: Counter<'reason'>;
+  /** WebSocket upgrades on this port refused, by why: path, origin, error. */
+  readonly wsUpgradesRefused: Counter<'reason'>;
+  /** Failures of the gateway's own socket handlers (a bug, never a client's fault): caught, logged, counted. */
+  readonly wsHandlerErrors: Counter<'handler'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): ServerMetrics {
@@ -30,5 +36,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
       registers: [registry],
     }),
     httpRequests: new Counter({ name: 'opencti_http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry] }),
+    wsClosedByServer: new Counter({ name: 'opencti_ws_closed_by_server_total', help: 'WebSocket connections the gateway ended, by reason', labelNames: ['reason'], registers: [registry] }),
+    wsUpgradesRefused: new Counter({ name: 'opencti_ws_upgrades_refused_total', help: 'WebSocket upgrades refused, by reason', labelNames: ['reason'], registers: [registry] }),
+    wsHandlerErrors: new Counter({ name: 'opencti_ws_handler_errors_total', help: 'Gateway socket handlers that failed (caught)', labelNames: ['handler'], registers: [registry] }),
   };
 }

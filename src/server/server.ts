@@ -110,6 +110,8 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     authenticate: (agentId, password) => store.verifyAgentPassword(agentId, password),
     heartbeatMs: config.heartbeatMs,
     sessionGraceMs: config.sessionGraceMs,
+    limits: config.limits,
+    allowedOrigins: config.allowedOrigins,
   });
   const app = createHttpApi({
     switch: sw,

@@ -116,9 +116,85 @@ export function validateErrorObject(input: unknown): ValidationResult<ErrorObjec
   return run<ErrorObject>(errorValidator, input);
 }
 
+/** Problems listed in one message; the rest are counted, so a message stays short whatever the input. */
+const MAX_PROBLEMS_LISTED = 10;
+
 /** One line per problem: `/pyEventName must be one of "Alerting", … (got "Ringing")`. */
 export function describeProblems(problems: readonly ValidationProblem[]): string {
-  return problems
-    .map((p) => `${p.path || '(document)'} ${p.message}${'value' in p && p.value !== undefined ? ` (got ${JSON.stringify(p.value)})` : ''}`)
-    .join('; ');
+  const listed = problems
+    .slice(0, MAX_PROBLEMS_LISTED)
+    .map((p) => `${p.path ? previewText(p.path, PATH_CHARS) : '(document)'} ${p.message}${'value' in p && p.value !== undefined ? ` (got ${previewValue(p.value)})` : ''}`);
+  const more = problems.length - listed.length;
+  return more > 0 ? `${listed.join('; ')}; and ${more} more problem(s)` : listed.join('; ');
+}
+
+const PREVIEW_CHARS = 80;
+const PATH_CHARS = 120;
+const PREVIEW_DEPTH = 2;
+const PREVIEW_ITEMS = 5;
+
+/** Text cut to `max` characters, marked with "…" when cut. */
+function previewText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * A short, JSON-like picture of any value for an error message: at most `maxChars` characters,
+ * two levels deep and five items per level. Unlike JSON.stringify it never walks the whole value,
+ * so input nested thousands of levels deep, huge, cyclic or holding a BigInt cannot make an error
+ * message throw or cost more than the value's first few items.
+ */
+export function previewValue(value: unknown, maxChars = PREVIEW_CHARS): string {
+  let text: string;
+  try {
+    text = render(value, 0, maxChars);
+  } catch {
+    text = '(unreadable value)'; // a getter or proxy that throws
+  }
+  return previewText(text, maxChars);
+}
+
+function render(value: unknown, depth: number, maxChars: number): string {
+  switch (typeof value) {
+    case 'string':
+      return value.length > maxChars ? `${JSON.stringify(value.slice(0, maxChars))}…` : JSON.stringify(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'function':
+      return '(function)';
+    case 'symbol':
+      return value.toString();
+    case 'undefined':
+      return 'undefined';
+    case 'object':
+      break;
+    default:
+      return String(value);
+  }
+  if (value === null) return 'null';
+  const isArray = Array.isArray(value);
+  if (depth >= PREVIEW_DEPTH) return isArray ? '[…]' : '{…}';
+  const parts: string[] = [];
+  let more = false;
+  if (isArray) {
+    for (let i = 0; i < value.length; i++) {
+      if (parts.length === PREVIEW_ITEMS) {
+        more = true;
+        break;
+      }
+      parts.push(render(value[i], depth + 1, maxChars));
+    }
+  } else {
+    // for…in stops early: no array of every key of a huge object is built.
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      if (parts.length === PREVIEW_ITEMS) {
+        more = true;
+        break;
+      }
+      parts.push(`${JSON.stringify(previewText(key, maxChars))}: ${render((value as Record<string, unknown>)[key], depth + 1, maxChars)}`);
+    }
+  }
+  if (more) parts.push('…');
+  return isArray ? `[${parts.join(', ')}]` : `{${parts.join(', ')}}`;
 }

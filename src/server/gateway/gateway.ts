@@ -7,12 +7,16 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ErrorObject } from '../../framework/schema/error.js';
+import { previewValue } from '../../framework/schema/validate.js';
 import { OPS, type RequestFrame, type ResponseFrame } from '../../framework/schema/protocol.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { Switch } from '../switch/types.js';
 import { AgentSession } from './agent-session.js';
 import { agentTopic, type EventBus } from './bus.js';
-import { parseFrame } from './frames.js';
+import { byteLength, parseFrame } from './frames.js';
+import { CLOSE_CODES, GATEWAY_LIMIT_DEFAULTS, type GatewayLimits } from './limits.js';
+import { originPolicy } from './origin.js';
+import { SocketBudget } from './socket-budget.js';
 import { ProtocolError, runOperation, type CallControl } from './operations.js';
 
 export interface GatewayOptions {
@@ -27,19 +31,36 @@ export interface GatewayOptions {
   readonly heartbeatMs?: number;
   /** How long an agent stays logged in with no socket attached. Default 60 s. */
   readonly sessionGraceMs?: number;
-  /** Frames above this size are refused with an error; the connection stays. Default 64 KiB. */
-  readonly maxFrameBytes?: number;
+  /** What one client may cost (frame size and shape, rates, unread output, time); defaults in limits.ts. */
+  readonly limits?: Partial<GatewayLimits>;
+  /** Origins whose pages may open the socket; undefined = any. Upgrades without Origin always may. */
+  readonly allowedOrigins?: readonly string[];
   /** Events kept per session for resume; a client further behind gets a fresh Snapshot. Default 256. */
   readonly replayLimit?: number;
 }
 
 /** Sockets served per turn of the event loop during a heartbeat sweep. */
 const HEARTBEAT_SLICE = 50;
+/** How long a closed connection may take to answer the close before it is cut. */
+const CLOSE_WAIT_MS = 1000;
+
+type CloseReason = 'rate_limited' | 'send_buffer' | 'login_timeout' | 'idle_timeout';
 
 interface Connection {
   readonly socket: WebSocket;
   session: AgentSession | undefined;
+  /** A pong came since the last ping: the client reads what the server sends. */
   alive: boolean;
+  readonly budget: SocketBudget;
+  /** performance.now() of the last frame received, for the idle timeout. */
+  lastReceived: number;
+  /** Login and resume requests not answered yet: the login timeout waits for them. */
+  authInFlight: number;
+  loginTimer: ReturnType<typeof setTimeout> | undefined;
+  loginOverdue: boolean;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set once the gateway is ending the connection: nothing more is read or sent. */
+  closing: boolean;
 }
 
 export interface Gateway {
@@ -55,19 +76,23 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const graceMs = options.sessionGraceMs ?? 60_000;
-  const maxFrameBytes = options.maxFrameBytes ?? 64 * 1024;
+  const limits: GatewayLimits = { ...GATEWAY_LIMIT_DEFAULTS, ...options.limits };
   const replayLimit = options.replayLimit ?? 256;
   const { metrics, logger } = options;
   const sw = options.switch;
+  const originAllowed = originPolicy(options.allowedOrigins);
 
   // ws's own limit closes the socket; ours answers and keeps it, so ws gets generous headroom.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(maxFrameBytes * 16, 1024 * 1024) });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(limits.maxFrameBytes * 16, 1024 * 1024) });
   const sessions = new Map<string, AgentSession>();
   const byToken = new Map<string, AgentSession>();
   const unsubscribers = new Map<AgentSession, () => void>();
+  const bySocket = new Map<WebSocket, Connection>();
 
   const send = (connection: Connection, frame: ResponseFrame) => {
-    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame));
+    if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
+    connection.socket.send(JSON.stringify(frame));
+    guardSendBuffer(connection);
   };
   const fail = (connection: Connection, id: RequestFrame['id'] | null, error: ErrorObject) =>
     send(connection, { type: 'response', id, ok: false, error: { errCode: error.errCode, errMessage: error.errMessage } });
@@ -76,7 +101,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     const session = new AgentSession(agentId, extension, replayLimit, (n) => metrics.eventsSent.inc(n));
     sessions.set(agentId, session);
     byToken.set(session.token, session);
-    unsubscribers.set(session, options.bus.subscribe(agentTopic(agentId), ({ event }) => session.push(event)));
+    unsubscribers.set(
+      session,
+      options.bus.subscribe(agentTopic(agentId), ({ event }) => {
+        session.push(event);
+        for (const socket of session.sockets) {
+          const connection = bySocket.get(socket as WebSocket);
+          if (connection) guardSendBuffer(connection);
+        }
+      }),
+    );
     metrics.connectedAgents.set(sessions.size);
     return session;
   }
@@ -122,14 +156,80 @@ export function createGateway(options: GatewayOptions): Gateway {
     detach,
   };
 
+  /**
+   * Ends a connection the gateway no longer serves: says why (error frame when given, close code
+   * and reason), leaves the agent's session its grace period, and stops reading. A peer that does
+   * not answer the close within a second is cut.
+   */
+  function drop(connection: Connection, why: CloseReason, code: number, reason: string, error?: ErrorObject): void {
+    if (connection.closing) return;
+    connection.closing = true;
+    const { socket } = connection;
+    if (error && socket.readyState === socket.OPEN) {
+      socket.send(JSON.stringify({ type: 'response', id: null, ok: false, error } satisfies ResponseFrame));
+    }
+    metrics.wsClosedByServer.inc({ reason: why });
+    logger.info({ agentId: connection.session?.agentId, code, reason }, 'closing a WebSocket connection');
+    clearTimers(connection);
+    detach(connection);
+    socket.close(code, reason);
+    socket.pause();
+    const cut = setTimeout(() => socket.terminate(), CLOSE_WAIT_MS);
+    cut.unref?.();
+    socket.once('close', () => clearTimeout(cut));
+  }
+
+  /** A client that does not read must not make the server hold its output without bound. */
+  function guardSendBuffer(connection: Connection): void {
+    const buffered = connection.socket.bufferedAmount;
+    if (buffered <= limits.maxSendBufferBytes || connection.closing) return;
+    drop(connection, 'send_buffer', CLOSE_CODES.sendBufferFull, `send buffer over ${limits.maxSendBufferBytes} bytes: not reading`);
+  }
+
+  function clearTimers(connection: Connection): void {
+    if (connection.loginTimer) clearTimeout(connection.loginTimer);
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    connection.loginTimer = connection.idleTimer = undefined;
+  }
+
+  function loginDeadline(connection: Connection): void {
+    connection.loginTimer = undefined;
+    if (connection.session || connection.closing) return;
+    // A login still being checked is answered first; the deadline applies when it settles.
+    if (connection.authInFlight > 0) {
+      connection.loginOverdue = true;
+      return;
+    }
+    const message = `no login or resume within ${limits.loginTimeoutMs} ms of connecting: closing the connection`;
+    drop(connection, 'login_timeout', CLOSE_CODES.loginTimeout, `no login within ${limits.loginTimeoutMs} ms`, {
+      errCode: 'OPENCTI_AGENT_NOT_LOGGED_IN',
+      errMessage: message,
+    });
+  }
+
+  function idleCheck(connection: Connection): void {
+    const quiet = performance.now() - connection.lastReceived;
+    if (quiet < limits.idleTimeoutMs) {
+      connection.idleTimer = setTimeout(idleCheck, limits.idleTimeoutMs - quiet, connection);
+      connection.idleTimer.unref?.();
+      return;
+    }
+    drop(connection, 'idle_timeout', CLOSE_CODES.idleTimeout, `idle: nothing received for ${limits.idleTimeoutMs} ms`);
+  }
+
+  const isAuthOp = (op: string) => op === 'login' || op === 'resume';
+
   async function handleRequest(connection: Connection, request: RequestFrame): Promise<void> {
     const started = performance.now();
     let ok = false;
+    if (isAuthOp(request.op)) connection.authInFlight++;
     try {
       const result = await runOperation(context, connection, request.op, request.args ?? {});
       ok = true;
       send(connection, { type: 'response', id: request.id, ok: true, result: result.result });
       result.after?.();
+      // `after` may have replayed a session's events to this socket.
+      guardSendBuffer(connection);
     } catch (error) {
       const errorObject = toErrorObject(error);
       if (errorObject.errCode === 'OPENCTI_BAD_FRAME') metrics.badFrames.inc({ reason: 'bad_request' });
@@ -141,12 +241,33 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Label by known ops only: a client's made-up op names must not grow the metrics without bound.
       const op = (OPS as readonly string[]).includes(request.op) ? request.op : 'unknown';
       metrics.requestLatency.observe({ op, ok: String(ok) }, (performance.now() - started) / 1000);
+      if (isAuthOp(request.op)) settleAuth(connection);
     }
   }
 
+  function settleAuth(connection: Connection): void {
+    connection.authInFlight--;
+    if (connection.session) {
+      if (connection.loginTimer) clearTimeout(connection.loginTimer);
+      connection.loginTimer = undefined;
+      connection.loginOverdue = false;
+    } else if (connection.loginOverdue && connection.authInFlight === 0) loginDeadline(connection);
+  }
+
   function onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
-    connection.alive = true;
-    const parsed = parseFrame(data, isBinary, maxFrameBytes);
+    if (connection.closing) return;
+    const now = performance.now();
+    connection.lastReceived = now;
+    const over = connection.budget.charge(byteLength(data), now);
+    if (over) {
+      const what = over.budget === 'frames' ? `${over.perSecond} frames per second` : `${over.perSecond} bytes per second`;
+      drop(connection, 'rate_limited', CLOSE_CODES.rateLimited, `rate limited: over ${what}`, {
+        errCode: 'OPENCTI_RATE_LIMITED',
+        errMessage: `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it`,
+      });
+      return;
+    }
+    const parsed = parseFrame(data, isBinary, limits);
     if (!parsed.ok) {
       metrics.badFrames.inc({ reason: parsed.reason });
       logger.debug({ reason: parsed.reason, message: parsed.error.errMessage }, 'bad frame');
@@ -154,54 +275,123 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     if (parsed.frame.type === 'heartbeat') return;
-    void handleRequest(connection, parsed.frame);
+    const request = parsed.frame;
+    handleRequest(connection, request).catch((error: unknown) => handlerFailed('request', connection, error, request.id));
   }
 
-  wss.on('connection', (socket: WebSocket) => {
-    const connection: Connection = { socket, session: undefined, alive: true };
-    metrics.connections.inc();
-    socket.on('message', (data, isBinary) => onMessage(connection, data, isBinary));
-    socket.on('pong', () => (connection.alive = true));
-    socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
-    socket.on('close', () => {
-      metrics.connections.dec();
-      live.delete(connection);
-      detach(connection);
-    });
-    live.add(connection);
-  });
+  /**
+   * A gateway handler threw: a bug, not the client's doing. It must not take the process (and
+   * every other desktop) down: it is logged, counted, and answered where a client waits.
+   */
+  function handlerFailed(handler: string, connection: Connection | undefined, error: unknown, id: RequestFrame['id'] | null = null): void {
+    try {
+      metrics.wsHandlerErrors.inc({ handler });
+      logger.error({ err: error, handler }, 'WebSocket handler failed');
+      if (connection && (handler === 'message' || handler === 'request')) {
+        fail(connection, id, { errCode: 'OPENCTI_CF_GENERIC_OPERATION', errMessage: 'the server failed to handle this frame; it was logged' });
+      }
+    } catch {
+      // reporting the failure failed too (a logger or socket gone bad): nothing more to do safely
+    }
+  }
+
+  /** Runs a socket handler so that no failure of it escapes into the event loop. */
+  const guarded =
+    <A extends unknown[]>(handler: string, connection: Connection | undefined, run: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        run(...args);
+      } catch (error) {
+        handlerFailed(handler, connection, error);
+      }
+    };
+
+  wss.on(
+    'connection',
+    guarded('connection', undefined, (socket: WebSocket) => {
+      const connection: Connection = {
+        socket,
+        session: undefined,
+        alive: true,
+        budget: new SocketBudget(limits, performance.now()),
+        lastReceived: performance.now(),
+        authInFlight: 0,
+        loginTimer: undefined,
+        loginOverdue: false,
+        idleTimer: undefined,
+        closing: false,
+      };
+      metrics.connections.inc();
+      socket.on('message', guarded('message', connection, (data: RawData, isBinary: boolean) => onMessage(connection, data, isBinary)));
+      // Alive means read: only a pong answers a ping, whatever else the client sends.
+      socket.on('pong', guarded('pong', connection, () => (connection.alive = true)));
+      socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
+      socket.on(
+        'close',
+        guarded('close', connection, () => {
+          metrics.connections.dec();
+          clearTimers(connection);
+          live.delete(connection);
+          bySocket.delete(socket);
+          detach(connection);
+        }),
+      );
+      live.add(connection);
+      bySocket.set(socket, connection);
+      connection.loginTimer = setTimeout(loginDeadline, limits.loginTimeoutMs, connection);
+      connection.loginTimer.unref?.();
+      connection.idleTimer = setTimeout(idleCheck, limits.idleTimeoutMs, connection);
+      connection.idleTimer.unref?.();
+    }),
+  );
 
   // Both ways: frames tell a client the server is alive; pings find clients that vanished.
   const live = new Set<Connection>();
   const heartbeatFrame = JSON.stringify({ type: 'heartbeat', intervalMs: heartbeatMs });
   const beat = (connection: Connection) => {
-    if (!connection.alive) return connection.socket.terminate();
+    if (connection.closing) return;
+    if (!connection.alive) {
+      metrics.wsClosedByServer.inc({ reason: 'no_pong' });
+      return connection.socket.terminate();
+    }
     connection.alive = false;
     connection.socket.ping();
     connection.socket.send(heartbeatFrame);
+    guardSendBuffer(connection);
   };
   // In slices, so that thousands of sockets never stall the event loop (and event latency) at once.
   const sweep = (connections: Connection[], from: number) => {
     const to = Math.min(from + HEARTBEAT_SLICE, connections.length);
     for (let i = from; i < to; i++) {
       const connection = connections[i]!;
-      if (live.has(connection)) beat(connection);
+      if (live.has(connection)) guarded('heartbeat', connection, beat)(connection);
     }
     if (to < connections.length) setImmediate(sweep, connections, to);
   };
   const heartbeat = setInterval(() => sweep([...live], 0), heartbeatMs);
   heartbeat.unref?.();
 
+  function refuseUpgrade(socket: Duplex, why: 'path' | 'origin' | 'error', status: string, body: string): void {
+    metrics.wsUpgradesRefused.inc({ reason: why });
+    refuseUpgradeOn(socket, status, body);
+  }
+
   return {
     attach(server, path = '/cti') {
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        // Nothing else serves upgrades on this port: anything but `path` is refused and closed.
-        if (requestPath(request.url) !== path) {
-          socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-          socket.destroy();
-          return;
+        socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'));
+        try {
+          // Nothing else serves upgrades on this port: anything but `path` is refused and closed.
+          if (requestPath(request.url) !== path) return refuseUpgrade(socket, 'path', '404 Not Found', '');
+          const origin = request.headers.origin;
+          if (!originAllowed(origin)) {
+            return refuseUpgrade(socket, 'origin', '403 Forbidden', `origin ${previewValue(origin)} may not open ${path}: it is not in allowedOrigins\n`);
+          }
+          wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+        } catch (error) {
+          handlerFailed('upgrade', undefined, error);
+          refuseUpgrade(socket, 'error', '500 Internal Server Error', 'the server could not handle this upgrade\n');
         }
-        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
       });
     },
     sessions: () => sessions,
@@ -213,6 +403,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Answers an upgrade request with an HTTP status and a short text, then closes the socket. */
+function refuseUpgradeOn(socket: Duplex, status: string, body: string): void {
+  if (socket.destroyed) return;
+  const length = Buffer.byteLength(body);
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${length}\r\n\r\n${body}`);
+  // Ends once the answer is out; a peer that never reads it is cut soon.
+  const cut = setTimeout(() => socket.destroy(), CLOSE_WAIT_MS);
+  cut.unref?.();
+  socket.once('close', () => clearTimeout(cut));
 }
 
 /** The path of a request line's target, or undefined when it is not a URL (a malformed request). */
