@@ -52,8 +52,10 @@ interface Connection {
   /** A pong came since the last ping: the client reads what the server sends. */
   alive: boolean;
   readonly budget: SocketBudget;
-  /** performance.now() of the last frame received, for the idle timeout. */
-  lastReceived: number;
+  /** performance.now() of the last frame received or request answered, for the idle timeout. */
+  lastActive: number;
+  /** Requests being served: a client waiting for an answer is not idle. */
+  inFlight: number;
   /** Login and resume requests not answered yet: the login timeout waits for them. */
   authInFlight: number;
   loginTimer: ReturnType<typeof setTimeout> | undefined;
@@ -158,10 +160,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   /**
    * Ends a connection the gateway no longer serves: says why (error frame when given, close code
-   * and reason), leaves the agent's session its grace period, and stops reading. A peer that does
-   * not answer the close within a second is cut.
+   * and reason) and leaves the agent's session its grace period. A peer that does not answer the
+   * close within a second is cut.
    */
-  function drop(connection: Connection, why: CloseReason, code: number, reason: string, error?: ErrorObject): void {
+  function drop(connection: Connection, why: CloseReason, code: number, reason: string, error?: ErrorObject, stopReading = false): void {
     if (connection.closing) return;
     connection.closing = true;
     const { socket } = connection;
@@ -173,7 +175,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     clearTimers(connection);
     detach(connection);
     socket.close(code, reason);
-    socket.pause();
+    // A flood is not read any further; the close answer of a flooding peer is not waited for either.
+    if (stopReading) socket.pause();
     const cut = setTimeout(() => socket.terminate(), CLOSE_WAIT_MS);
     cut.unref?.();
     socket.once('close', () => clearTimeout(cut));
@@ -208,9 +211,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   function idleCheck(connection: Connection): void {
-    const quiet = performance.now() - connection.lastReceived;
-    if (quiet < limits.idleTimeoutMs) {
-      connection.idleTimer = setTimeout(idleCheck, limits.idleTimeoutMs - quiet, connection);
+    const quiet = performance.now() - connection.lastActive;
+    if (quiet < limits.idleTimeoutMs || connection.inFlight > 0) {
+      connection.idleTimer = setTimeout(idleCheck, Math.max(limits.idleTimeoutMs - quiet, 1), connection);
       connection.idleTimer.unref?.();
       return;
     }
@@ -222,6 +225,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function handleRequest(connection: Connection, request: RequestFrame): Promise<void> {
     const started = performance.now();
     let ok = false;
+    connection.inFlight++;
     if (isAuthOp(request.op)) connection.authInFlight++;
     try {
       const result = await runOperation(context, connection, request.op, request.args ?? {});
@@ -241,6 +245,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Label by known ops only: a client's made-up op names must not grow the metrics without bound.
       const op = (OPS as readonly string[]).includes(request.op) ? request.op : 'unknown';
       metrics.requestLatency.observe({ op, ok: String(ok) }, (performance.now() - started) / 1000);
+      connection.inFlight--;
+      connection.lastActive = performance.now();
       if (isAuthOp(request.op)) settleAuth(connection);
     }
   }
@@ -257,14 +263,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   function onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
     if (connection.closing) return;
     const now = performance.now();
-    connection.lastReceived = now;
+    connection.lastActive = now;
     const over = connection.budget.charge(byteLength(data), now);
     if (over) {
       const what = over.budget === 'frames' ? `${over.perSecond} frames per second` : `${over.perSecond} bytes per second`;
       drop(connection, 'rate_limited', CLOSE_CODES.rateLimited, `rate limited: over ${what}`, {
         errCode: 'OPENCTI_RATE_LIMITED',
         errMessage: `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it`,
-      });
+      }, true);
       return;
     }
     const parsed = parseFrame(data, isBinary, limits);
@@ -314,7 +320,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         session: undefined,
         alive: true,
         budget: new SocketBudget(limits, performance.now()),
-        lastReceived: performance.now(),
+        lastActive: performance.now(),
+        inFlight: 0,
         authInFlight: 0,
         loginTimer: undefined,
         loginOverdue: false,

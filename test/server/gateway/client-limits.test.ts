@@ -1,0 +1,241 @@
+/**
+ * What one client may cost: frames and bytes per second, unread output, time to log in, idle
+ * time, and whose pages may open /cti. Real servers with small limits, real `ws` sockets; the
+ * agent of a socket the server drops keeps the grace period and resumes with its token.
+ */
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+import WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createReferenceConnector, nodeSocketFactory } from '../../../src/connectors/reference/node.js';
+import { contextFor } from '../../helpers/agents.js';
+import { Session } from '../../../src/framework/session/session.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { WsClient } from '../../helpers/ws-client.js';
+import type { ServerConfig } from '../../../src/server/config.js';
+import { metric } from './metrics.js';
+
+const servers: TestServer[] = [];
+const clients: WsClient[] = [];
+const cleanups: (() => unknown)[] = [];
+
+/** A test server with some limits set; the rest keep their defaults (resolveConfig fills them in). */
+async function serve(overrides: Omit<Partial<ServerConfig>, 'limits'> & { limits?: Partial<ServerConfig['limits']> }): Promise<TestServer> {
+  const server = await startTestServer(overrides as Partial<ServerConfig>);
+  servers.push(server);
+  return server;
+}
+
+async function connect(server: TestServer): Promise<WsClient> {
+  const client = await WsClient.connect(server.ctiUrl);
+  clients.push(client);
+  return client;
+}
+
+/** Resolves with the close code and reason the client saw. */
+const closed = (client: WsClient) =>
+  client.socket.readyState === WebSocket.CLOSED
+    ? Promise.reject(new Error('already closed'))
+    : once(client.socket, 'close').then(([code, reason]) => ({ code: code as number, reason: String(reason) }));
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => s.dispose()));
+});
+
+describe('frames per second and bytes per second', () => {
+  it('past the frame budget: OPENCTI_RATE_LIMITED naming it, close 1008 with a reason; the agent resumes with its token', async () => {
+    const server = await serve({ limits: { framesPerSecond: 20 } });
+    const client = await connect(server);
+    const login = await client.ok<{ token: string }>('login', { agentId: 'agent1', agentPwd: 'demo' });
+    const end = closed(client);
+    for (let i = 0; i < 60; i++) client.sendRaw(JSON.stringify({ type: 'request', id: `f${i}`, op: 'agentNotReady', args: {} }));
+    const { code, reason } = await end;
+    expect(code).toBe(1008);
+    expect(reason).toBe('rate limited: over 20 frames per second');
+    const limited = client.responses.find((r) => r.error?.errCode === 'OPENCTI_RATE_LIMITED');
+    expect(limited?.id).toBeNull();
+    expect(limited?.error?.errMessage).toBe('this connection sent more than 20 frames per second (limits.framesPerSecond): closing it');
+    // Nothing after the limit was served.
+    expect(client.responses.filter((r) => r.ok).length).toBeLessThanOrEqual(21);
+    expect(await metric(server, 'opencti_ws_closed_by_server_total', 'reason="rate_limited"')).toBe(1);
+
+    // The agent is still logged in (grace period) and a new socket resumes the session.
+    expect(server.gateway.sessions().get('agent1')?.token).toBe(login.token);
+    const back = await connect(server);
+    await back.ok('resume', { token: login.token });
+    await back.waitForEvent('SnapshotEvent', 'Snapshot', (e) => e.pyAgentId === 'agent1' && e.pyAgentState !== 'Logout');
+    await back.ok('logout', {});
+  });
+
+  it('past the byte budget: OPENCTI_RATE_LIMITED naming the bytes per second, close 1008', async () => {
+    const server = await serve({ limits: { maxFrameBytes: 4096, bytesPerSecond: 8192 } });
+    const client = await connect(server);
+    const end = closed(client);
+    const frame = JSON.stringify({ type: 'request', id: 1, op: 'agentReady', args: { options: { pad: 'p'.repeat(3000) } } });
+    for (let i = 0; i < 5; i++) client.sendRaw(frame);
+    const { code, reason } = await end;
+    expect(code).toBe(1008);
+    expect(reason).toBe('rate limited: over 8192 bytes per second');
+    expect(client.responses.at(-1)?.error).toEqual({
+      errCode: 'OPENCTI_RATE_LIMITED',
+      errMessage: 'this connection sent more than 8192 bytes per second (limits.bytesPerSecond): closing it',
+    });
+  });
+});
+
+describe('a client that does not read', () => {
+  it('is dropped once its unread output is over maxSendBufferBytes; the agent keeps the grace period', async () => {
+    // A long heartbeat, so that only the send buffer bound can end this connection during the test.
+    const server = await serve({ heartbeatMs: 10_000, limits: { maxSendBufferBytes: 16 * 1024, framesPerSecond: 100_000, bytesPerSecond: 100 * 1024 * 1024 } });
+    const client = await connect(server);
+    const login = await client.ok<{ token: string; seq: number }>('login', { agentId: 'agent2', agentPwd: 'demo' });
+    // Some events for the replay buffer: each resume below sends them all again.
+    for (let i = 0; i < 60; i++) await client.ok(i % 2 ? 'agentNotReady' : 'agentReady', {});
+    await client.waitFor(() => client.events.length >= 61, 'the state events');
+    const firstSeq = client.events.at(-1)!.seq;
+
+    // Stop reading, and keep asking for the replay: the classic way to make a server buffer.
+    const tcp = (client.socket as unknown as { _socket: Socket })._socket;
+    tcp.pause();
+    const serverSockets = () => server.gateway.sessions().get('agent2')?.sockets.size ?? 0;
+    for (let k = 0; serverSockets() > 0 && k < 5000; k++) {
+      // Each resume adds one Snapshot: ask for the 60 events before it.
+      client.sendRaw(JSON.stringify({ type: 'request', id: `r${k}`, op: 'resume', args: { token: login.token, lastSeq: firstSeq + k - 60 } }));
+      if (k % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await expect.poll(() => metric(server, 'opencti_ws_closed_by_server_total', 'reason="send_buffer"'), { timeout: 10_000 }).toBe(1);
+    expect(serverSockets()).toBe(0);
+    await expect.poll(() => metric(server, 'opencti_ws_connections'), { timeout: 5000 }).toBe(0);
+    tcp.resume();
+    if (client.socket.readyState !== WebSocket.CLOSED) await once(client.socket, 'close');
+
+    // Still logged in: a new socket resumes.
+    expect(server.gateway.sessions().get('agent2')?.token).toBe(login.token);
+    const back = await connect(server);
+    await back.ok('resume', { token: login.token });
+    await back.ok('logout', {});
+  });
+
+  it('that keeps sending is still dropped: alive means answering pings, not sending', async () => {
+    const server = await serve({ heartbeatMs: 100, limits: { idleTimeoutMs: 60_000 } });
+    const client = await connect(server);
+    const login = await client.ok<{ token: string }>('login', { agentId: 'agent3', agentPwd: 'demo' });
+    const tcp = (client.socket as unknown as { _socket: Socket })._socket;
+    tcp.pause();
+    const chatter = setInterval(() => client.sendRaw('{"type":"heartbeat"}'), 20);
+    cleanups.push(() => clearInterval(chatter));
+    await expect.poll(() => metric(server, 'opencti_ws_closed_by_server_total', 'reason="no_pong"'), { timeout: 10_000 }).toBe(1);
+    clearInterval(chatter);
+    expect(server.gateway.sessions().get('agent3')?.sockets.size).toBe(0);
+    expect(server.gateway.sessions().get('agent3')?.token).toBe(login.token);
+  });
+});
+
+describe('time limits', () => {
+  it('a socket that does not log in within loginTimeoutMs is told why and closed (4001)', async () => {
+    const server = await serve({ limits: { loginTimeoutMs: 300 } });
+    const client = await connect(server);
+    const { code, reason } = await closed(client);
+    expect(code).toBe(4001);
+    expect(reason).toBe('no login within 300 ms');
+    expect(client.responses.at(-1)?.error).toEqual({
+      errCode: 'OPENCTI_AGENT_NOT_LOGGED_IN',
+      errMessage: 'no login or resume within 300 ms of connecting: closing the connection',
+    });
+    expect(await metric(server, 'opencti_ws_closed_by_server_total', 'reason="login_timeout"')).toBe(1);
+  });
+
+  it('a socket that logged in in time is not closed by the login timeout', async () => {
+    const server = await serve({ heartbeatMs: 100, limits: { loginTimeoutMs: 300 } });
+    const client = await connect(server);
+    await client.ok('login', { agentId: 'agent1', agentPwd: 'demo' });
+    // Server heartbeats arrive every 100 ms: eight of them outlast the login timeout.
+    let beats = 0;
+    client.socket.on('message', (data) => (beats += String(data).startsWith('{"type":"heartbeat"') ? 1 : 0));
+    await client.waitFor(() => beats >= 8, 'eight heartbeats', 10_000);
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+    await client.ok('logout', {});
+  });
+
+  it('a logged-in socket that sends nothing for idleTimeoutMs is closed (4002); the agent resumes within the grace period', async () => {
+    const server = await serve({ heartbeatMs: 100, limits: { idleTimeoutMs: 300 } });
+    const client = await connect(server);
+    const login = await client.ok<{ token: string }>('login', { agentId: 'agent4', agentPwd: 'demo' });
+    const { code, reason } = await closed(client);
+    expect(code).toBe(4002);
+    expect(reason).toBe('idle: nothing received for 300 ms');
+    expect(await metric(server, 'opencti_ws_closed_by_server_total', 'reason="idle_timeout"')).toBe(1);
+    const back = await connect(server);
+    await back.ok('resume', { token: login.token });
+    await back.ok('logout', {});
+  });
+
+  it('a real desktop (the reference connector, which sends heartbeats) is never dropped by the idle, pong or login limits', async () => {
+    const server = await serve({ heartbeatMs: 100, limits: { idleTimeoutMs: 300, loginTimeoutMs: 300 } });
+    let beats = 0;
+    let wake = () => undefined as unknown;
+    const closes: number[] = [];
+    const connector = createReferenceConnector({
+      socketFactory: (url) => {
+        const socket = nodeSocketFactory(url) as unknown as WebSocket;
+        socket.on('message', (data) => {
+          if (String(data).startsWith('{"type":"heartbeat"')) beats++;
+          wake();
+        });
+        socket.on('close', (code) => closes.push(code));
+        return socket as never;
+      },
+    });
+    const session = new Session({ context: contextFor('full', server.ctiUrl), implementation: connector });
+    cleanups.push(() => {
+      session.dispose();
+      connector.close();
+    });
+    await session.login({ agentId: 'agent1', agentPwd: 'demo' });
+    // Thirty heartbeat intervals: ten idle timeouts, fifteen pong checks.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${beats} heartbeats`)), 15_000);
+      wake = () => beats >= 30 && (clearTimeout(timer), resolve());
+    });
+    expect(closes).toEqual([]);
+    expect(await metric(server, 'opencti_ws_closed_by_server_total')).toBe(0);
+    await session.agentReady({});
+    await session.logout({});
+  });
+});
+
+describe('the Origin of /cti upgrades', () => {
+  const upgrade = (server: TestServer, origin?: string) =>
+    new Promise<{ opened: boolean; status?: number; body?: string }>((resolve) => {
+      const socket = new WebSocket(server.ctiUrl, origin === undefined ? {} : { origin });
+      socket.once('open', () => {
+        socket.close();
+        resolve({ opened: true });
+      });
+      socket.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ opened: false, status: response.statusCode, body }));
+      });
+      socket.once('error', () => undefined);
+    });
+
+  it('with allowedOrigins, a page of a listed origin may open /cti, another is refused 403 with a reason, a client without Origin may', async () => {
+    const server = await serve({ allowedOrigins: ['https://desk.example.com', 'HTTP://127.0.0.1:8080/'] });
+    expect(await upgrade(server, 'https://desk.example.com')).toEqual({ opened: true });
+    expect(await upgrade(server, 'http://127.0.0.1:8080')).toEqual({ opened: true });
+    expect(await upgrade(server)).toEqual({ opened: true });
+    const refused = await upgrade(server, 'https://evil.example.net');
+    expect(refused).toEqual({ opened: false, status: 403, body: 'origin "https://evil.example.net" may not open /cti: it is not in allowedOrigins\n' });
+    expect((await upgrade(server, 'null')).status).toBe(403);
+    expect(await metric(server, 'opencti_ws_upgrades_refused_total', 'reason="origin"')).toBe(2);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('without allowedOrigins, any origin may open /cti', async () => {
+    const server = await serve({});
+    expect(await upgrade(server, 'https://anywhere.example.org')).toEqual({ opened: true });
+  });
+});
