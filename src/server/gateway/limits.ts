@@ -9,7 +9,8 @@ export const GATEWAY_LIMIT_DEFAULTS = {
   maxDepth: 32,
   maxStringLength: 8192,
   framesPerSecond: 200,
-  bytesPerSecond: 1024 * 1024,
+  // A desktop sends a few KB a second; parsing a 64 KiB frame of thousands of keys costs ~10 ms.
+  bytesPerSecond: 256 * 1024,
   maxSendBufferBytes: 1024 * 1024,
   loginTimeoutMs: 10_000,
   idleTimeoutMs: 300_000,
