@@ -10,7 +10,7 @@ import type { ErrorObject } from '../../framework/schema/error.js';
 import { previewValue } from '../../framework/schema/validate.js';
 import { OPS, type RequestFrame, type ResponseFrame } from '../../framework/schema/protocol.js';
 import type { ServerMetrics } from '../metrics.js';
-import type { Switch } from '../switch/types.js';
+import type { DeviceEvent, Switch } from '../switch/types.js';
 import { AgentSession } from './agent-session.js';
 import { agentTopic, type EventBus } from './bus.js';
 import { byteLength, parseFrame } from './frames.js';
@@ -44,7 +44,17 @@ const HEARTBEAT_SLICE = 50;
 /** How long a closed connection may take to answer the close before it is cut. */
 const CLOSE_WAIT_MS = 1000;
 
-type CloseReason = 'rate_limited' | 'send_buffer' | 'login_timeout' | 'idle_timeout';
+interface Closing {
+  /** The metric label. */
+  readonly why: 'rate_limited' | 'send_buffer' | 'login_timeout' | 'idle_timeout';
+  readonly code: number;
+  /** The close reason (at most 123 bytes). */
+  readonly reason: string;
+  /** An error frame sent first, for clients that show errors rather than close reasons. */
+  readonly error?: ErrorObject;
+  /** A flood is not read any further; the close answer of a flooding peer is not waited for either. */
+  readonly stopReading?: boolean;
+}
 
 interface Connection {
   readonly socket: WebSocket;
@@ -105,13 +115,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     byToken.set(session.token, session);
     unsubscribers.set(
       session,
-      options.bus.subscribe(agentTopic(agentId), ({ event }) => {
-        session.push(event);
-        for (const socket of session.sockets) {
-          const connection = bySocket.get(socket as WebSocket);
-          if (connection) guardSendBuffer(connection);
-        }
-      }),
+      options.bus.subscribe(
+        agentTopic(agentId),
+        guarded('event', undefined, ({ event }: DeviceEvent) => {
+          session.push(event);
+          for (const socket of session.sockets) {
+            const connection = bySocket.get(socket as WebSocket);
+            if (connection) guardSendBuffer(connection);
+          }
+        }),
+      ),
     );
     metrics.connectedAgents.set(sessions.size);
     return session;
@@ -163,7 +176,7 @@ export function createGateway(options: GatewayOptions): Gateway {
    * and reason) and leaves the agent's session its grace period. A peer that does not answer the
    * close within a second is cut.
    */
-  function drop(connection: Connection, why: CloseReason, code: number, reason: string, error?: ErrorObject, stopReading = false): void {
+  function drop(connection: Connection, { why, code, reason, error, stopReading = false }: Closing): void {
     if (connection.closing) return;
     connection.closing = true;
     const { socket } = connection;
@@ -175,7 +188,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     clearTimers(connection);
     detach(connection);
     socket.close(code, reason);
-    // A flood is not read any further; the close answer of a flooding peer is not waited for either.
     if (stopReading) socket.pause();
     const cut = setTimeout(() => socket.terminate(), CLOSE_WAIT_MS);
     cut.unref?.();
@@ -186,7 +198,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   function guardSendBuffer(connection: Connection): void {
     const buffered = connection.socket.bufferedAmount;
     if (buffered <= limits.maxSendBufferBytes || connection.closing) return;
-    drop(connection, 'send_buffer', CLOSE_CODES.sendBufferFull, `send buffer over ${limits.maxSendBufferBytes} bytes: not reading`);
+    drop(connection, { why: 'send_buffer', code: CLOSE_CODES.sendBufferFull, reason: `send buffer over ${limits.maxSendBufferBytes} bytes: not reading` });
   }
 
   function clearTimers(connection: Connection): void {
@@ -203,10 +215,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       connection.loginOverdue = true;
       return;
     }
-    const message = `no login or resume within ${limits.loginTimeoutMs} ms of connecting: closing the connection`;
-    drop(connection, 'login_timeout', CLOSE_CODES.loginTimeout, `no login within ${limits.loginTimeoutMs} ms`, {
-      errCode: 'OPENCTI_AGENT_NOT_LOGGED_IN',
-      errMessage: message,
+    drop(connection, {
+      why: 'login_timeout',
+      code: CLOSE_CODES.loginTimeout,
+      reason: `no login within ${limits.loginTimeoutMs} ms`,
+      error: { errCode: 'OPENCTI_AGENT_NOT_LOGGED_IN', errMessage: `no login or resume within ${limits.loginTimeoutMs} ms of connecting: closing the connection` },
     });
   }
 
@@ -217,7 +230,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       connection.idleTimer.unref?.();
       return;
     }
-    drop(connection, 'idle_timeout', CLOSE_CODES.idleTimeout, `idle: nothing received for ${limits.idleTimeoutMs} ms`);
+    drop(connection, { why: 'idle_timeout', code: CLOSE_CODES.idleTimeout, reason: `idle: nothing received for ${limits.idleTimeoutMs} ms` });
   }
 
   const isAuthOp = (op: string) => op === 'login' || op === 'resume';
@@ -267,10 +280,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     const over = connection.budget.charge(byteLength(data), now);
     if (over) {
       const what = over.budget === 'frames' ? `${over.perSecond} frames per second` : `${over.perSecond} bytes per second`;
-      drop(connection, 'rate_limited', CLOSE_CODES.rateLimited, `rate limited: over ${what}`, {
-        errCode: 'OPENCTI_RATE_LIMITED',
-        errMessage: `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it`,
-      }, true);
+      drop(connection, {
+        why: 'rate_limited',
+        code: CLOSE_CODES.rateLimited,
+        reason: `rate limited: over ${what}`,
+        error: { errCode: 'OPENCTI_RATE_LIMITED', errMessage: `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it` },
+        stopReading: true,
+      });
       return;
     }
     const parsed = parseFrame(data, isBinary, limits);
