@@ -173,7 +173,7 @@ describe('time limits', () => {
   });
 
   it('a real desktop (the reference connector, which sends heartbeats) is never dropped by the idle, pong or login limits', async () => {
-    const server = await serve({ heartbeatMs: 100, limits: { idleTimeoutMs: 300, loginTimeoutMs: 300 } });
+    const server = await serve({ heartbeatMs: 200, limits: { idleTimeoutMs: 1000, loginTimeoutMs: 1000 } });
     let beats = 0;
     let wake = () => undefined as unknown;
     const closes: number[] = [];
@@ -194,10 +194,10 @@ describe('time limits', () => {
       connector.close();
     });
     await session.login({ agentId: 'agent1', agentPwd: 'demo' });
-    // Thirty heartbeat intervals: ten idle timeouts, fifteen pong checks.
+    // Twenty-five heartbeat intervals: five idle timeouts, twenty-four pong checks.
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${beats} heartbeats`)), 15_000);
-      wake = () => beats >= 30 && (clearTimeout(timer), resolve());
+      const timer = setTimeout(() => reject(new Error(`only ${beats} heartbeats`)), 20_000);
+      wake = () => beats >= 25 && (clearTimeout(timer), resolve());
     });
     expect(closes).toEqual([]);
     expect(await metric(server, 'opencti_ws_closed_by_server_total')).toBe(0);
