@@ -89,7 +89,7 @@ async function registerRateLimit(app: FastifyInstance, auth: Authenticator, limi
       new HttpError(
         429,
         RATE_LIMITED,
-        `too many requests: at most ${context.max} per ${limits.rateLimit.windowMs / 1000} s for one client; retry in ${context.after} (Retry-After header)`,
+        `too many requests: at most ${context.max} per ${limits.rateLimit.windowMs / 1000} s for one client; retry in ${Math.ceil(context.ttl / 1000)} s (Retry-After header)`,
       ),
   });
 }
