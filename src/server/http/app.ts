@@ -41,7 +41,9 @@ export const RATE_LIMITED = 'OPENCTI_RATE_LIMITED';
 function writeClientError(socket: Socket, status: number, reason: string, errMessage: string): void {
   if (socket.destroyed) return;
   const body = JSON.stringify({ errCode: httpErrCode(status), errMessage });
-  if (socket.writable) {
+  // As Node does: never write into an answer already on its way.
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (socket.writable && !answering) {
     socket.write(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
@@ -115,11 +117,13 @@ export const CONTENT_SECURITY_POLICY = {
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** The policy as a header value, with more sources for style-src (hashes of a page's inline styles). */
-export function contentSecurityPolicy(extraStyleSources: readonly string[] = []): string {
-  return Object.entries(CONTENT_SECURITY_POLICY)
+/** The policy as a header value, with more sources for some directives (a page's needs). */
+export function contentSecurityPolicy(extra: Readonly<Record<string, readonly string[]>> = {}): string {
+  const directives: Record<string, readonly string[] | null> = { ...CONTENT_SECURITY_POLICY };
+  for (const [name, sources] of Object.entries(extra)) directives[name] = [...(directives[name] ?? []), ...sources];
+  return Object.entries(directives)
     .filter((entry): entry is [string, string[]] => entry[1] !== null)
-    .map(([name, sources]) => `${kebab(name)} ${(name === 'styleSrc' ? [...sources, ...extraStyleSources] : sources).join(' ')}`)
+    .map(([name, sources]) => `${kebab(name)} ${sources.join(' ')}`)
     .join(';');
 }
 
