@@ -9,6 +9,40 @@ import { GatewayLimits, crossCheckLimits } from './gateway/limits.js';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Limits of the one port serving HTTP and /cti: time, size, connections, REST request rate. */
+export const HttpConfig = Type.Object(
+  {
+    requestTimeoutMs: Type.Integer({
+      minimum: 1000, maximum: 600_000, default: 30_000,
+      description: 'Time to receive a whole request, headers and body; past it the server answers 408 and closes the connection',
+    }),
+    headersTimeoutMs: Type.Integer({
+      minimum: 1000, maximum: 600_000, default: 10_000,
+      description: 'Time to receive the request headers; at most requestTimeoutMs',
+    }),
+    keepAliveTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5_000, description: 'How long an idle keep-alive connection stays open' }),
+    idleTimeoutMs: Type.Integer({
+      minimum: 1000, maximum: 3_600_000, default: 120_000,
+      description: 'An HTTP connection silent this long is closed (WebSocket connections have their own heartbeat)',
+    }),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest request body; larger ones get 413' }),
+    maxConnections: Type.Integer({
+      minimum: 1, maximum: 1_000_000, default: 800,
+      description: 'Open connections (HTTP and WebSocket) in all; more are closed at once. Keep it under the open-files limit (ulimit -n)',
+    }),
+    maxConnectionsPerAddress: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 256, description: 'Open connections from one remote address' }),
+    rateLimit: Type.Object(
+      {
+        max: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 600, description: 'REST requests per client (token, else address) per window; more get 429' }),
+        windowMs: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000, description: 'Length of the rate-limit window' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'Limits of the HTTP and WebSocket port (see docs/configuration.md)' },
+);
+export type HttpConfig = Static<typeof HttpConfig>;
+
 export const ServerConfig = Type.Object(
   {
     host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on' }),
@@ -32,6 +66,7 @@ export const ServerConfig = Type.Object(
         description: 'Origins (scheme://host[:port]) whose pages may open /cti; absent = any origin (not allowed with production)',
       }),
     ),
+    http: HttpConfig,
     sip: Type.Optional(SipConfig),
     limits: GatewayLimits,
   },
@@ -57,6 +92,21 @@ export function resolveConfig(file: Record<string, unknown> = {}, overrides: Rec
     if (!config.sip) throw new ConfigError(`${source} is not valid: /sip: the sip back end needs a "sip" section (Kamailio, queue numbers, agents and their phones; see docs/sip.md)`);
     const problems = crossCheckSipConfig(config.sip);
     if (problems.length) throw new ConfigError(`${source} is not valid: ${problems.join('; ')}`);
+  }
+  if (config.production && (config.allowedOrigins === undefined || config.allowedOrigins.length === 0)) {
+    throw new ConfigError(
+      `${source} is not valid: /allowedOrigins: production needs the list of origins whose pages may open /cti, e.g. ["https://desk.example.com"]`,
+    );
+  }
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    throw new ConfigError(
+      `${source} is not valid: /http/headersTimeoutMs (${config.http.headersTimeoutMs}) must not exceed /http/requestTimeoutMs (${config.http.requestTimeoutMs})`,
+    );
+  }
+  if (config.http.maxConnectionsPerAddress > config.http.maxConnections) {
+    throw new ConfigError(
+      `${source} is not valid: /http/maxConnectionsPerAddress (${config.http.maxConnectionsPerAddress}) must not exceed /http/maxConnections (${config.http.maxConnections})`,
+    );
   }
   return config;
 }

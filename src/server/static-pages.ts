@@ -4,10 +4,12 @@
  * module's place (src/server or dist/server, both two levels under the package root). When the
  * pages are not built, `/` says how to build them.
  */
+import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { contentSecurityPolicy } from './http/app.js';
 
 export const DESKTOP_DIR = fileURLToPath(new URL('../../dist/desktop/', import.meta.url));
 
@@ -29,6 +31,21 @@ const NOT_BUILT = `<!doctype html>
 <li>Simulator and admin API: <code>/api/…</code> (bearer token printed at start)</li>
 </ul></body></html>`;
 
+/**
+ * The Content-Security-Policy of a page: the server's policy, plus what the bundles need.
+ * - The page's own inline <style> blocks, by their hash (not 'unsafe-inline' for style elements).
+ *   Lit's component styles are constructed style sheets, which style-src does not restrict.
+ * - style="…" attributes of the templates (style-src-attr 'unsafe-inline'): they cannot run code.
+ * - 'unsafe-eval': the framework's Ajv validators compile schemas to functions at run time.
+ *   Inline and foreign scripts stay refused. (Precompiled validators would let this go.)
+ */
+export function pagePolicy(html: string): string {
+  const hashes = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1] ?? '', 'utf8').digest('base64')}'`,
+  );
+  return contentSecurityPolicy({ styleSrc: hashes, styleSrcAttr: ["'unsafe-inline'"], scriptSrc: ["'unsafe-eval'"] });
+}
+
 async function listing(dir: string): Promise<Set<string>> {
   try {
     return new Set(await readdir(dir));
@@ -43,10 +60,12 @@ export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DI
   const assets = await listing(join(dir, 'assets'));
   const page = (name: string) => async (_request: unknown, reply: FastifyReply) => {
     if (!pages.has(name)) return reply.type(TYPES['.html'] ?? 'text/html').send(NOT_BUILT);
+    const html = await readFile(join(dir, name), 'utf8');
     return reply
       .type(TYPES['.html'] ?? 'text/html')
       .header('cache-control', 'no-cache')
-      .send(await readFile(join(dir, name)));
+      .header('content-security-policy', pagePolicy(html))
+      .send(html);
   };
   app.get('/', page('index.html'));
   app.get('/simulator', page('simulator.html'));

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig, type ServerConfig } from '../../src/server/config.js';
+import { resolveConfig, type HttpConfig, type ServerConfig } from '../../src/server/config.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 
 export interface TestServer extends RunningServer {
@@ -11,7 +11,12 @@ export interface TestServer extends RunningServer {
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+/** Configuration to change; `http` limits may be given in part. */
+export type TestServerOverrides = Partial<Omit<ServerConfig, 'http'>> & {
+  http?: Partial<Omit<HttpConfig, 'rateLimit'>> & { rateLimit?: Partial<HttpConfig['rateLimit']> };
+};
+
+export async function startTestServer(overrides: TestServerOverrides = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'opencti-test-'));
   const config = resolveConfig({ port: 0, logLevel: 'silent', heartbeatMs: 1000, farEndAnswerMs: 0, ...overrides, dataDir });
   const server = await startServer(config);

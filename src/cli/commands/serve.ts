@@ -1,6 +1,7 @@
 /** `opencti serve`: the reference CTI server (simulated switch, or `--backend sip` for real telephony; SQLite). */
 import type { Command } from 'commander';
 import { ConfigError, readConfigFile, resolveConfig, type ServerConfig } from '../../server/config.js';
+import type { RunningServer } from '../../server/server.js';
 import { parsePort } from '../arguments.js';
 
 interface ServeFlags {
@@ -10,6 +11,7 @@ interface ServeFlags {
   config?: string;
   backend?: string;
   logLevel?: string;
+  production?: boolean;
 }
 
 function configFrom(flags: ServeFlags): ServerConfig {
@@ -23,9 +25,22 @@ function configFrom(flags: ServeFlags): ServerConfig {
       backend: flags.backend,
       logLevel: flags.logLevel,
       adminToken: process.env.OPENCTI_ADMIN_TOKEN || undefined,
+      // The flag or NODE_ENV=production turn production on; neither turns off a file's "production": true.
+      production: flags.production || process.env.NODE_ENV === 'production' ? true : undefined,
     },
     flags.config ? `config file ${flags.config} with the command-line options` : 'the command-line options',
   );
+}
+
+/**
+ * The admin token is a secret: printed only when this start generated it (the one chance to see
+ * it), never in production; otherwise the line says where it is.
+ */
+function adminTokenLine(server: RunningServer, production: boolean): string {
+  const source = server.adminTokenSource;
+  if (source.kind === 'config') return 'as configured (OPENCTI_ADMIN_TOKEN or the configuration file)';
+  if (server.adminTokenGenerated && !production) return `${server.adminToken}   (new; kept in ${source.file})`;
+  return `in ${source.file}${server.adminTokenGenerated ? ' (new)' : ''}`;
 }
 
 export function registerServe(program: Command): void {
@@ -38,6 +53,7 @@ export function registerServe(program: Command): void {
     .option('-c, --config <file>', 'JSON configuration file (see docs/configuration.md)')
     .option('--backend <name>', 'what drives the switch: simulated or sip')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--production', 'production stance: allowedOrigins required, no demo data, strong passwords, no secrets printed (also NODE_ENV=production)')
     .action(async (flags: ServeFlags) => {
       let config: ServerConfig;
       try {
@@ -55,7 +71,6 @@ export function registerServe(program: Command): void {
         console.error(`opencti serve: ${(error as Error).message}`);
         process.exit(2);
       }
-      const tokenNote = server.adminTokenGenerated ? `   (new; kept in ${config.dataDir}/admin-token)` : '';
       console.log(
         [
           `OpenCTI-TS reference CTI server on ${server.url}`,
@@ -63,8 +78,10 @@ export function registerServe(program: Command): void {
           `  simulator:      ${server.url}/simulator`,
           `  CTI WebSocket:  ${server.ctiUrl}`,
           `  health:         ${server.url}/healthz   metrics: ${server.url}/metrics`,
-          `  admin token:    ${server.adminToken}${tokenNote}`,
-          '  demo agents:    agent1..agent4, password "demo"; queues: sales 8000, support 8001',
+          `  admin token:    ${adminTokenLine(server, config.production)}`,
+          ...(config.production
+            ? [`  production:     allowed origins ${(config.allowedOrigins ?? []).join(', ')}; add agents with \`opencti agents add\``]
+            : ['  demo agents:    agent1..agent4, password "demo"; queues: sales 8000, support 8001']),
           ...(config.sip
             ? [`  telephony:      SIP — Kamailio evapi ${config.sip.kamailio.host}:${config.sip.kamailio.evapiPort}, ${config.sip.agents.length} agent phone(s)`]
             : []),

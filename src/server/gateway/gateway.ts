@@ -82,6 +82,8 @@ export interface Gateway {
   sessions(): ReadonlyMap<string, AgentSession>;
   /** True for the token of a live agent session (the desktop's credential for the REST API). */
   isSessionToken(token: string): boolean;
+  /** The agent id of a live session token, else undefined: who a REST request with it is. */
+  agentForToken(token: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -419,6 +421,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     sessions: () => sessions,
     isSessionToken: (token) => byToken.has(token),
+    agentForToken: (token) => byToken.get(token)?.agentId,
     async close() {
       clearInterval(heartbeat);
       for (const session of [...sessions.values()]) closeSession(session);

@@ -2,7 +2,8 @@
  * Bearer-token authentication. Two kinds of token exist:
  * - the admin token (one per server, from its configuration): everything under /api;
  * - an agent session token (issued by the WebSocket gateway at login): only what the desktop
- *   needs — customer reads and lookup, interaction reads and updates.
+ *   needs — customer reads and lookup, reads and updates of the agent's own interactions.
+ * A request knows who it is (its Identity): routes decide what that identity may see and change.
  * Tokens are compared in constant time (over their SHA-256, so lengths do not leak either).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -10,6 +11,16 @@ import type { FastifyRequest } from 'fastify';
 import { unauthorized } from './errors.js';
 
 export type Role = 'admin' | 'agent';
+
+/** Who a request is: the admin, or one logged-in agent. */
+export type Identity = { readonly role: 'admin' } | { readonly role: 'agent'; readonly agentId: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook of routes that need a token. */
+    identity?: Identity;
+  }
+}
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -32,17 +43,25 @@ export function bearerToken(request: FastifyRequest): string {
 }
 
 export interface Authenticator {
-  /** Resolves to the caller's role or throws 401; `allowed` lists the roles the route accepts. */
-  check(request: FastifyRequest, allowed: readonly Role[]): Role;
+  /** Resolves to the caller's identity or throws 401; `allowed` lists the roles the route accepts. */
+  check(request: FastifyRequest, allowed: readonly Role[]): Identity;
+  /** The identity a token stands for, or undefined (rate limiting keys valid tokens by client). */
+  identify(token: string): Identity | undefined;
 }
 
-export function createAuthenticator(adminToken: string, agentTokenValid?: (token: string) => boolean): Authenticator {
+/** `agentForToken` gives the agent id of a live session token (the gateway's sessions). */
+export function createAuthenticator(adminToken: string, agentForToken?: (token: string) => string | undefined): Authenticator {
   if (adminToken.length === 0) throw new Error('the admin token must not be empty');
+  const identify = (token: string): Identity | undefined => {
+    if (constantTimeEqual(token, adminToken)) return { role: 'admin' };
+    const agentId = agentForToken?.(token);
+    return agentId === undefined ? undefined : { role: 'agent', agentId };
+  };
   return {
+    identify,
     check(request, allowed) {
-      const token = bearerToken(request);
-      if (allowed.includes('admin') && constantTimeEqual(token, adminToken)) return 'admin';
-      if (allowed.includes('agent') && agentTokenValid !== undefined && agentTokenValid(token)) return 'agent';
+      const identity = identify(bearerToken(request));
+      if (identity !== undefined && allowed.includes(identity.role)) return identity;
       throw unauthorized(
         allowed.includes('agent')
           ? 'the bearer token is neither the admin token nor the token of a logged-in agent session'

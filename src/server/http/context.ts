@@ -1,7 +1,9 @@
 /** What createHttpApi needs, and what every route module receives. */
 import type { onRequestHookHandler } from 'fastify';
 import type { Logger } from 'pino';
+import type { HttpConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics.js';
+import type { PasswordPolicy } from './password-policy.js';
 import type { Store } from '../store/index.js';
 import type { Switch } from '../switch/types.js';
 
@@ -24,17 +26,25 @@ export interface HttpApiDeps {
   /** Logged-in agents by agent id (the gateway's sessions), for the admin views. */
   readonly sessions?: () => ReadonlyMap<string, SessionView>;
   /**
-   * True when `token` is the session token of a logged-in agent (issued by the gateway at login).
-   * Such a token may read customers and read/update interactions — what the desktop needs. Without
-   * this function, only the admin token is accepted anywhere.
+   * The agent id whose live session `token` is (issued by the gateway at login), else undefined.
+   * Such a token may read customers and read/update that agent's own interactions — what the
+   * desktop needs. Without this function, only the admin token is accepted anywhere.
    */
-  readonly agentTokenValid?: (token: string) => boolean;
+  readonly agentForToken?: (token: string) => string | undefined;
+  /** Time, size and rate limits; absent = Fastify's defaults and no rate limit (tests). */
+  readonly limits?: HttpLimits;
+  /** 'strong' (production) refuses weak agent passwords on create and update; default 'any'. */
+  readonly passwordPolicy?: PasswordPolicy;
+  /** What /healthz checks besides the switch and the store; absent = nothing more. */
+  readonly links?: () => Readonly<Record<string, boolean>>;
 }
+
+export type HttpLimits = Pick<HttpConfig, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'idleTimeoutMs' | 'bodyLimitBytes' | 'rateLimit'>;
 
 export interface RouteContext {
   readonly deps: HttpApiDeps;
   /** onRequest hook: the admin token only. */
   readonly adminOnly: onRequestHookHandler;
-  /** onRequest hook: the admin token or a logged-in agent's session token. */
+  /** onRequest hook: the admin token or a logged-in agent's session token (sets request.identity). */
   readonly adminOrAgent: onRequestHookHandler;
 }

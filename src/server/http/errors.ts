@@ -50,6 +50,10 @@ export const notFound = (message: string): HttpError => new HttpError(404, httpE
 export const conflict = (message: string): HttpError => new HttpError(409, httpErrCode(409), message);
 export const unauthorized = (message: string): HttpError => new HttpError(401, httpErrCode(401), message);
 
+/** errCode of a request whose token is valid but does not allow this (another agent's data). */
+export const FORBIDDEN = 'OPENCTI_FORBIDDEN';
+export const forbidden = (message: string): HttpError => new HttpError(403, FORBIDDEN, message);
+
 // ------------------------------------------------------------------ schema validation
 
 const joinPath = (root: string, pointer: string): string =>
@@ -70,6 +74,20 @@ function toProblem(error: FastifySchemaValidationError, dataVar: SchemaErrorData
     case 'type':
       if (error.instancePath === '') return { path: dataVar, message: `must be a JSON ${String(params.type)}` };
       return { path: joinPath(dataVar, error.instancePath), message: `must be ${String(params.type)}` };
+    case 'minimum':
+    case 'maximum': {
+      // The whole range, from the schema (the validators run with verbose: true).
+      const verbose = error as FastifySchemaValidationError & { parentSchema?: unknown; data?: unknown };
+      const schema = (verbose.parentSchema ?? {}) as { minimum?: number; maximum?: number; type?: string };
+      const kind = schema.type === 'integer' ? 'an integer' : 'a number';
+      const range =
+        schema.minimum !== undefined && schema.maximum !== undefined
+          ? `from ${schema.minimum} to ${schema.maximum}`
+          : schema.minimum !== undefined
+            ? `at least ${schema.minimum}`
+            : `at most ${String(schema.maximum ?? params.limit)}`;
+      return { path: joinPath(dataVar, error.instancePath), message: `must be ${kind} ${range}, got ${String(verbose.data).slice(0, 40)}` };
+    }
     default:
       return { path: joinPath(dataVar, error.instancePath), message: error.message ?? `fails ${error.keyword}` };
   }

@@ -92,8 +92,10 @@ export type QueuePatchBody = Static<typeof QueuePatchBody>;
 
 // ------------------------------------------------------------------ customers
 
-const limit = Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size, default 50' });
-const offset = Type.Integer({ minimum: 0, description: 'Rows to skip' });
+/** Every number of a query or path has a range: a huge one (1e308) is a 400 naming it, never a 500. */
+export const MAX_OFFSET = 1_000_000_000;
+const limit = Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size, 1–1000, default 50' });
+const offset = Type.Integer({ minimum: 0, maximum: MAX_OFFSET, description: `Rows to skip, 0–${MAX_OFFSET}` });
 
 export const CustomerIdParams = Type.Object({ id: identifier('Customer id') }, strict);
 export type CustomerIdParams = Static<typeof CustomerIdParams>;
@@ -140,8 +142,13 @@ export type CustomerPatchBody = Static<typeof CustomerPatchBody>;
 // ------------------------------------------------------------------ interactions
 
 const status = stringEnum(['open', 'wrapped-up', 'abandoned'] as const, 'Interaction status');
+/** `interrupted` is set by the server only (calls cut by a restart); it can be searched for. */
+const anyStatus = stringEnum(['open', 'wrapped-up', 'abandoned', 'interrupted'] as const, 'Interaction status');
 
-export const InteractionIdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'Interaction id' }) }, strict);
+export const InteractionIdParams = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Interaction id' }) },
+  strict,
+);
 export type InteractionIdParams = Static<typeof InteractionIdParams>;
 
 export const InteractionQuery = Type.Object(
@@ -150,7 +157,7 @@ export const InteractionQuery = Type.Object(
     customerId: Type.Optional(text('Linked customer', 64)),
     ani: Type.Optional(text('Caller number, compared by digits', 64)),
     callId: Type.Optional(text('The call; the other filters are ignored', 128)),
-    status: Type.Optional(status),
+    status: Type.Optional(anyStatus),
     limit: Type.Optional(limit),
     offset: Type.Optional(offset),
   },

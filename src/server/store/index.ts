@@ -91,9 +91,23 @@ export interface Store {
 
   /** Connection settings and schema version, for health checks and logs. */
   info(): StoreInfo;
+  /** A trivial query: throws (CLOSED, BUSY…) when the database cannot answer. For /healthz. */
+  ping(): void;
+  /**
+   * Closes, as `interrupted`, every interaction whose call was still in progress when the server
+   * stopped (open, never ended): no call survives a restart. Their end time is their last timeline
+   * event, the last thing known before the stop. Run once at start; returns what it closed.
+   */
+  closeInterruptedInteractions(): InterruptedSummary;
 
   /** Checkpoints the WAL and closes the file. Idempotent; any later call throws CLOSED. */
   close(): void;
+}
+
+export interface InterruptedSummary {
+  readonly count: number;
+  /** Interaction ids closed. */
+  readonly ids: readonly number[];
 }
 
 export interface StoreInfo {
@@ -171,6 +185,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
       ...customerRepo(ctx),
       ...interactionRepo(ctx, { autoLinkCustomers: options.autoLinkCustomers ?? true }),
       info: () => info(db, file),
+      ping: () => {
+        db.prepare('SELECT 1').get();
+      },
     };
     let seeded: boolean;
     try {

@@ -196,6 +196,25 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
     return get(id) as InteractionWithTimeline;
   });
 
+  const unended = db.prepare<[], { id: number; last_at: number | null; offered_at: number }>(
+    `SELECT i.id, i.offered_at, (SELECT MAX(at) FROM interaction_events e WHERE e.interaction_id = i.id) AS last_at
+       FROM interactions i WHERE i.status = 'open' AND i.ended_at IS NULL ORDER BY i.id`,
+  );
+  const interrupt = db.prepare(
+    "UPDATE interactions SET status = 'interrupted', ended_at = @endedAt, event_count = event_count + 1, updated_at = @now WHERE id = @id RETURNING event_count",
+  );
+  const closeInterrupted = db.transaction((): { count: number; ids: number[] } => {
+    const at = now();
+    const ids: number[] = [];
+    for (const row of unended.all()) {
+      const endedAt = row.last_at ?? row.offered_at;
+      const { event_count } = interrupt.get({ id: row.id, endedAt, now: at }) as { event_count: number };
+      appendEvent.run(row.id, event_count, 'status', endedAt, 'interrupted', null);
+      ids.push(row.id);
+    }
+    return { count: ids.length, ids };
+  });
+
   const listStatements = new Map<string, ReturnType<typeof db.prepare<Record<string, unknown>, InteractionRow>>>();
 
   return {
@@ -224,6 +243,9 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
       return updateTx(id, patch);
     },
 
+    /** See Store.closeInterruptedInteractions: one transaction, so a crash during it changes nothing. */
+    closeInterruptedInteractions: () => closeInterrupted.immediate(),
+
     /** Newest first (by offeredAt); filters combine with AND. No timelines: use getInteraction. */
     listInteractions(query: InteractionQuery = {}): Interaction[] {
       const { limit, offset } = v.page(query.limit, query.offset);
@@ -232,6 +254,12 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
       if (query.agentId !== undefined) {
         where.push('agent_id = @agentId');
         params.agentId = v.text('agentId', query.agentId);
+      }
+      if (query.involving !== undefined) {
+        where.push(
+          '(agent_id = @involving OR EXISTS (SELECT 1 FROM interaction_events e WHERE e.agent_id = @involving AND e.interaction_id = interactions.id))',
+        );
+        params.involving = v.text('involving', query.involving);
       }
       if (query.customerId !== undefined) {
         where.push('customer_id = @customerId');

@@ -99,6 +99,60 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: "interaction status 'interrupted'",
+    // SQLite cannot change a CHECK constraint in place: both tables are rebuilt (events first, so
+    // that dropping the old interactions cascades to nothing) and renamed, which also renames the
+    // events' foreign key to the new table.
+    up: `
+      CREATE TABLE interactions_v2 (
+        id          INTEGER PRIMARY KEY,
+        call_id     TEXT NOT NULL UNIQUE,
+        ani         TEXT NOT NULL,
+        ani_digits  TEXT,
+        dnis        TEXT,
+        queue       TEXT,
+        agent_id    TEXT,
+        extension   TEXT,
+        customer_id TEXT REFERENCES customers(id) ON DELETE SET NULL,
+        offered_at  INTEGER NOT NULL,
+        answered_at INTEGER,
+        ended_at    INTEGER,
+        status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'wrapped-up', 'abandoned', 'interrupted')),
+        notes       TEXT NOT NULL DEFAULT '',
+        disposition TEXT,
+        event_count INTEGER NOT NULL DEFAULT 0,
+        updated_at  INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO interactions_v2 SELECT id, call_id, ani, ani_digits, dnis, queue, agent_id, extension, customer_id,
+        offered_at, answered_at, ended_at, status, notes, disposition, event_count, updated_at FROM interactions;
+
+      CREATE TABLE interaction_events_v2 (
+        interaction_id INTEGER NOT NULL REFERENCES interactions_v2(id) ON DELETE CASCADE,
+        seq            INTEGER NOT NULL,
+        kind           TEXT NOT NULL,
+        at             INTEGER NOT NULL,
+        detail         TEXT,
+        agent_id       TEXT,
+        PRIMARY KEY (interaction_id, seq)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO interaction_events_v2 SELECT interaction_id, seq, kind, at, detail, agent_id FROM interaction_events;
+
+      DROP TABLE interaction_events;
+      DROP TABLE interactions;
+      ALTER TABLE interactions_v2 RENAME TO interactions;
+      ALTER TABLE interaction_events_v2 RENAME TO interaction_events;
+
+      CREATE INDEX interactions_newest ON interactions (offered_at DESC, id DESC);
+      CREATE INDEX interactions_agent ON interactions (agent_id, offered_at DESC, id DESC);
+      CREATE INDEX interactions_customer ON interactions (customer_id, offered_at DESC, id DESC);
+      CREATE INDEX interactions_ani ON interactions (ani_digits, offered_at DESC, id DESC);
+      -- Calls still in progress: what closeInterruptedInteractions looks for at start.
+      CREATE INDEX interactions_unended ON interactions (id) WHERE status = 'open' AND ended_at IS NULL;
+      CREATE INDEX interaction_events_agent ON interaction_events (agent_id, interaction_id) WHERE agent_id IS NOT NULL;
+    `,
+  },
 ];
 
 export interface MigrationResult {

@@ -100,8 +100,12 @@ export interface CustomerQuery {
 
 // ---------------------------------------------------------------- interactions
 
-export type InteractionStatus = 'open' | 'wrapped-up' | 'abandoned';
-export const INTERACTION_STATUSES: readonly InteractionStatus[] = ['open', 'wrapped-up', 'abandoned'];
+/**
+ * `open` until wrapped up; `abandoned` when the caller left before an agent answered;
+ * `interrupted` when the server stopped (crash, kill -9, restart) while the call was in progress.
+ */
+export type InteractionStatus = 'open' | 'wrapped-up' | 'abandoned' | 'interrupted';
+export const INTERACTION_STATUSES: readonly InteractionStatus[] = ['open', 'wrapped-up', 'abandoned', 'interrupted'];
 
 /** The switch's lifecycle kinds, plus 'status' when the desktop changes the status. */
 export type TimelineKind = CallRecord['kind'] | 'status';
@@ -150,6 +154,8 @@ export interface InteractionPatch {
 
 export interface InteractionQuery {
   readonly agentId?: string;
+  /** Only interactions this agent appears on: the owning agent or any timeline entry (transfers). */
+  readonly involving?: string;
   readonly customerId?: string;
   /** Compared by digits: "+1 202 555 0101" finds calls from "12025550101". */
   readonly ani?: string;

@@ -83,7 +83,7 @@ describe('customers', () => {
 
     const badQuery = await h.req('GET', '/api/customers?limit=0&color=red');
     expect(badQuery.status).toBe(400);
-    expect(badQuery.body.errMessage).toContain('querystring.limit must be >= 1');
+    expect(badQuery.body.errMessage).toContain('querystring.limit must be an integer from 1 to 1000, got 0');
     expect(badQuery.body.errMessage).toContain('querystring.color is not an allowed property');
 
     await h.req('POST', '/api/customers', { body: grace });

@@ -40,8 +40,10 @@ export interface Harness {
   readonly metrics: ServerMetrics;
   /** What the gateway would report: add entries to simulate logged-in desktops. */
   readonly sessions: Map<string, SessionView>;
-  /** Agent session tokens the API accepts. */
+  /** Agent session tokens the API accepts, each standing for agent1. */
   readonly agentTokens: Set<string>;
+  /** Agent session tokens of any agent: token → agent id. */
+  readonly tokenAgents: Map<string, string>;
   req<T = Loose>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
   close(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startHarness(): Promise<Harness> {
   const metrics = createMetrics({ defaultMetrics: false });
   const sessions = new Map<string, SessionView>();
   const agentTokens = new Set<string>();
+  const tokenAgents = new Map<string, string>();
   const app = createHttpApi({
     switch: sw,
     store,
@@ -72,7 +75,7 @@ export async function startHarness(): Promise<Harness> {
     adminToken: ADMIN_TOKEN,
     logger: false,
     sessions: () => sessions,
-    agentTokenValid: (token) => agentTokens.has(token),
+    agentForToken: (token) => tokenAgents.get(token) ?? (agentTokens.has(token) ? 'agent1' : undefined),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -85,6 +88,7 @@ export async function startHarness(): Promise<Harness> {
     metrics,
     sessions,
     agentTokens,
+    tokenAgents,
     async req(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       const token = options.token === undefined ? ADMIN_TOKEN : options.token;

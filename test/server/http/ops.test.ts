@@ -13,7 +13,13 @@ describe('operations endpoints', () => {
   it('/healthz answers without a token: uptime, calls in progress, agents logged in', async () => {
     const idle = await h.req('GET', '/healthz', { token: null });
     expect(idle.status).toBe(200);
-    expect(idle.body).toEqual({ status: 'ok', uptimeSeconds: expect.any(Number), calls: 0, agents: 0 });
+    expect(idle.body).toEqual({
+      status: 'ok',
+      uptimeSeconds: expect.any(Number),
+      calls: 0,
+      agents: 0,
+      checks: { store: { ok: true }, switch: { ok: true }, links: {} },
+    });
 
     h.sw.login('agent1', '');
     await h.req('POST', '/api/calls', { body: { from: '2025550101', to: '8001' } });

@@ -1,6 +1,6 @@
 /** The server as a process: `opencti serve` started for real, killed with SIGKILL mid-call, restarted. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { WsClient } from '../../helpers/ws-client.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'opencti-sigkill-'));
 const children: ChildProcess[] = [];
 
-/** Starts `opencti serve` and reads its URL and admin token from what it prints. */
+/** Starts `opencti serve` and reads its URL from what it prints, its admin token from the data folder (printed only when new). */
 async function serve(): Promise<{ child: ChildProcess; url: string; adminToken: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,8 +24,8 @@ async function serve(): Promise<{ child: ChildProcess; url: string; adminToken: 
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const url = /server on (http:\/\/[^\s]+)/.exec(out)?.[1];
-      const adminToken = /admin token:\s+(\S+)/.exec(out)?.[1];
-      if (url && adminToken) {
+      if (url) {
+        const adminToken = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
         clearTimeout(timer);
         resolve({ child, url, adminToken });
       }

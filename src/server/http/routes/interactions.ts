@@ -1,12 +1,21 @@
 /**
  * Interactions: one per call, recorded by the store from the switch's call records. The desktop
  * reads them and writes notes, disposition, the customer link and the status (wrap-up), so these
- * routes accept the admin token or a logged-in agent's session token.
+ * routes accept the admin token or a logged-in agent's session token. An agent sees and changes
+ * only the interactions they appear on (README.md: who may do what); the admin, all of them.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { InteractionWithTimeline } from '../../store/index.js';
 import type { RouteContext } from '../context.js';
-import { notFound } from '../errors.js';
+import { forbidden, notFound } from '../errors.js';
 import { InteractionIdParams, InteractionPatchBody, InteractionQuery } from '../schemas.js';
+
+/** The agent id of an agent's request; undefined for the admin. */
+const agentOf = (request: FastifyRequest): string | undefined => (request.identity?.role === 'agent' ? request.identity.agentId : undefined);
+
+/** An agent appears on an interaction as its owner or on any entry of its timeline (offers, transfers). */
+const involves = (interaction: InteractionWithTimeline, agentId: string): boolean =>
+  interaction.agentId === agentId || interaction.timeline.some((entry) => entry.agentId === agentId);
 
 export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: RouteContext): void {
   const { store } = deps;
@@ -17,30 +26,41 @@ export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: 
     { onRequest: adminOrAgent, schema: { querystring: InteractionQuery } },
     async (request) => {
       const { callId, ...query } = request.query;
+      const agentId = agentOf(request);
       if (callId !== undefined) {
         const found = store.getInteractionByCallId(callId);
-        if (found === undefined) return [];
+        if (found === undefined || (agentId !== undefined && !involves(found, agentId))) return [];
         const { timeline: _timeline, ...interaction } = found;
         return [interaction];
       }
-      return store.listInteractions(query);
+      return store.listInteractions(agentId === undefined ? query : { ...query, involving: agentId });
     },
   );
+
+  /** The interaction, if the caller may see it: 404 when it does not exist, 403 when it is another agent's. */
+  const visible = (request: FastifyRequest, id: number): InteractionWithTimeline => {
+    const interaction = store.getInteraction(id);
+    if (interaction === undefined) throw notFound(`interaction ${id} does not exist`);
+    const agentId = agentOf(request);
+    if (agentId !== undefined && !involves(interaction, agentId)) {
+      throw forbidden(`interaction ${id} is not a call of agent ${JSON.stringify(agentId)}: an agent may read and change only their own interactions`);
+    }
+    return interaction;
+  };
 
   /** One interaction with its timeline. */
   app.get<{ Params: InteractionIdParams }>(
     '/api/interactions/:id',
     { onRequest: adminOrAgent, schema: { params: InteractionIdParams } },
-    async (request) => {
-      const interaction = store.getInteraction(request.params.id);
-      if (interaction === undefined) throw notFound(`interaction ${request.params.id} does not exist`);
-      return interaction;
-    },
+    async (request) => visible(request, request.params.id),
   );
 
   app.patch<{ Params: InteractionIdParams; Body: InteractionPatchBody }>(
     '/api/interactions/:id',
     { onRequest: adminOrAgent, schema: { params: InteractionIdParams, body: InteractionPatchBody } },
-    async (request) => store.updateInteraction(request.params.id, request.body),
+    async (request) => {
+      visible(request, request.params.id);
+      return store.updateInteraction(request.params.id, request.body);
+    },
   );
 }

@@ -1,21 +1,77 @@
-/** Operations endpoints, without authentication: liveness for load balancers, metrics for Prometheus. */
+/** Operations endpoints, without authentication: health for load balancers, metrics for Prometheus. */
 import type { FastifyInstance } from 'fastify';
-import type { RouteContext } from '../context.js';
+import type { HttpApiDeps, RouteContext } from '../context.js';
 
 /** Agent states of the switch that mean "not logged in". */
 const LOGGED_OUT = new Set(['Logout', 'Unknown']);
+
+export interface Check {
+  readonly ok: boolean;
+  /** Why it is down. */
+  readonly error?: string;
+}
+
+export interface HealthReport {
+  readonly status: 'ok' | 'down';
+  readonly checks: {
+    readonly store: Check;
+    readonly switch: Check;
+    /** Each back end link (Kamailio, phones) by endpoint; empty for the simulated switch. */
+    readonly links: Readonly<Record<string, Check>>;
+  };
+  /** The parts that are down, named: "store", "switch", "link 127.0.0.1:5060". */
+  readonly down: readonly string[];
+}
+
+const attempt = (probe: () => unknown): Check => {
+  try {
+    probe();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+};
+
+/** Probes the store (a trivial query), the switch and each back end link; down when any is. */
+export function healthReport(deps: Pick<HttpApiDeps, 'store' | 'switch' | 'links'>): HealthReport {
+  const store = attempt(() => deps.store.ping());
+  const sw = attempt(() => deps.switch.calls());
+  const links: Record<string, Check> = {};
+  try {
+    for (const [endpoint, up] of Object.entries(deps.links?.() ?? {})) links[endpoint] = up ? { ok: true } : { ok: false, error: 'not connected' };
+  } catch (error) {
+    links['(links)'] = { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const down = [
+    ...(store.ok ? [] : ['store']),
+    ...(sw.ok ? [] : ['switch']),
+    ...Object.entries(links)
+      .filter(([, check]) => !check.ok)
+      .map(([endpoint]) => `link ${endpoint}`),
+  ];
+  return { status: down.length === 0 ? 'ok' : 'down', checks: { store, switch: sw, links }, down };
+}
 
 export function opsRoutes(app: FastifyInstance, { deps }: RouteContext): void {
   const started = performance.now();
   const sw = deps.switch;
 
-  /** `calls`: calls in progress; `agents`: agents logged in to the switch. */
-  app.get('/healthz', async () => ({
-    status: 'ok' as const,
-    uptimeSeconds: Math.floor((performance.now() - started) / 1000),
-    calls: sw.calls().length,
-    agents: sw.agents().filter((a) => !LOGGED_OUT.has(a.state)).length,
-  }));
+  /**
+   * 200 when the store, the switch and every back end link answer, else 503 naming what is down.
+   * `calls`: calls in progress; `agents`: agents logged in to the switch.
+   */
+  app.get('/healthz', async (_request, reply) => {
+    const report = healthReport(deps);
+    const live = report.checks.switch.ok ? sw.calls().length : undefined;
+    return reply.status(report.status === 'ok' ? 200 : 503).send({
+      status: report.status,
+      uptimeSeconds: Math.floor((performance.now() - started) / 1000),
+      calls: live,
+      agents: report.checks.switch.ok ? sw.agents().filter((a) => !LOGGED_OUT.has(a.state)).length : undefined,
+      ...(report.down.length > 0 ? { down: report.down } : {}),
+      checks: report.checks,
+    });
+  });
 
   app.get('/metrics', async (_request, reply) => {
     const { callsByState, registry } = deps.metrics;

@@ -1,0 +1,73 @@
+/** Interactions of calls cut by a stop (crash, kill -9) are closed as interrupted at the next open. */
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/server/store/db.js';
+import { MIGRATIONS, migrate } from '../../../src/server/store/migrations.js';
+import type { CallRecord } from '../../../src/server/switch/types.js';
+import { open, tempFile } from './helpers.js';
+
+const rec = (kind: CallRecord['kind'], callId: string, at: number, extra: Partial<CallRecord> = {}): CallRecord => ({
+  kind,
+  callId,
+  at,
+  ani: '+12025550101',
+  dnis: '8000',
+  queue: 'sales',
+  ...extra,
+});
+
+describe('closing interactions left open by a stop', () => {
+  it('closes only calls still in progress, ending them at their last event, and says so in the timeline', () => {
+    const store = open({ seed: false, now: () => 9_000 });
+    // In progress at the stop: offered then answered, never ended.
+    store.recordCallEvent(rec('offered', 'cut', 1_000, { agentId: 'agent1', extension: '5001' }));
+    store.recordCallEvent(rec('answered', 'cut', 1_500, { agentId: 'agent1', extension: '5001' }));
+    store.recordCallEvent(rec('held', 'cut', 2_500, { agentId: 'agent1' }));
+    // Ended but not wrapped up yet: stays open for the agent's wrap-up.
+    store.recordCallEvent(rec('offered', 'done', 3_000, { agentId: 'agent2' }));
+    store.recordCallEvent(rec('ended', 'done', 4_000));
+    // Abandoned: already closed.
+    store.recordCallEvent(rec('queued', 'gone', 5_000));
+    store.recordCallEvent(rec('abandoned', 'gone', 6_000));
+
+    const summary = store.closeInterruptedInteractions();
+    expect(summary.count).toBe(1);
+
+    const cut = store.getInteractionByCallId('cut');
+    expect(cut).toMatchObject({ status: 'interrupted', endedAt: 2_500, answeredAt: 1_500, agentId: 'agent1' });
+    expect(summary.ids).toEqual([cut?.id]);
+    expect(cut?.timeline.at(-1)).toMatchObject({ kind: 'status', detail: 'interrupted', at: 2_500 });
+    expect(store.getInteractionByCallId('done')).toMatchObject({ status: 'open', endedAt: 4_000 });
+    expect(store.getInteractionByCallId('gone')).toMatchObject({ status: 'abandoned' });
+
+    expect(store.listInteractions({ status: 'interrupted' }).map((i) => i.callId)).toEqual(['cut']);
+    expect(store.closeInterruptedInteractions().count).toBe(0);
+    // The agent can still wrap it up.
+    expect(store.updateInteraction(cut!.id, { status: 'wrapped-up' }).status).toBe('wrapped-up');
+  });
+
+  it('migration 2 keeps every interaction and its timeline of a version-1 file and allows the new status', () => {
+    const file = tempFile();
+    const db = openDatabase(file, {});
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.prepare("INSERT INTO customers (id, name, created_at, updated_at) VALUES ('c1', 'Ada', 1, 1)").run();
+    db.prepare(
+      "INSERT INTO interactions (id, call_id, ani, agent_id, customer_id, offered_at, answered_at, status, notes, event_count, updated_at) VALUES (7, 'old', '+1', 'agent1', 'c1', 100, 150, 'open', 'kept', 2, 150)",
+    ).run();
+    db.prepare("INSERT INTO interaction_events VALUES (7, 1, 'offered', 100, NULL, 'agent1'), (7, 2, 'answered', 150, NULL, 'agent1')").run();
+    db.close();
+
+    const store = open({ file, seed: false });
+    expect(store.migration).toMatchObject({ from: 1, applied: [2] });
+    expect(store.info().foreignKeys).toBe(true);
+    const old = store.getInteraction(7);
+    expect(old).toMatchObject({ callId: 'old', notes: 'kept', customerId: 'c1', status: 'open' });
+    expect(old?.timeline.map((t) => t.kind)).toEqual(['offered', 'answered']);
+
+    expect(store.closeInterruptedInteractions()).toEqual({ count: 1, ids: [7] });
+    expect(store.getInteraction(7)).toMatchObject({ status: 'interrupted', endedAt: 150 });
+    // The foreign keys still hold after the rebuild: deleting the customer unlinks, events stay.
+    store.deleteCustomer('c1');
+    expect(store.getInteraction(7)?.customerId).toBeUndefined();
+    expect(store.getInteraction(7)?.timeline).toHaveLength(3);
+  });
+});
