@@ -10,6 +10,7 @@ import { pino, type Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
 import { InProcessBus, publishDeviceEvent } from './gateway/bus.js';
+import { createLoginGuard } from './gateway/login-guard.js';
 import { createHttpApi } from './http/app.js';
 import { createMetrics } from './metrics.js';
 import { openStore, type Store } from './store/index.js';
@@ -101,7 +102,10 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   }
 
   const metrics = createMetrics();
+  const logins = createLoginGuard(config.login, metrics.registry);
   const gateway = createGateway({
+    logins,
+    agentOf: (agentId) => store.getAgent(agentId),
     switch: sw,
     callControl: sip?.callControl,
     bus,
@@ -119,6 +123,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     logger: logger.child({ part: 'http' }),
     sessions: () => gateway.sessions(),
     agentTokenValid: (token) => gateway.isSessionToken(token),
+    logins: { status: (agentId) => logins.status(agentId), unlock: (agentId) => logins.unlock(agentId), logout: (agentId, reasonCode) => gateway.logoutAgent(agentId, reasonCode) },
   });
   await registerStaticPages(app);
   gateway.attach(app.server, '/cti');

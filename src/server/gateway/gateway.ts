@@ -13,7 +13,8 @@ import type { Switch } from '../switch/types.js';
 import { AgentSession } from './agent-session.js';
 import { agentTopic, type EventBus } from './bus.js';
 import { parseFrame } from './frames.js';
-import { ProtocolError, runOperation, type CallControl } from './operations.js';
+import { createLoginGuard, DEFAULT_LOGIN_LIMITS, type LoginGuard } from './login-guard.js';
+import { endAgentSession, ProtocolError, runOperation, type CallControl, type OperationContext } from './operations.js';
 
 export interface GatewayOptions {
   readonly switch: Switch;
@@ -31,6 +32,10 @@ export interface GatewayOptions {
   readonly maxFrameBytes?: number;
   /** Events kept per session for resume; a client further behind gets a fresh Snapshot. Default 256. */
   readonly replayLimit?: number;
+  /** Login throttling and lockout; default one with DEFAULT_LOGIN_LIMITS. */
+  readonly logins?: LoginGuard;
+  /** The store's agent, for the extension rule at login; absent = any extension. */
+  readonly agentOf?: OperationContext['agentOf'];
 }
 
 /** Sockets served per turn of the event loop during a heartbeat sweep. */
@@ -40,6 +45,7 @@ interface Connection {
   readonly socket: WebSocket;
   session: AgentSession | undefined;
   alive: boolean;
+  readonly address: string;
 }
 
 export interface Gateway {
@@ -49,6 +55,8 @@ export interface Gateway {
   sessions(): ReadonlyMap<string, AgentSession>;
   /** True for the token of a live agent session (the desktop's credential for the REST API). */
   isSessionToken(token: string): boolean;
+  /** Logs the agent out and ends their session (desktops told OPENCTI_SESSION_ENDED); false when not logged in. */
+  logoutAgent(agentId: string, reasonCode?: string): boolean;
   close(): Promise<void>;
 }
 
@@ -70,7 +78,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame));
   };
   const fail = (connection: Connection, id: RequestFrame['id'] | null, error: ErrorObject) =>
-    send(connection, { type: 'response', id, ok: false, error: { errCode: error.errCode, errMessage: error.errMessage } });
+    send(connection, { type: 'response', id, ok: false, error });
 
   function openSession(agentId: string, extension: string): AgentSession {
     const session = new AgentSession(agentId, extension, replayLimit, (n) => metrics.eventsSent.inc(n));
@@ -110,7 +118,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     session.graceTimer.unref?.();
   }
 
-  const context = {
+  const context: OperationContext = {
+    logins: options.logins ?? createLoginGuard(DEFAULT_LOGIN_LIMITS, metrics.registry),
+    agentOf: options.agentOf,
     switch: sw,
     callControl: options.callControl ?? sw,
     authenticate: options.authenticate,
@@ -157,8 +167,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     void handleRequest(connection, parsed.frame);
   }
 
-  wss.on('connection', (socket: WebSocket) => {
-    const connection: Connection = { socket, session: undefined, alive: true };
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const connection: Connection = { socket, session: undefined, alive: true, address: request.socket.remoteAddress ?? '' };
     metrics.connections.inc();
     socket.on('message', (data, isBinary) => onMessage(connection, data, isBinary));
     socket.on('pong', () => (connection.alive = true));
@@ -206,6 +216,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     sessions: () => sessions,
     isSessionToken: (token) => byToken.has(token),
+    logoutAgent: (agentId, reasonCode = '') =>
+      endAgentSession(context, agentId, reasonCode, `an administrator ended the session of agent "${agentId}": log in again to continue`),
     async close() {
       clearInterval(heartbeat);
       for (const session of [...sessions.values()]) closeSession(session);
@@ -227,7 +239,9 @@ function requestPath(target: string | undefined): string | undefined {
 function toErrorObject(error: unknown): ErrorObject {
   if (typeof error === 'object' && error !== null && 'errCode' in error && typeof error.errCode === 'string') {
     const message = 'errMessage' in error && typeof error.errMessage === 'string' ? error.errMessage : String(error);
-    return { errCode: error.errCode, errMessage: message };
+    // A throttled login says when to retry, for programs as well as in the message.
+    const retry = 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? { retryAfterMs: error.retryAfterMs } : {};
+    return { errCode: error.errCode, errMessage: message, ...retry };
   }
   return { errCode: 'OPENCTI_CF_GENERIC_OPERATION', errMessage: error instanceof Error ? error.message : String(error) };
 }

@@ -29,6 +29,16 @@ export interface HttpApiDeps {
    * this function, only the admin token is accepted anywhere.
    */
   readonly agentTokenValid?: (token: string) => boolean;
+  /** Failed logins and lockouts of agents, and ending their sessions (the gateway's); absent = none known. */
+  readonly logins?: AgentLogins;
+}
+
+/** What the admin API sees and does of agents' logins. */
+export interface AgentLogins {
+  status(agentId: string): { readonly failedLogins: number; readonly locked: boolean; readonly lockedUntil: string | null };
+  unlock(agentId: string): void;
+  /** Logs the agent out and ends their session; false when they were not logged in. */
+  logout(agentId: string, reasonCode?: string): boolean;
 }
 
 export interface RouteContext {

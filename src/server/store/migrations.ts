@@ -99,6 +99,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'agents: extensions other than their own that an agent may log in on',
+    up: `
+      ALTER TABLE agents ADD COLUMN allowed_extensions TEXT NOT NULL DEFAULT '[]';  -- JSON array of dialables
+      ALTER TABLE agents ADD COLUMN any_extension INTEGER NOT NULL DEFAULT 0 CHECK (any_extension IN (0, 1));
+    `,
+  },
 ];
 
 export interface MigrationResult {
