@@ -182,10 +182,13 @@ export function createLoginGuard(limits: LoginLimits, registry: Registry, now: (
     const agent = current(agents, agentId, at);
     if (agent && agent.lockedUntil > at) {
       refused.inc({ reason: 'locked' });
-      const until = agent.lockedUntil === Infinity ? 'until an administrator unlocks it' : `until ${new Date(agent.lockedUntil).toISOString()}`;
+      const until =
+        agent.lockedUntil === Infinity
+          ? 'until an administrator unlocks it'
+          : `until ${new Date(agent.lockedUntil).toISOString()} (retry in ${seconds(agent.lockedUntil - at)} s); an administrator can unlock it sooner`;
       throw new LoginRefused(
         'OPENCTI_AGENT_LOCKED',
-        `agent "${agentId}" is locked after ${agent.count} failed logins, ${until}; an administrator can unlock it`,
+        `agent "${agentId}" is locked after ${agent.count} failed logins ${until}`,
         agent.lockedUntil === Infinity ? undefined : agent.lockedUntil - at,
       );
     }

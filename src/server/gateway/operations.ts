@@ -148,6 +148,14 @@ const handlers: { [O in Op]: Handler<O> } = {
     }
     ctx.logins.succeeded(agentId);
 
+    const existing = ctx.sessions.get(agentId);
+    if (existing && existing.sockets.size > 0) {
+      throw new ProtocolError(
+        'OPENCTI_AGENT_LOGGED_IN',
+        `agent "${agentId}" is already logged in on extension ${existing.extension} with a desktop open; ` +
+          'close that desktop (or log out there) to log in here, or attach another tab with "resume" and the session token',
+      );
+    }
     // Checked once the password is right, so that nobody learns anything about an agent id without it.
     const agent = ctx.agentOf?.(agentId);
     const wanted = extension || agent?.extension || '';
@@ -158,14 +166,6 @@ const handlers: { [O in Op]: Handler<O> } = {
       );
     }
 
-    const existing = ctx.sessions.get(agentId);
-    if (existing && existing.sockets.size > 0) {
-      throw new ProtocolError(
-        'OPENCTI_AGENT_LOGGED_IN',
-        `agent "${agentId}" is already logged in on extension ${existing.extension} with a desktop open; ` +
-          'close that desktop (or log out there) to log in here, or attach another tab with "resume" and the session token',
-      );
-    }
     if (existing) takeOver(ctx, existing, wanted);
 
     // Subscribe before the switch acts so that no event of the login itself is lost.
