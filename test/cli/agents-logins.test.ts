@@ -66,11 +66,10 @@ describe('opencti agents (logins)', { timeout: 120_000 }, () => {
     expect(added).toMatchObject({ code: 0, stderr: '' });
     expect(await api(server, 'GET', '/api/agents/agent8')).toMatchObject({ anyExtension: true, allowedExtensions: [] });
 
-    const [badList, nothing, clash] = await Promise.all([
-      runCli(['agents', 'update', 'agent3', '--allow-extensions', '50a1'], env),
-      runCli(['agents', 'update', 'agent3'], env),
-      runCli(['agents', 'update', 'agent3', '--own-extension-only', '--any-extension'], env),
-    ]);
+    // One at a time: each starts node with tsx, and a busy machine is slow enough already.
+    const badList = await runCli(['agents', 'update', 'agent3', '--allow-extensions', '50a1'], env);
+    const nothing = await runCli(['agents', 'update', 'agent3'], env);
+    const clash = await runCli(['agents', 'update', 'agent3', '--own-extension-only', '--any-extension'], env);
     expect(badList.code).toBe(2);
     expect(badList.stderr).toContain('give extensions as digits');
     expect(nothing).toMatchObject({ code: 2, stderr: 'nothing to change: give at least one option (see opencti agents update --help)\n' });
