@@ -3,6 +3,7 @@
  * is gone, an administrator ending a session, and the extensions an agent may use.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent } from '../../helpers/agents.js';
 import { api, startTestServer, type TestServer } from '../../helpers/server.js';
 import { WsClient } from '../../helpers/ws-client.js';
 
@@ -110,6 +111,40 @@ describe('an administrator logging an agent out', () => {
     await expect(api(server, 'POST', '/api/agents/ghost/logout', {})).rejects.toThrow(/404/);
     await expect(api(server, 'POST', '/api/agents/agent4/logout', { reasonCode: 'EOD', extra: 1 })).rejects.toThrow(/400: .*body.extra is not an allowed property/);
     expect((await fetch(`${server.url}/api/agents/agent4/logout`, { method: 'POST' })).status).toBe(401);
+  });
+
+  it('shows a desktop on the reference connector the agent logged out; its own logout then returns it to the login', async () => {
+    const desktop = createAgent(server.ctiUrl);
+    try {
+      await desktop.session.login({ agentId: 'agent2', agentPwd: 'demo' });
+      await desktop.until((s) => s.loggedIn && s.agent.state !== 'Logout', 'logged in');
+      await api(server, 'POST', '/api/agents/agent2/logout', {});
+      await desktop.until((s) => s.agent.state === 'Logout' && s.device === 'CLOSED', 'the agent shown logged out after the admin logout');
+      expect(switchState('agent2')).toBe('Logout');
+      expect(server.gateway.sessions().has('agent2')).toBe(false);
+      // The connector lets the session go (it cannot be resumed) and does not log in again by itself.
+      await expect.poll(() => desktop.connector.session, { timeout: 10_000 }).toBeUndefined();
+      expect(server.gateway.sessions().has('agent2')).toBe(false);
+      await desktop.session.logout({});
+      expect(desktop.session.state.loggedIn).toBe(false);
+    } finally {
+      await desktop.close();
+    }
+  });
+
+  it('is refused during a call, and the desktop keeps its session', async () => {
+    const desktop = await connect();
+    await desktop.ok('login', { agentId: 'agent4', agentPwd: 'demo' });
+    await desktop.ok('agentReady', {});
+    await desktop.waitForEvent('AgentStateEvent', 'Ready');
+    const { callId } = await api<{ callId: string }>(server, 'POST', '/api/calls', { from: '+15550000123', to: '5004' });
+    await desktop.waitForEvent('CallStateEvent', 'Alerting', (e) => e.pyCallId === callId);
+    await desktop.ok('answerCall', { callId });
+    await expect(api(server, 'POST', '/api/agents/agent4/logout', {})).rejects.toThrow(/400: .*cannot log out during call/);
+    expect(server.gateway.sessions().get('agent4')?.sockets.size).toBe(1);
+    await desktop.ok('hangUpCall', { callId });
+    await desktop.waitForEvent('CallStateEvent', 'Disconnected', (e) => e.pyCallId === callId);
+    await api(server, 'POST', '/api/agents/agent4/logout', {});
   });
 
   it('ends a session in its grace period too', async () => {
