@@ -29,6 +29,7 @@ export interface LoginLimits {
   readonly maxTracked: number;
 }
 
+/** The same as the server configuration's `login` defaults (src/server/config.ts). */
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   maxConcurrentHashes: 2,
   failuresBeforeBackoff: 3,

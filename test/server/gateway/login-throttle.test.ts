@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig, type ServerConfig } from '../../../src/server/config.js';
+import { DEFAULT_LOGIN_LIMITS } from '../../../src/server/gateway/login-guard.js';
 import { api, startTestServer, type TestServer } from '../../helpers/server.js';
 import { WsClient } from '../../helpers/ws-client.js';
 
@@ -51,6 +52,16 @@ afterEach(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.dispose()));
+});
+
+describe('the login configuration', () => {
+  it('defaults to the gateway defaults and names a wrong value with its path', () => {
+    expect(DEFAULTS).toEqual(DEFAULT_LOGIN_LIMITS);
+    expect(resolveConfig({ login: { lockoutMs: 0 } }).login).toEqual({ ...DEFAULT_LOGIN_LIMITS, lockoutMs: 0 });
+    expect(() => resolveConfig({ login: { maxConcurrentHashes: 0, lockout: 5 } })).toThrow(
+      'configuration is not valid: /login/lockout is not an allowed property (got 5); /login/maxConcurrentHashes must be >= 1 (got 0)',
+    );
+  });
 });
 
 describe('wrong passwords for one agent', () => {
