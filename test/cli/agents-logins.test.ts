@@ -45,6 +45,7 @@ describe('opencti agents (logins)', { timeout: 120_000 }, () => {
     expect((await desktop.request('login', { agentId: 'agent2', agentPwd: 'demo' })).error?.errCode).toBe('OPENCTI_AGENT_LOCKED');
     const listed = JSON.parse((await runCli(['agents', 'list', '--json'], env)).stdout) as { agentId: string; locked: boolean; failedLogins: number }[];
     expect(listed.find((a) => a.agentId === 'agent2')).toMatchObject({ locked: true, failedLogins: 1 });
+    expect((await runCli(['agents', 'list'], env)).stdout).toMatch(/^agent2\s.*\sLogout \(locked\)\s+-$/m);
 
     expect(await runCli(['agents', 'unlock', 'agent2'], env)).toMatchObject({ code: 0, stdout: 'agent agent2 unlocked\n' });
     await desktop.ok('login', { agentId: 'agent2', agentPwd: 'demo' });

@@ -64,7 +64,7 @@ export function registerAgents(program: Command): void {
             a.displayName,
             a.loggedInExtension ?? a.extension,
             a.skills.join(','),
-            a.state,
+            a.locked ? `${a.state} (locked${a.lockedUntil ? ` until ${a.lockedUntil}` : ''})` : a.state,
             a.session === null ? '-' : `${a.session.sockets} socket(s) on ${a.session.extension}`,
           ]),
         ),

@@ -153,6 +153,16 @@ export function createLoginGuard(limits: LoginLimits, registry: Registry, now: (
     labelNames: ['reason'],
     registers: [registry],
   });
+  new Gauge({
+    name: 'opencti_login_tracked',
+    help: 'Agent ids and addresses whose failed logins are remembered',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.set({ kind: 'agent' }, agents.size);
+      this.set({ kind: 'address' }, addresses.size);
+    },
+  });
   const peak = new Gauge({ name: 'opencti_login_hashes_peak', help: 'Most password hashes seen running at once', registers: [registry] });
   let peakSeen = 0;
 
