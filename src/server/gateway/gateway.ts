@@ -55,7 +55,10 @@ export interface Gateway {
   sessions(): ReadonlyMap<string, AgentSession>;
   /** True for the token of a live agent session (the desktop's credential for the REST API). */
   isSessionToken(token: string): boolean;
-  /** Logs the agent out and ends their session (desktops told OPENCTI_SESSION_ENDED); false when not logged in. */
+  /**
+   * Logs the agent out and ends their session (desktops told OPENCTI_SESSION_ENDED); false when
+   * not logged in. Throws the switch's refusal (a call in progress), changing nothing.
+   */
   logoutAgent(agentId: string, reasonCode?: string): boolean;
   close(): Promise<void>;
 }
