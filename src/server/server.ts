@@ -11,6 +11,7 @@ import type { ServerConfig } from './config.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
 import { InProcessBus, publishDeviceEvent } from './gateway/bus.js';
 import { limitConnections } from './connection-limits.js';
+import { createLoginGuard } from './gateway/login-guard.js';
 import { createHttpApi } from './http/app.js';
 import { createMetrics } from './metrics.js';
 import { openStore, SEED_PASSWORD, type Store } from './store/index.js';
@@ -130,7 +131,10 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   }
 
   const metrics = createMetrics();
+  const logins = createLoginGuard(config.login, metrics.registry);
   const gateway = createGateway({
+    logins,
+    agentOf: (agentId) => store.getAgent(agentId),
     switch: sw,
     callControl: sip?.callControl,
     bus,
@@ -153,6 +157,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     limits: config.http,
     links: sip === undefined ? undefined : () => sip.links(),
     passwordPolicy: config.production ? 'strong' : 'any',
+    logins: { status: (agentId) => logins.status(agentId), unlock: (agentId) => logins.unlock(agentId), logout: (agentId, reasonCode) => gateway.logoutAgent(agentId, reasonCode) },
   });
   await registerStaticPages(app);
   limitConnections(app.server, config.http, metrics.registry);

@@ -1,5 +1,6 @@
 /**
- * `opencti agents list|add|remove`: agent administration against a running server's REST API.
+ * `opencti agents list|add|update|remove|logout|unlock`: agent administration against a running
+ * server's REST API.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { clientFor, reportApiErrors, withConnectionOptions, type ConnectionFlags } from './call.js';
@@ -12,7 +13,21 @@ interface AgentRow {
   state: string;
   loggedInExtension?: string;
   session: { extension: string; sockets: number } | null;
+  allowedExtensions: string[];
+  anyExtension: boolean;
+  failedLogins: number;
+  locked: boolean;
+  lockedUntil: string | null;
 }
+
+function parseExtensions(value: string): string[] {
+  const list = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (list.some((e) => !/^\+?[0-9*#]{1,32}$/.test(e))) throw new InvalidArgumentError('give extensions as digits (with * or #), comma-separated (e.g. 5001,5002)');
+  return list;
+}
+
+const extensionsRule = (a: AgentRow): string =>
+  a.anyExtension ? 'any extension' : `extensions ${[a.extension, ...a.allowedExtensions].join(',')}`;
 
 function parseSkills(value: string): string[] {
   const skills = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -29,7 +44,7 @@ function table(header: string[], rows: string[][]): string {
 export function registerAgents(program: Command): void {
   const agents = program
     .command('agents')
-    .description('list, add and remove agents of a running CTI server')
+    .description('list, add, change and remove agents of a running CTI server; log them out; unlock them')
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
   const list = agents.command('list').description('agents with their state and desktop sessions').option('--json', 'print JSON');
@@ -49,7 +64,7 @@ export function registerAgents(program: Command): void {
             a.displayName,
             a.loggedInExtension ?? a.extension,
             a.skills.join(','),
-            a.state,
+            a.locked ? `${a.state} (locked${a.lockedUntil ? ` until ${a.lockedUntil}` : ''})` : a.state,
             a.session === null ? '-' : `${a.session.sockets} socket(s) on ${a.session.extension}`,
           ]),
         ),
@@ -64,17 +79,101 @@ export function registerAgents(program: Command): void {
     .requiredOption('--extension <number>', 'default extension')
     .requiredOption('--password <password>', 'login password')
     .option('--name <displayName>', 'name shown on the desktop (default: the agent id)')
-    .option('--skills <list>', 'comma-separated skills (queue names)', parseSkills);
+    .option('--skills <list>', 'comma-separated skills (queue names)', parseSkills)
+    .option('--allow-extensions <list>', 'comma-separated extensions besides its own the agent may log in on', parseExtensions)
+    .option('--any-extension', 'the agent may log in on any extension');
   withConnectionOptions(add).action(
-    async (agentId: string, flags: ConnectionFlags & { extension: string; password: string; name?: string; skills?: string[] }) => {
+    async (
+      agentId: string,
+      flags: ConnectionFlags & { extension: string; password: string; name?: string; skills?: string[]; allowExtensions?: string[]; anyExtension?: boolean },
+    ) => {
       const api = clientFor(add, flags);
       await reportApiErrors(async () => {
-        const body = { agentId, displayName: flags.name ?? agentId, extension: flags.extension, password: flags.password, skills: flags.skills ?? [] };
+        const body = {
+          agentId,
+          displayName: flags.name ?? agentId,
+          extension: flags.extension,
+          password: flags.password,
+          skills: flags.skills ?? [],
+          allowedExtensions: flags.allowExtensions ?? [],
+          anyExtension: flags.anyExtension ?? false,
+        };
         const agent = await api.post<AgentRow>('/api/agents', body);
-        console.log(`agent ${agent.agentId} created (extension ${agent.extension}, skills ${agent.skills.join(',') || 'none'})`);
+        console.log(`agent ${agent.agentId} created (extension ${agent.extension}, skills ${agent.skills.join(',') || 'none'}; may log in on ${extensionsRule(agent)})`);
       });
     },
   );
+
+  const update = agents
+    .command('update')
+    .description('change an agent (only the options given)')
+    .argument('<agentId>', 'agent id')
+    .option('--extension <number>', 'default extension')
+    .option('--password <password>', 'login password')
+    .option('--name <displayName>', 'name shown on the desktop')
+    .option('--skills <list>', 'comma-separated skills (queue names)', parseSkills)
+    .option('--allow-extensions <list>', 'comma-separated extensions besides its own the agent may log in on (replaces the list)', parseExtensions)
+    .option('--own-extension-only', 'the agent may log in on its own extension only (clears --allow-extensions and --any-extension)')
+    .option('--any-extension', 'the agent may log in on any extension');
+  withConnectionOptions(update).action(
+    async (
+      agentId: string,
+      flags: ConnectionFlags & {
+        extension?: string;
+        password?: string;
+        name?: string;
+        skills?: string[];
+        allowExtensions?: string[];
+        ownExtensionOnly?: boolean;
+        anyExtension?: boolean;
+      },
+    ) => {
+      if (flags.ownExtensionOnly && (flags.anyExtension || flags.allowExtensions)) {
+        console.error('--own-extension-only does not go with --any-extension or --allow-extensions');
+        process.exit(2);
+      }
+      const patch = {
+        extension: flags.extension,
+        password: flags.password,
+        displayName: flags.name,
+        skills: flags.skills,
+        allowedExtensions: flags.ownExtensionOnly ? [] : flags.allowExtensions,
+        anyExtension: flags.ownExtensionOnly ? false : flags.anyExtension,
+      };
+      const body = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      if (Object.keys(body).length === 0) {
+        console.error('nothing to change: give at least one option (see opencti agents update --help)');
+        process.exit(2);
+      }
+      const api = clientFor(update, flags);
+      await reportApiErrors(async () => {
+        const agent = await api.patch<AgentRow>(`/api/agents/${encodeURIComponent(agentId)}`, body);
+        console.log(`agent ${agent.agentId} updated (extension ${agent.extension}; may log in on ${extensionsRule(agent)})`);
+      });
+    },
+  );
+
+  const logout = agents
+    .command('logout')
+    .description("log an agent out and end their session (their desktops are told so); refused during a call")
+    .argument('<agentId>', 'agent id')
+    .option('--reason <code>', 'logout reason code');
+  withConnectionOptions(logout).action(async (agentId: string, flags: ConnectionFlags & { reason?: string }) => {
+    const api = clientFor(logout, flags);
+    await reportApiErrors(async () => {
+      await api.post(`/api/agents/${encodeURIComponent(agentId)}/logout`, flags.reason === undefined ? {} : { reasonCode: flags.reason });
+      console.log(`agent ${agentId} logged out`);
+    });
+  });
+
+  const unlock = agents.command('unlock').description('lift the lockout of an agent after failed logins').argument('<agentId>', 'agent id');
+  withConnectionOptions(unlock).action(async (agentId: string, flags: ConnectionFlags) => {
+    const api = clientFor(unlock, flags);
+    await reportApiErrors(async () => {
+      const agent = await api.post<AgentRow>(`/api/agents/${encodeURIComponent(agentId)}/unlock`);
+      console.log(`agent ${agent.agentId} unlocked`);
+    });
+  });
 
   const remove = agents.command('remove').description('delete an agent (refused while logged in)').argument('<agentId>', 'agent id');
   withConnectionOptions(remove).action(async (agentId: string, flags: ConnectionFlags) => {

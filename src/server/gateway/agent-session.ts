@@ -5,11 +5,17 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { OpenCtiEvent } from '../../framework/schema/events.js';
-import type { EventFrame, SessionInfo } from '../../framework/schema/protocol.js';
+import type { ErrorObject } from '../../framework/schema/error.js';
+import type { EventFrame, ResponseFrame, SessionInfo } from '../../framework/schema/protocol.js';
+import { CLOSE_CODES } from './limits.js';
 
 export interface SessionSocket {
   send(frame: string): void;
+  close(code?: number, reason?: string): void;
 }
+
+/** WebSocket close code of a session ended by the server (4000–4999 are the application's). */
+export const SESSION_ENDED_CLOSE = CLOSE_CODES.sessionEnded;
 
 export class AgentSession {
   readonly sessionId = randomUUID();
@@ -57,6 +63,19 @@ export class AgentSession {
     const first = this.#replay[0];
     if (!first || first.seq > lastSeq + 1) return undefined;
     return this.#replay.filter((r) => r.seq > lastSeq).map((r) => r.frame);
+  }
+
+  /**
+   * Tells every attached socket why the session ended (a response frame with no request id, as
+   * for any error the server sends unasked) and closes it; the socket's code and reason say it too.
+   */
+  end(error: ErrorObject): void {
+    const frame = JSON.stringify({ type: 'response', id: null, ok: false, error } satisfies ResponseFrame);
+    for (const socket of this.sockets) {
+      socket.send(frame);
+      socket.close(SESSION_ENDED_CLOSE, error.errCode);
+    }
+    this.sockets.clear();
   }
 
   attach(socket: SessionSocket): void {

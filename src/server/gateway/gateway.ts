@@ -17,7 +17,8 @@ import { byteLength, parseFrame } from './frames.js';
 import { CLOSE_CODES, GATEWAY_LIMIT_DEFAULTS, type GatewayLimits } from './limits.js';
 import { originPolicy } from './origin.js';
 import { SocketBudget } from './socket-budget.js';
-import { ProtocolError, runOperation, type CallControl } from './operations.js';
+import { createLoginGuard, DEFAULT_LOGIN_LIMITS, type LoginGuard } from './login-guard.js';
+import { endAgentSession, ProtocolError, runOperation, type CallControl, type OperationContext } from './operations.js';
 
 export interface GatewayOptions {
   readonly switch: Switch;
@@ -37,6 +38,10 @@ export interface GatewayOptions {
   readonly allowedOrigins?: readonly string[];
   /** Events kept per session for resume; a client further behind gets a fresh Snapshot. Default 256. */
   readonly replayLimit?: number;
+  /** Login throttling and lockout; default one with DEFAULT_LOGIN_LIMITS. */
+  readonly logins?: LoginGuard;
+  /** The store's agent, for the extension rule at login; absent = any extension. */
+  readonly agentOf?: OperationContext['agentOf'];
 }
 
 /** Sockets served per turn of the event loop during a heartbeat sweep. */
@@ -61,6 +66,7 @@ interface Connection {
   session: AgentSession | undefined;
   /** A pong came since the last ping: the client reads what the server sends. */
   alive: boolean;
+  readonly address: string;
   readonly budget: SocketBudget;
   /** performance.now() of the last frame received or request answered, for the idle timeout. */
   lastActive: number;
@@ -84,6 +90,11 @@ export interface Gateway {
   isSessionToken(token: string): boolean;
   /** The agent id of a live session token, else undefined: who a REST request with it is. */
   agentForToken(token: string): string | undefined;
+  /**
+   * Logs the agent out and ends their session (desktops told OPENCTI_SESSION_ENDED); false when
+   * not logged in. Throws the switch's refusal (a call in progress), changing nothing.
+   */
+  logoutAgent(agentId: string, reasonCode?: string): boolean;
   close(): Promise<void>;
 }
 
@@ -109,7 +120,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     guardSendBuffer(connection);
   };
   const fail = (connection: Connection, id: RequestFrame['id'] | null, error: ErrorObject) =>
-    send(connection, { type: 'response', id, ok: false, error: { errCode: error.errCode, errMessage: error.errMessage } });
+    send(connection, { type: 'response', id, ok: false, error });
 
   function openSession(agentId: string, extension: string): AgentSession {
     const session = new AgentSession(agentId, extension, replayLimit, (n) => metrics.eventsSent.inc(n));
@@ -161,7 +172,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     session.graceTimer.unref?.();
   }
 
-  const context = {
+  const context: OperationContext = {
+    logins: options.logins ?? createLoginGuard(DEFAULT_LOGIN_LIMITS, metrics.registry),
+    agentOf: options.agentOf,
     switch: sw,
     callControl: options.callControl ?? sw,
     authenticate: options.authenticate,
@@ -332,9 +345,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   wss.on(
     'connection',
-    guarded('connection', undefined, (socket: WebSocket) => {
+    guarded('connection', undefined, (socket: WebSocket, request: IncomingMessage) => {
       const connection: Connection = {
         socket,
+        address: request.socket.remoteAddress ?? '',
         session: undefined,
         alive: true,
         budget: new SocketBudget(limits, performance.now()),
@@ -422,6 +436,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     sessions: () => sessions,
     isSessionToken: (token) => byToken.has(token),
     agentForToken: (token) => byToken.get(token)?.agentId,
+    logoutAgent: (agentId, reasonCode = '') =>
+      endAgentSession(context, agentId, reasonCode, `an administrator ended the session of agent "${agentId}": log in again to continue`),
     async close() {
       clearInterval(heartbeat);
       for (const session of [...sessions.values()]) closeSession(session);
@@ -454,7 +470,9 @@ function requestPath(target: string | undefined): string | undefined {
 function toErrorObject(error: unknown): ErrorObject {
   if (typeof error === 'object' && error !== null && 'errCode' in error && typeof error.errCode === 'string') {
     const message = 'errMessage' in error && typeof error.errMessage === 'string' ? error.errMessage : String(error);
-    return { errCode: error.errCode, errMessage: message };
+    // A throttled login says when to retry, for programs as well as in the message.
+    const retry = 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? { retryAfterMs: error.retryAfterMs } : {};
+    return { errCode: error.errCode, errMessage: message, ...retry };
   }
   return { errCode: 'OPENCTI_CF_GENERIC_OPERATION', errMessage: error instanceof Error ? error.message : String(error) };
 }

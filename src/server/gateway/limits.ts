@@ -75,13 +75,14 @@ export type GatewayLimits = Static<typeof GatewayLimits>;
 
 /**
  * Close codes the gateway ends a connection with (the reason text says more). 1008 and 1013 are
- * the standard "policy violation" and "try again later"; 4001 and 4002 are ours.
+ * the standard "policy violation" and "try again later"; 4001–4003 are ours.
  */
 export const CLOSE_CODES = {
   rateLimited: 1008,
   sendBufferFull: 1013,
   loginTimeout: 4001,
   idleTimeout: 4002,
+  sessionEnded: 4003,
 } as const;
 
 /** What the schema cannot check: limits that only make sense against each other. Paths are JSON Pointers. */

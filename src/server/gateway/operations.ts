@@ -2,8 +2,11 @@
 import type { WebSocket } from 'ws';
 import { OP_ARGS, OPS, type Op, type OpArgs } from '../../framework/schema/protocol.js';
 import { compileValidator, describeProblems, type ValidationResult } from '../../framework/schema/validate.js';
+import { mayUseExtension } from '../store/agents.js';
+import type { Agent } from '../store/types.js';
 import type { Switch } from '../switch/types.js';
 import type { AgentSession } from './agent-session.js';
+import type { LoginGuard } from './login-guard.js';
 
 export class ProtocolError extends Error {
   constructor(
@@ -44,6 +47,10 @@ export interface OperationContext {
   readonly sessions: Map<string, AgentSession>;
   readonly byToken: Map<string, AgentSession>;
   readonly heartbeatMs: number;
+  /** Throttling, lockout and the gate of the password hash. */
+  readonly logins: LoginGuard;
+  /** The agent's own extension and the others an admin allowed; undefined = no extension rule. */
+  readonly agentOf?: ((agentId: string) => Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'> | undefined) | undefined;
   openSession(agentId: string, extension: string): AgentSession;
   closeSession(session: AgentSession): void;
   detach(connection: OperationConnection): void;
@@ -52,6 +59,10 @@ export interface OperationContext {
 export interface OperationConnection {
   readonly socket: WebSocket;
   session: AgentSession | undefined;
+  /** The peer's IP address, for login throttling. */
+  readonly address?: string | undefined;
+  /** One login at a time per connection: a flood of login frames must not queue hashes. */
+  loginInFlight?: boolean;
 }
 
 /** The response's result, and what must happen once the response is on the wire. */
@@ -115,16 +126,48 @@ const callRequest =
 
 const handlers: { [O in Op]: Handler<O> } = {
   async login(ctx, connection, { agentId, agentPwd, extension }) {
-    if (!(await ctx.authenticate(agentId, agentPwd))) throw new ProtocolError('OPENCTI_AUTH_FAILED', `wrong agent id or password for "${agentId}"`);
-    const existing = ctx.sessions.get(agentId);
-    if (existing) {
-      throw new ProtocolError(
-        'OPENCTI_AGENT_LOGGED_IN',
-        `agent "${agentId}" is already logged in on extension ${existing.extension}; another tab attaches with "resume" and the session token`,
-      );
+    // Cheap refusals first: the hash is the one costly step and runs for nothing else.
+    if (connection.loginInFlight) {
+      throw new ProtocolError('OPENCTI_LOGIN_THROTTLED', 'a login is already in progress on this connection: wait for its answer');
     }
     const current = liveSession(ctx, connection);
     if (current) throw new ProtocolError('OPENCTI_INVALID_ACTION', `this connection is already logged in as "${current.agentId}"`);
+    const address = connection.address ?? '';
+    ctx.logins.admit(agentId, address);
+    connection.loginInFlight = true;
+    let verified: boolean | undefined;
+    try {
+      verified = await ctx.logins.verify(agentId, address, () => isOpen(connection), () => ctx.authenticate(agentId, agentPwd));
+    } finally {
+      connection.loginInFlight = false;
+    }
+    if (verified === undefined) throw new ProtocolError('OPENCTI_LINK_DOWN', 'the connection closed before the password was checked');
+    if (!verified) {
+      ctx.logins.failed(agentId, address);
+      throw new ProtocolError('OPENCTI_AUTH_FAILED', `wrong agent id or password for "${agentId}"`);
+    }
+    ctx.logins.succeeded(agentId);
+
+    const existing = ctx.sessions.get(agentId);
+    if (existing && existing.sockets.size > 0) {
+      throw new ProtocolError(
+        'OPENCTI_AGENT_LOGGED_IN',
+        `agent "${agentId}" is already logged in on extension ${existing.extension} with a desktop open; ` +
+          'close that desktop (or log out there) to log in here, or attach another tab with "resume" and the session token',
+      );
+    }
+    // Checked once the password is right, so that nobody learns anything about an agent id without it.
+    const agent = ctx.agentOf?.(agentId);
+    const wanted = extension || agent?.extension || '';
+    if (agent && !mayUseExtension(agent, wanted)) {
+      throw new ProtocolError(
+        'OPENCTI_EXTENSION_NOT_ALLOWED',
+        `agent "${agentId}" may not log in on extension ${wanted}: only on ${[agent.extension, ...agent.allowedExtensions].join(', ')} (an administrator can allow others)`,
+      );
+    }
+
+    if (existing) takeOver(ctx, existing, wanted);
+
     // Subscribe before the switch acts so that no event of the login itself is lost.
     const session = ctx.openSession(agentId, extension ?? '');
     let assigned: string;
@@ -173,6 +216,36 @@ const handlers: { [O in Op]: Handler<O> } = {
   dropParty: callRequest<'dropParty'>((cc, agentId, a) => cc.dropParty(agentId, a.callId, a.party)),
   alternateCall: callRequest<'alternateCall'>((cc, agentId, a) => cc.alternate(agentId, a.heldCallId, a.activeCallId)),
 };
+
+const isOpen = (connection: OperationConnection): boolean => connection.socket.readyState === connection.socket.OPEN;
+
+/**
+ * A login with the right password while the agent's session has no desktop attached (its grace
+ * period): that session ends at once (its token stops working) and the new login proceeds. The
+ * agent stays logged in on the switch, calls and all, unless another extension is asked for.
+ */
+function takeOver(ctx: OperationContext, previous: AgentSession, extension: string): void {
+  if (extension && extension !== previous.extension) ctx.switch.logout(previous.agentId, ''); // refused during a call: nothing changed
+  ctx.closeSession(previous);
+}
+
+/**
+ * Ends an agent's session from the server side (an administrator): the agent is logged out of the
+ * switch, every desktop gets the closing Snapshot, then an OPENCTI_SESSION_ENDED error and a close.
+ * False when the agent had neither a session nor a switch login.
+ */
+export function endAgentSession(ctx: OperationContext, agentId: string, reasonCode: string, why: string): boolean {
+  const session = ctx.sessions.get(agentId);
+  const loggedIn = ctx.switch.agents().some((a) => a.agentId === agentId && a.state !== 'Logout' && a.state !== 'Unknown');
+  if (!session && !loggedIn) return false;
+  if (loggedIn) ctx.switch.logout(agentId, reasonCode); // refused during a call: nothing changed
+  if (session) {
+    session.push(ctx.switch.snapshot(agentId));
+    ctx.closeSession(session);
+    session.end({ errCode: 'OPENCTI_SESSION_ENDED', errMessage: why });
+  }
+  return true;
+}
 
 /** Runs one request: unknown ops and wrong arguments are refused with what is wrong. */
 export function runOperation(ctx: OperationContext, connection: OperationConnection, op: string, args: Record<string, unknown>): OperationResult | Promise<OperationResult> {

@@ -37,6 +37,16 @@ export interface HttpApiDeps {
   readonly passwordPolicy?: PasswordPolicy;
   /** What /healthz checks besides the switch and the store; absent = nothing more. */
   readonly links?: () => Readonly<Record<string, boolean>>;
+  /** Failed logins and lockouts of agents, and ending their sessions (the gateway's); absent = none known. */
+  readonly logins?: AgentLogins;
+}
+
+/** What the admin API sees and does of agents' logins. */
+export interface AgentLogins {
+  status(agentId: string): { readonly failedLogins: number; readonly locked: boolean; readonly lockedUntil: string | null };
+  unlock(agentId: string): void;
+  /** Logs the agent out and ends their session; false when they were not logged in. */
+  logout(agentId: string, reasonCode?: string): boolean;
 }
 
 export type HttpLimits = Pick<HttpConfig, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'idleTimeoutMs' | 'bodyLimitBytes' | 'rateLimit'>;

@@ -49,6 +49,8 @@ export type AgentIdParams = Static<typeof AgentIdParams>;
 
 const skills = Type.Array(identifier('Skill'), { maxItems: 64, description: 'Skills (queue skills the agent takes calls for)' });
 const password = Type.String({ minLength: 1, maxLength: 1024, description: 'Write-only: never returned' });
+const allowedExtensions = Type.Array(dialable('Extension'), { maxItems: 64, description: 'Extensions besides its own the agent may log in on' });
+const anyExtension = Type.Boolean({ description: 'True: the agent may log in on any extension' });
 
 export const NewAgentBody = Type.Object(
   {
@@ -57,6 +59,8 @@ export const NewAgentBody = Type.Object(
     extension: dialable('Default extension'),
     skills: Type.Optional(skills),
     password,
+    allowedExtensions: Type.Optional(allowedExtensions),
+    anyExtension: Type.Optional(anyExtension),
   },
   strict,
 );
@@ -68,10 +72,18 @@ export const AgentPatchBody = Type.Object(
     extension: Type.Optional(dialable('Default extension')),
     skills: Type.Optional(skills),
     password: Type.Optional(password),
+    allowedExtensions: Type.Optional(allowedExtensions),
+    anyExtension: Type.Optional(anyExtension),
   },
   { ...strict, minProperties: 1 },
 );
 export type AgentPatchBody = Static<typeof AgentPatchBody>;
+
+export const AgentLogoutBody = Type.Union(
+  [Type.Object({ reasonCode: Type.Optional(Type.String({ maxLength: 256, description: 'Logout reason code' })) }, strict), Type.Null()],
+  { description: 'Optional' },
+);
+export type AgentLogoutBody = Static<typeof AgentLogoutBody>;
 
 // ------------------------------------------------------------------ queues
 

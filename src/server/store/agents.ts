@@ -9,20 +9,28 @@ interface AgentRow {
   display_name: string;
   extension: string;
   skills: string;
+  allowed_extensions: string;
+  any_extension: number;
   created_at: number;
   updated_at: number;
 }
 
-const COLUMNS = 'agent_id, display_name, extension, skills, created_at, updated_at';
+const COLUMNS = 'agent_id, display_name, extension, skills, allowed_extensions, any_extension, created_at, updated_at';
 
 const toAgent = (r: AgentRow): Agent => ({
   agentId: r.agent_id,
   displayName: r.display_name,
   extension: r.extension,
   skills: JSON.parse(r.skills) as string[],
+  allowedExtensions: JSON.parse(r.allowed_extensions) as string[],
+  anyExtension: r.any_extension === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** Whether the agent may log in on `extension`: their own, one an admin allowed, or any when allowed so. */
+export const mayUseExtension = (agent: Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'>, extension: string): boolean =>
+  extension === agent.extension || agent.anyExtension || agent.allowedExtensions.includes(extension);
 
 export function agentRepo({ db, now, scrypt }: RepoContext) {
   const select = db.prepare<[string], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE agent_id = ?`);
@@ -30,12 +38,12 @@ export function agentRepo({ db, now, scrypt }: RepoContext) {
   const selectByExtension = db.prepare<[string], { agent_id: string }>('SELECT agent_id FROM agents WHERE extension = ?');
   const selectHash = db.prepare<[string], { password_hash: string }>('SELECT password_hash FROM agents WHERE agent_id = ?');
   const insert = db.prepare(
-    `INSERT INTO agents (agent_id, display_name, extension, skills, password_hash, created_at, updated_at)
-     VALUES (@agentId, @displayName, @extension, @skills, @hash, @now, @now)`,
+    `INSERT INTO agents (agent_id, display_name, extension, skills, allowed_extensions, any_extension, password_hash, created_at, updated_at)
+     VALUES (@agentId, @displayName, @extension, @skills, @allowedExtensions, @anyExtension, @hash, @now, @now)`,
   );
   const update = db.prepare(
     `UPDATE agents SET display_name = @displayName, extension = @extension, skills = @skills,
-       password_hash = COALESCE(@hash, password_hash), updated_at = @now
+       allowed_extensions = @allowedExtensions, any_extension = @anyExtension, password_hash = COALESCE(@hash, password_hash), updated_at = @now
      WHERE agent_id = @agentId`,
   );
   const remove = db.prepare('DELETE FROM agents WHERE agent_id = ?');
@@ -61,6 +69,8 @@ export function agentRepo({ db, now, scrypt }: RepoContext) {
         displayName: v.text('displayName', input.displayName),
         extension: checkExtensionFree(v.dialable('extension', input.extension), agentId),
         skills: JSON.stringify(v.skills(input.skills ?? [])),
+        allowedExtensions: JSON.stringify(v.extensions('allowedExtensions', input.allowedExtensions ?? [])),
+        anyExtension: v.boolean('anyExtension', input.anyExtension ?? false) ? 1 : 0,
         hash: hashPassword(v.password(input.password), scrypt),
         now: now(),
       });
@@ -76,6 +86,10 @@ export function agentRepo({ db, now, scrypt }: RepoContext) {
         displayName: patch.displayName === undefined ? current.displayName : v.text('displayName', patch.displayName),
         extension: patch.extension === undefined ? current.extension : checkExtensionFree(v.dialable('extension', patch.extension), agentId),
         skills: JSON.stringify(patch.skills === undefined ? current.skills : v.skills(patch.skills)),
+        allowedExtensions: JSON.stringify(
+          patch.allowedExtensions === undefined ? current.allowedExtensions : v.extensions('allowedExtensions', patch.allowedExtensions),
+        ),
+        anyExtension: (patch.anyExtension === undefined ? current.anyExtension : v.boolean('anyExtension', patch.anyExtension)) ? 1 : 0,
         hash: patch.password === undefined ? null : hashPassword(v.password(patch.password), scrypt),
         now: now(),
       });

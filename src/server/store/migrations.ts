@@ -153,6 +153,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX interaction_events_agent ON interaction_events (agent_id, interaction_id) WHERE agent_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'agents: extensions other than their own that an agent may log in on',
+    up: `
+      ALTER TABLE agents ADD COLUMN allowed_extensions TEXT NOT NULL DEFAULT '[]';  -- JSON array of dialables
+      ALTER TABLE agents ADD COLUMN any_extension INTEGER NOT NULL DEFAULT 0 CHECK (any_extension IN (0, 1));
+    `,
+  },
 ];
 
 export interface MigrationResult {

@@ -11,6 +11,10 @@ export interface Agent {
   readonly displayName: string;
   readonly extension: string;
   readonly skills: readonly string[];
+  /** Extensions besides `extension` the agent may log in on. */
+  readonly allowedExtensions: readonly string[];
+  /** True: the agent may log in on any extension. */
+  readonly anyExtension: boolean;
   readonly createdAt: Millis;
   readonly updatedAt: Millis;
 }
@@ -21,6 +25,10 @@ export interface NewAgent {
   readonly extension: string;
   readonly skills?: readonly string[];
   readonly password: string;
+  /** Default none: only `extension`. */
+  readonly allowedExtensions?: readonly string[];
+  /** Default false. */
+  readonly anyExtension?: boolean;
 }
 
 export interface AgentPatch {
@@ -28,6 +36,9 @@ export interface AgentPatch {
   readonly extension?: string;
   readonly skills?: readonly string[];
   readonly password?: string;
+  /** Replaces the whole list. */
+  readonly allowedExtensions?: readonly string[];
+  readonly anyExtension?: boolean;
 }
 
 // ---------------------------------------------------------------- queues

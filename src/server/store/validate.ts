@@ -38,6 +38,20 @@ export function skills(value: unknown): string[] {
   return [...seen];
 }
 
+/** Extensions an agent may use besides their own: dialables, no duplicates, at most 64. */
+export function extensions(field: string, value: unknown): string[] {
+  if (!Array.isArray(value)) throw invalid(`${field} must be an array of extensions, got ${describe(value)}`);
+  if (value.length > 64) throw invalid(`${field} has ${value.length} extensions, at most 64`);
+  const seen = new Set<string>();
+  value.forEach((e, i) => seen.add(dialable(`${field}[${i}]`, e)));
+  return [...seen];
+}
+
+export function boolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalid(`${field} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
 export function password(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) throw invalid('password must be a non-empty string');
   if (value.length > 1024) throw invalid('password is too long (at most 1024 characters)');

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { mayUseExtension } from '../../../src/server/store/agents.js';
 import { DEFAULT_SCRYPT, StoreError, type Store } from '../../../src/server/store/index.js';
 import { open, tempFile, thrown } from './helpers.js';
 
@@ -46,7 +47,7 @@ describe('agent passwords', () => {
       const json = JSON.stringify(value);
       expect(json).not.toMatch(/scrypt|password|hash|s3cret|another/i);
     }
-    expect(Object.keys(created).sort()).toEqual(['agentId', 'createdAt', 'displayName', 'extension', 'skills', 'updatedAt']);
+    expect(Object.keys(created).sort()).toEqual(['agentId', 'allowedExtensions', 'anyExtension', 'createdAt', 'displayName', 'extension', 'skills', 'updatedAt']);
   });
 
   it('change with updateAgent', async () => {
@@ -66,7 +67,7 @@ describe('agents', () => {
   it('create, get, update, list and delete', () => {
     const store: Store = open({ seed: false, now: () => 1000 });
     expect(store.createAgent(newAgent)).toEqual({
-      agentId: 'agent9', displayName: 'Nina Park', extension: '5009', skills: ['sales'], createdAt: 1000, updatedAt: 1000,
+      agentId: 'agent9', displayName: 'Nina Park', extension: '5009', skills: ['sales'], allowedExtensions: [], anyExtension: false, createdAt: 1000, updatedAt: 1000,
     });
     expect(store.updateAgent('agent9', { skills: ['support', 'sales'], extension: '5019' })).toMatchObject({
       skills: ['support', 'sales'], extension: '5019', displayName: 'Nina Park',
@@ -77,6 +78,25 @@ describe('agents', () => {
     store.deleteAgent('agent9');
     expect(store.getAgent('agent9')).toBeUndefined();
     expect(store.listAgents().map((a) => a.agentId)).toEqual(['agent8']);
+  });
+
+  it('keep the extensions an agent may use besides their own', () => {
+    const store = open({ seed: false });
+    const agent = store.createAgent({ ...newAgent, allowedExtensions: ['5001', '5002', '5001'] });
+    expect(agent).toMatchObject({ allowedExtensions: ['5001', '5002'], anyExtension: false });
+    expect(mayUseExtension(agent, '5009')).toBe(true);
+    expect(mayUseExtension(agent, '5002')).toBe(true);
+    expect(mayUseExtension(agent, '5003')).toBe(false);
+    const any = store.updateAgent('agent9', { anyExtension: true, displayName: 'Nina' });
+    expect(any).toMatchObject({ allowedExtensions: ['5001', '5002'], anyExtension: true });
+    expect(mayUseExtension(any, '5003')).toBe(true);
+    expect(store.updateAgent('agent9', { allowedExtensions: [], anyExtension: false })).toMatchObject({ allowedExtensions: [], anyExtension: false });
+    expect(thrown(() => store.updateAgent('agent9', { allowedExtensions: ['50a'] }))).toMatchObject({
+      code: 'INVALID',
+      message: 'allowedExtensions[0] must be a dialable number (digits, * or #, optional leading +), got "50a"',
+    });
+    expect(thrown(() => store.updateAgent('agent9', { anyExtension: 'yes' as unknown as boolean }))).toMatchObject({ code: 'INVALID', message: 'anyExtension must be true or false, got "yes"' });
+    expect(codeOf(() => store.createAgent({ ...newAgent, agentId: 'agent7', extension: '5007', allowedExtensions: Array(65).fill('5001') }))).toBe('INVALID');
   });
 
   it('refuse a taken agent id or extension with CONFLICT naming the owner', () => {

@@ -53,6 +53,29 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('migration 2 keeps the agents of a version 1 file to their own extension', async () => {
+    const file = tempFile();
+    const v1 = openDatabase(file);
+    migrate(v1, MIGRATIONS.slice(0, 1));
+    v1.prepare("DELETE FROM meta WHERE key = 'seed_pending'").run();
+    const before = openStore(tempFile('hash.db'), { seed: false, scrypt: FAST_SCRYPT });
+    before.createAgent({ agentId: 'old', displayName: 'Old', extension: '5001', password: 'pw' });
+    const reader = raw(before.file);
+    const hash = reader.prepare('SELECT password_hash FROM agents').pluck().get() as string;
+    reader.close();
+    before.close();
+    v1.prepare('INSERT INTO agents (agent_id, display_name, extension, skills, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1)').run(
+      'old', 'Old', '5001', '[]', hash,
+    );
+    v1.close();
+
+    const store = openStore(file, { seed: false });
+    expect(store.migration).toMatchObject({ from: 1, applied: [2] });
+    expect(store.getAgent('old')).toMatchObject({ extension: '5001', allowedExtensions: [], anyExtension: false });
+    expect(await store.verifyAgentPassword('old', 'pw')).toBe(true);
+    store.close();
+  });
+
   it('refuses a database written by a newer version with SCHEMA_TOO_NEW', () => {
     const file = tempFile();
     openStore(file, { seed: false }).close();

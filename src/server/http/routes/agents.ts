@@ -8,7 +8,7 @@ import type { Agent } from '../../store/index.js';
 import type { AgentConfig, AgentSummary } from '../../switch/types.js';
 import type { RouteContext, SessionView } from '../context.js';
 import { conflict, notFound } from '../errors.js';
-import { AgentIdParams, AgentPatchBody, NewAgentBody } from '../schemas.js';
+import { AgentIdParams, AgentLogoutBody, AgentPatchBody, NewAgentBody } from '../schemas.js';
 
 export interface AgentView extends Agent {
   /** The switch's agent state (Login, Ready, NotReady, Busy…); 'Logout' when not logged in. */
@@ -19,6 +19,12 @@ export interface AgentView extends Agent {
   readonly loggedInExtension?: string | undefined;
   /** The agent's server session (desktop connections), or null. */
   readonly session: { readonly extension: string; readonly sockets: number } | null;
+  /** Failed logins in a row (forgotten after a while without another). */
+  readonly failedLogins: number;
+  /** True while logins of the agent are refused after repeated failures. */
+  readonly locked: boolean;
+  /** ISO time the lockout ends; null when not locked or locked until an administrator unlocks. */
+  readonly lockedUntil: string | null;
 }
 
 const LOGGED_OUT = new Set(['Logout', 'Unknown']);
@@ -29,6 +35,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
   const { store } = deps;
   const sw = deps.switch;
   const sessions = (): ReadonlyMap<string, SessionView> => deps.sessions?.() ?? new Map();
+  const loginStatus = (agentId: string) => deps.logins?.status(agentId) ?? { failedLogins: 0, locked: false, lockedUntil: null };
 
   const view = (agent: Agent, live: ReadonlyMap<string, AgentSummary>, open: ReadonlyMap<string, SessionView>): AgentView => {
     const summary = live.get(agent.agentId);
@@ -41,6 +48,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
       workMode: summary?.workMode,
       loggedInExtension: loggedIn ? summary.extension : undefined,
       session: session === undefined ? null : { extension: session.extension, sockets: session.sockets.size },
+      ...loginStatus(agent.agentId),
     };
   };
   const liveAgents = () => new Map(sw.agents().map((a) => [a.agentId, a]));
@@ -91,6 +99,30 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
         throw error;
       }
       request.log.info({ agentId: agent.agentId, fields: Object.keys(request.body) }, 'agent updated');
+      return view(agent, liveAgents(), sessions());
+    },
+  );
+
+  /** Lifts a lockout after repeated failed logins and forgets the failures. */
+  app.post<{ Params: AgentIdParams }>('/api/agents/:agentId/unlock', { onRequest: adminOnly, schema: { params: AgentIdParams } }, async (request) => {
+    const agent = getStored(request.params.agentId);
+    deps.logins?.unlock(agent.agentId);
+    request.log.info({ agentId: agent.agentId }, 'agent unlocked');
+    return view(agent, liveAgents(), sessions());
+  });
+
+  /**
+   * Logs the agent out of the switch and ends their server session: their desktops get the
+   * closing Snapshot, then OPENCTI_SESSION_ENDED. Refused (409) during a call and when not logged in.
+   */
+  app.post<{ Params: AgentIdParams; Body: AgentLogoutBody }>(
+    '/api/agents/:agentId/logout',
+    { onRequest: adminOnly, schema: { params: AgentIdParams, body: AgentLogoutBody } },
+    async (request) => {
+      const agent = getStored(request.params.agentId);
+      const reasonCode = request.body?.reasonCode ?? '';
+      if (!deps.logins?.logout(agent.agentId, reasonCode)) throw conflict(`agent ${JSON.stringify(agent.agentId)} is not logged in`);
+      request.log.info({ agentId: agent.agentId, reasonCode }, 'agent logged out by an administrator');
       return view(agent, liveAgents(), sessions());
     },
   );
