@@ -45,7 +45,7 @@ describe('closing interactions left open by a stop', () => {
     expect(store.updateInteraction(cut!.id, { status: 'wrapped-up' }).status).toBe('wrapped-up');
   });
 
-  it('migration 2 keeps every interaction and its timeline of a version-1 file and allows the new status', () => {
+  it('migrations 2 and 3 keep every interaction and its timeline of a version-1 file and allow the new status', () => {
     const file = tempFile();
     const db = openDatabase(file, {});
     migrate(db, MIGRATIONS.slice(0, 1));
@@ -57,7 +57,7 @@ describe('closing interactions left open by a stop', () => {
     db.close();
 
     const store = open({ file, seed: false });
-    expect(store.migration).toMatchObject({ from: 1, applied: [2] });
+    expect(store.migration).toMatchObject({ from: 1, applied: [2, 3] });
     expect(store.info().foreignKeys).toBe(true);
     const old = store.getInteraction(7);
     expect(old).toMatchObject({ callId: 'old', notes: 'kept', customerId: 'c1', status: 'open' });

@@ -53,7 +53,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('migration 2 keeps the agents of a version 1 file to their own extension', async () => {
+  it('migration 3 keeps the agents of a version 1 file to their own extension', async () => {
     const file = tempFile();
     const v1 = openDatabase(file);
     migrate(v1, MIGRATIONS.slice(0, 1));
@@ -70,7 +70,7 @@ describe('migrations', () => {
     v1.close();
 
     const store = openStore(file, { seed: false });
-    expect(store.migration).toMatchObject({ from: 1, applied: [2] });
+    expect(store.migration).toMatchObject({ from: 1, applied: [2, 3] });
     expect(store.getAgent('old')).toMatchObject({ extension: '5001', allowedExtensions: [], anyExtension: false });
     expect(await store.verifyAgentPassword('old', 'pw')).toBe(true);
     store.close();
