@@ -239,6 +239,9 @@ export class ReferenceConnector implements Implementation {
       return; // the server only sends JSON; a torn frame is dropped and the watchdog stays in charge
     }
     if (frame.type === 'response') {
+      // The server ended the session (an administrator's logout, a takeover): the closing Snapshot
+      // came first; reconnecting to resume it would only be refused.
+      if (frame.id === null && !frame.ok && frame.error.errCode === 'OPENCTI_SESSION_ENDED') return this.#teardown();
       const pending = typeof frame.id === 'number' ? this.#pending.get(frame.id) : undefined;
       if (!pending || typeof frame.id !== 'number') return;
       this.#pending.delete(frame.id);

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../../helpers/agents.js';
 import { api, startTestServer, type TestServer } from '../../helpers/server.js';
 import { WsClient } from '../../helpers/ws-client.js';
+import { metric } from './metrics.js';
 
 let server: TestServer;
 const clients: WsClient[] = [];
@@ -118,12 +119,16 @@ describe('an administrator logging an agent out', () => {
     try {
       await desktop.session.login({ agentId: 'agent2', agentPwd: 'demo' });
       await desktop.until((s) => s.loggedIn && s.agent.state !== 'Logout', 'logged in');
+      const resumes = () => metric(server, 'opencti_request_duration_seconds_count', 'op="resume"');
+      const resumesBefore = await resumes();
       await api(server, 'POST', '/api/agents/agent2/logout', {});
       await desktop.until((s) => s.agent.state === 'Logout' && s.device === 'CLOSED', 'the agent shown logged out after the admin logout');
       expect(switchState('agent2')).toBe('Logout');
       expect(server.gateway.sessions().has('agent2')).toBe(false);
       // The connector lets the session go (it cannot be resumed) and does not log in again by itself.
       await expect.poll(() => desktop.connector.session, { timeout: 10_000 }).toBeUndefined();
+      // It let go on the server's OPENCTI_SESSION_ENDED, without a resume bound to be refused.
+      expect(await resumes()).toBe(resumesBefore);
       expect(server.gateway.sessions().has('agent2')).toBe(false);
       await desktop.session.logout({});
       expect(desktop.session.state.loggedIn).toBe(false);
