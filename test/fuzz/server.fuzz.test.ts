@@ -15,7 +15,7 @@ let report: FuzzReport;
 beforeAll(async () => {
   report = await runServerFuzz({ frames: FRAMES, requests: REQUESTS, seed: seedFromEnv(), log: (line) => console.log(line) });
   console.log(summarize(report).join('\n'));
-}, 300_000);
+}, 420_000);
 
 afterAll(() => {
   // The figures in full when something failed, for the CI log.

@@ -136,7 +136,7 @@ const rawPayloads = (r: Random, t: Target): string | Buffer =>
     () => `POST /api/calls HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
     () => `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX: a\r\n b\r\n\r\n`,
     () => `GET /${'a'.repeat(r.int(10_000, 70_000))} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
-    () => `\r\n\r\n\r\n`,
+    () => `\r\n\r\nNOT HTTP AT ALL\r\n\r\n`,
     () => `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n${'X-A: b\r\n'.repeat(3_000)}\r\n`,
     () => `GET /cti HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 99\r\n\r\n`,
     () => `GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`,

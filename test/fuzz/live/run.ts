@@ -199,7 +199,7 @@ export async function runServerFuzz(options: FuzzOptions): Promise<FuzzReport> {
    * before the child's exit is reported: when the outcome looks like a drop, wait for the exit a little.
    */
   const diedMeanwhile = async (target: ServerProcess, lookedLikeADrop: boolean): Promise<boolean> => {
-    if (lookedLikeADrop && !target.exit) await Promise.race([target.exited, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    if (lookedLikeADrop && !target.exit) await Promise.race([target.exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
     return target.exit !== undefined || target !== server;
   };
 
