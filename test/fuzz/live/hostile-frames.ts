@@ -120,6 +120,31 @@ const describe = (frame: Frame): string => {
   return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text;
 };
 
+/** The id a request frame carries, as the server would echo it; undefined when it has none usable. */
+function idOf(frame: Frame): unknown {
+  if (typeof frame.data !== 'string') return undefined;
+  try {
+    const id = (JSON.parse(frame.data) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answers come out of order (a login waits for its hash): find a frame whose id no answer carried. */
+function firstWithoutAnswer(frames: readonly Frame[], answeredIds: Map<unknown, number>): Frame | undefined {
+  const left = new Map(answeredIds);
+  for (const frame of frames) {
+    if (!frame.expectsAnswer) continue;
+    const id = idOf(frame);
+    if (id === undefined) continue;
+    const n = left.get(id) ?? 0;
+    if (n === 0) return frame;
+    left.set(id, n - 1);
+  }
+  return frames.find((f) => f.expectsAnswer && idOf(f) === undefined);
+}
+
 /** A close the server chose, with a code that names the trouble (not an abnormal 1006 drop). */
 const namedClose = (code: number) => code !== 1005 && code !== 1006;
 
@@ -147,11 +172,16 @@ async function librarySocket(kind: SocketKind, ctiUrl: string, r: Random, answer
   const base = { kind, framesSent: 0, expected: expectedFrames.length, answered: 0, unanswered: 0 };
   const socket = new WebSocket(ctiUrl, { handshakeTimeout: 10_000 });
   let answered = 0;
+  const answeredIds = new Map<unknown, number>();
   let closed: { code: number; reason: string } | undefined;
   let wake = () => {};
   socket.on('message', (data) => {
     try {
-      if ((JSON.parse(data.toString()) as { type?: string }).type === 'response') answered++;
+      const frame = JSON.parse(data.toString()) as { type?: string; id?: unknown };
+      if (frame.type === 'response') {
+        answered++;
+        answeredIds.set(frame.id, (answeredIds.get(frame.id) ?? 0) + 1);
+      }
     } catch {
       // A frame that is not JSON is no answer.
     }
@@ -213,7 +243,7 @@ async function librarySocket(kind: SocketKind, ctiUrl: string, r: Random, answer
     answered,
     closedByServer: closed,
     unanswered,
-    firstUnanswered: unanswered > 0 ? describe(plan.frames.filter((f) => f.expectsAnswer)[answered] ?? plan.frames[0]!) : undefined,
+    firstUnanswered: unanswered > 0 ? describe(firstWithoutAnswer(plan.frames.slice(0, sent), answeredIds) ?? plan.frames[0]!) : undefined,
   };
 }
 

@@ -143,16 +143,14 @@ const rawPayloads = (r: Random, t: Target): string | Buffer =>
   ])();
 
 /** Writes the bytes and waits for an answer: any byte back, or the server closing the connection. */
-function rawRequest(r: Random, t: Target, timeoutMs: number): Promise<RequestOutcome> {
-  const payload = rawPayloads(r, t);
-  const request = typeof payload === 'string' ? `raw ${JSON.stringify(payload.length > 120 ? `${payload.slice(0, 120)}…` : payload)}` : `raw ${payload.length} random bytes`;
+function rawRequest(kind: RequestKind, payload: string | Buffer, request: string, t: Target, timeoutMs: number): Promise<RequestOutcome> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port: t.port });
     let data = '';
     const finish = (outcome: Omit<RequestOutcome, 'kind' | 'request'>) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve({ kind: 'rawHttp', request, ...outcome });
+      resolve({ kind, request, ...outcome });
     };
     const timer = setTimeout(() => finish({ error: `no answer within ${timeoutMs} ms` }), timeoutMs);
     // The server may drop a connection that sends garbage while we are still writing: that reset is its answer.
@@ -181,10 +179,20 @@ export function pickRequestKind(r: Random): RequestKind {
 }
 
 export async function hostileRequest(kind: RequestKind, r: Random, t: Target, timeoutMs: number): Promise<RequestOutcome> {
-  if (kind === 'rawHttp') return rawRequest(r, t, timeoutMs);
+  if (kind === 'rawHttp') {
+    const payload = rawPayloads(r, t);
+    const request = typeof payload === 'string' ? `raw ${JSON.stringify(payload.length > 120 ? `${payload.slice(0, 120)}…` : payload)}` : `raw ${payload.length} random bytes`;
+    return rawRequest(kind, payload, request, t, timeoutMs);
+  }
   const p = plan(kind, r, t);
   const size = p.body === undefined ? '' : ` (${p.body.length} bytes)`;
   const request = `${p.method} ${p.path.length > 160 ? `${p.path.slice(0, 160)}…` : p.path}${size}`;
+  if (kind === 'oversized') {
+    // Over a raw socket: the server may answer 413 and close before the body is all written; the
+    // answer is read as it comes, where an HTTP client would report only the broken pipe.
+    const head = `${p.method} ${p.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(p.body ?? '')}\r\n${Object.entries(p.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    return rawRequest(kind, head + (p.body ?? ''), request, t, timeoutMs);
+  }
   try {
     const response = await fetch(`${t.url}${p.path}`, { method: p.method, headers: p.headers, body: p.body, signal: AbortSignal.timeout(timeoutMs) });
     const body = await response.text();
