@@ -12,7 +12,7 @@ export const SOCKET_KINDS = ['mixed', 'deep', 'hugeStrings', 'flood', 'neverRead
 export type SocketKind = (typeof SOCKET_KINDS)[number];
 
 /** How often each kind of socket is opened. */
-const WEIGHTS: Record<SocketKind, number> = { mixed: 30, deep: 12, hugeStrings: 8, flood: 3, neverRead: 3, partial: 10, randomBytes: 10, badUtf8: 12, binary: 12 };
+const WEIGHTS: Record<SocketKind, number> = { mixed: 30, deep: 12, hugeStrings: 8, flood: 5, neverRead: 3, partial: 10, randomBytes: 10, badUtf8: 12, binary: 12 };
 
 export interface SocketOutcome {
   readonly kind: SocketKind;

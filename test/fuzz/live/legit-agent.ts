@@ -3,6 +3,7 @@
  * simulator places into a queue (answer, talk, hang up, back to Ready), one after another, until
  * told to stop. Every call it starts must complete.
  */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { WsClient, type Response } from '../../helpers/ws-client.js';
 
 export interface LegitOptions {
@@ -13,6 +14,8 @@ export interface LegitOptions {
   readonly password: string;
   /** The DNIS of a queue whose calls reach this agent only. */
   readonly queueDnis: string;
+  /** Time between the call being established and the agent hanging up. */
+  readonly talkMs: number;
   /** How long one step (a response, an event) may take under the hostile load before the call counts as failed. */
   readonly stepTimeoutMs: number;
 }
@@ -65,18 +68,42 @@ export function startLegitAgent(options: LegitOptions): LegitAgent {
   async function placeCall(n: number): Promise<string> {
     const deadline = Date.now() + options.stepTimeoutMs;
     for (;;) {
-      const response = await fetch(`${options.url}/api/calls`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${options.adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ from: `+1555${String(7_000_000 + n)}`, to: options.queueDnis, data: { run: 'fuzz', n: String(n) } }),
-        signal: AbortSignal.timeout(options.stepTimeoutMs),
-      });
-      const text = await response.text();
-      if (response.status === 201) return (JSON.parse(text) as { callId: string }).callId;
-      const retryMs = Math.min(5_000, 1000 * (Number(response.headers.get('retry-after')) || 1));
-      if (response.status !== 429 || Date.now() + retryMs > deadline) throw new Error(`placing a call answered ${response.status}: ${text.slice(0, 200)}`);
+      const { status, retryAfter, text } = await post('/api/calls', { from: `+1555${String(7_000_000 + n)}`, to: options.queueDnis, data: { run: 'fuzz', n: String(n) } });
+      if (status === 201) return (JSON.parse(text) as { callId: string }).callId;
+      const retryMs = Math.min(5_000, 1000 * (Number(retryAfter) || 1));
+      if (status !== 429 || Date.now() + retryMs > deadline) throw new Error(`placing a call answered ${status}: ${text.slice(0, 200)}`);
       await new Promise((resolve) => setTimeout(resolve, retryMs));
     }
+  }
+
+  /**
+   * The agent's own HTTP connections (node:http with its own agent), so that a connection the
+   * server drops after a hostile request is never the one the agent's next request goes out on.
+   */
+  const http = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  function post(path: string, body: unknown): Promise<{ status: number; retryAfter: string | undefined; text: string }> {
+    const payload = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        `${options.url}${path}`,
+        {
+          method: 'POST',
+          agent: http,
+          timeout: options.stepTimeoutMs,
+          headers: { authorization: `Bearer ${options.adminToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], text }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer to POST ${path} within ${options.stepTimeoutMs} ms`)));
+      req.on('error', (error: NodeJS.ErrnoException) => reject(new Error(`POST ${path} failed: ${error.code ?? ''} ${error.message}`)));
+      req.end(payload);
+    });
   }
 
   async function oneCall(n: number): Promise<void> {
@@ -86,6 +113,8 @@ export function startLegitAgent(options: LegitOptions): LegitAgent {
     await event('Alerting', callId);
     await ok('answerCall', { callId });
     await event('Established', callId);
+    // A short conversation: the agent's calls are a realistic load, not a second flood.
+    await new Promise((resolve) => setTimeout(resolve, options.talkMs));
     await ok('hangUpCall', { callId });
     await event('Disconnected', callId);
     // An ACD call ends in after-call work: the CSR makes themselves Ready for the next one.
@@ -146,6 +175,7 @@ export function startLegitAgent(options: LegitOptions): LegitAgent {
         await ok('logout', {}).catch((error: Error) => failures.push(`logout: ${error.message}`));
         await client.close();
       }
+      http.destroy();
       return { callsAttempted: attempted, callsPlaced: placed, callsCompleted: completed, failures };
     },
   };

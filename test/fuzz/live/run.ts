@@ -25,7 +25,7 @@ export interface FuzzOptions {
   /** Bad REST requests to send, at least. */
   readonly requests: number;
   readonly seed: number;
-  /** Hostile sockets open at a time. Default 8. */
+  /** Hostile sockets open at a time. Default 12. */
   readonly socketWorkers?: number;
   /** REST requests in flight at a time. Default 8. */
   readonly requestWorkers?: number;
@@ -139,7 +139,7 @@ export async function runServerFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const started = Date.now();
 
   const newLegit = (server: ServerProcess): LegitAgent =>
-    startLegitAgent({ url: server.url, ctiUrl: server.ctiUrl, adminToken: server.adminToken, agentId: 'agent3', password: 'demo', queueDnis: '8001', stepTimeoutMs: 30_000 });
+    startLegitAgent({ url: server.url, ctiUrl: server.ctiUrl, adminToken: server.adminToken, agentId: 'agent3', password: 'demo', queueDnis: '8001', talkMs: 250, stepTimeoutMs: 30_000 });
 
   let server = await startServerProcess();
   let legit = newLegit(server);
@@ -297,7 +297,7 @@ export async function runServerFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const hostileStart = Date.now();
   const deadline = hostileStart + (options.maxHostileMs ?? 150_000);
   await Promise.all([
-    ...Array.from({ length: options.socketWorkers ?? 8 }, (_, i) => socketWorker(i)),
+    ...Array.from({ length: options.socketWorkers ?? 12 }, (_, i) => socketWorker(i)),
     ...Array.from({ length: options.requestWorkers ?? 8 }, (_, i) => requestWorker(i)),
   ]);
   const hostileSeconds = (Date.now() - hostileStart) / 1000;
