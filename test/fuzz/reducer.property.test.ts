@@ -98,6 +98,7 @@ function isDeepFrozen(value: unknown): boolean {
 }
 
 const NOW = new Date('2026-06-01T12:00:00Z');
+const twice = { pyEventName: 'Alerting' as const, pyCallId: 'c1', pyCallType: 'INBOUND' as const, pyANI: '5001', pyOtherDN: '5001' };
 
 function apply(state: SessionState, s: Step): Reduction {
   if (s.kind === 'loggedIn') return loggedIn(state, s.agentId, s.extension);
@@ -148,7 +149,8 @@ describe('reducer', () => {
           state = next;
         }
       }),
-      fuzzParameters(400),
+      // Found by this property and kept: a Snapshot that lists one call twice.
+      { ...fuzzParameters<[Step[]]>(400), examples: [[[{ kind: 'event', event: { pyEventType: 'SnapshotEvent', pyEventName: 'Snapshot', pyAgentId: 'agent1', pyAgentState: 'Ready', pyDeviceState: 'OPENED', pyLinkState: 'CONNECTED', pyCalls: [twice, twice] } }]]] },
     );
   });
 
