@@ -312,11 +312,14 @@ export async function runServerFuzz(options: FuzzOptions): Promise<FuzzReport> {
   if (!giveUp) {
     legitReports.push(await legit.stop());
     await eventually(async () => ((await metric(server, 'opencti_ws_connections')) ?? 0) === 0, 15_000);
-    const settleStart = Date.now();
-    await eventually(() => (server.rss() ?? Infinity) <= startBytes * bound, options.gcWindowMs ?? 30_000, 500);
-    settleMs = Date.now() - settleStart;
-    endBytes = server.rss() ?? Number.NaN;
-    heapUsedEndBytes = await metric(server, 'opencti_process_nodejs_heap_size_used_bytes');
+    // After a crash the process is a new one: its memory says nothing about the start, so none is reported.
+    if (crashes.length === 0) {
+      const settleStart = Date.now();
+      await eventually(() => (server.rss() ?? Infinity) <= startBytes * bound, options.gcWindowMs ?? 30_000, 500);
+      settleMs = Date.now() - settleStart;
+      endBytes = server.rss() ?? Number.NaN;
+      heapUsedEndBytes = await metric(server, 'opencti_process_nodejs_heap_size_used_bytes');
+    }
     healthyAfter = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status === 200, () => false);
   }
   clearInterval(sampler);
@@ -356,7 +359,8 @@ export async function runServerFuzz(options: FuzzOptions): Promise<FuzzReport> {
       heapUsedEndBytes,
       measured:
         'VmRSS of the server process (/proc/PID/status): start = logged-in agent after its first call; peak = highest 250 ms sample; ' +
-        'end = after every hostile socket closed and the agent logged out, once RSS is back within the bound or the GC window is over',
+        'end = after every hostile socket closed and the agent logged out, once RSS is back within the bound or the GC window is over ' +
+        '(not measured after a crash: the process is another one)',
     },
     legit: { ...legitTotal, incarnations: legitReports.length },
     healthyAfter,
