@@ -11,12 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { frameworkSuite } from './framework.js';
+import { fuzzSuite } from './fuzz.js';
 import { gatewaySuite } from './gateway.js';
 import { screenPopSuite } from './screen-pop.js';
 import { sipSuite } from './sip.js';
 import type { BenchmarkResult, BenchmarkSuite } from './types.js';
 
-export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite, screenPopSuite, sipSuite];
+export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite, screenPopSuite, sipSuite, fuzzSuite];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 
