@@ -137,6 +137,8 @@ export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
   readonly canConsult: boolean;
   /** False for a plain SIP phone: the server acts on it through Kamailio only. */
   readonly controllable: boolean;
+  /** The phone sends DTMF as SIP INFO (Kamailio sees each digit and its answer), not in the media (RFC 4733). */
+  readonly dtmfOverInfo: boolean;
   start(): void;
   stop(): Promise<void>;
   dial(uri: string): Promise<string>;
@@ -153,6 +155,8 @@ export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
 class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements PhoneLink {
   readonly canConsult = false;
   readonly controllable = true;
+  /** baresip 1.0 sends RFC 4733 only (it receives INFO). */
+  readonly dtmfOverInfo = false;
   constructor(
     readonly agent: SipAgentConfig & { phone: { kind: 'baresip'; host: string; port: number } },
     reconnectMs: number,
@@ -184,12 +188,14 @@ class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements Ph
 class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements PhoneLink {
   readonly canConsult = true;
   readonly controllable = true;
+  readonly dtmfOverInfo: boolean;
   constructor(
-    readonly agent: SipAgentConfig & { phone: { kind: 'linphone'; socketPath: string } },
+    readonly agent: SipAgentConfig & { phone: { kind: 'linphone'; socketPath: string; dtmf?: 'info' | 'rfc4733' } },
     reconnectMs: number,
     private readonly timeoutMs: number,
   ) {
     super(`linphone-daemon ${agent.agentId} ${agent.phone.socketPath}`, reconnectMs);
+    this.dtmfOverInfo = (agent.phone.dtmf ?? 'info') === 'info';
   }
   protected open() {
     return LinphoneControl.connect({ socketPath: this.agent.phone.socketPath, name: this.agent.agentId, connectTimeoutMs: 1000, requestTimeoutMs: this.timeoutMs });
@@ -234,6 +240,7 @@ class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements 
 class PlainPhone extends EventEmitter<LinkEvents<PhoneCallEvent>> implements PhoneLink {
   readonly canConsult = false;
   readonly controllable = false;
+  readonly dtmfOverInfo = false;
   readonly isUp = true;
   readonly lastError = undefined;
   readonly endpoint: string;

@@ -21,14 +21,15 @@ function bind(ctx: BackendCtx, agentId: string, e: PhoneCallEvent): SipCall | un
   if (e.kind === 'closed') return undefined;
   let call = e.sipCallId === undefined ? undefined : ctx.calls.bySip.get(e.sipCallId);
   if (!call) {
-    const wanted = e.kind === 'incoming' ? 'Alerting' : e.kind === 'outgoing' ? 'Initiated' : undefined;
-    for (const candidate of ctx.calls.bySwitch.values()) {
-      if (candidate.legs.has(agentId)) continue;
-      const state = ctx.partyState(agentId, candidate.switchId);
-      if (state !== undefined && (wanted === undefined || state === wanted)) {
-        call = candidate;
-        break;
-      }
+    // an incoming leg on a call the agent already talks on is a transferee's new INVITE (Replaces)
+    const wanted = e.kind === 'incoming' ? ['Alerting', 'Established'] : e.kind === 'outgoing' ? ['Initiated'] : [undefined];
+    for (const want of wanted) {
+      call = [...ctx.calls.bySwitch.values()].find((candidate) => {
+        if (candidate.legs.has(agentId)) return false;
+        const state = ctx.partyState(agentId, candidate.switchId);
+        return state !== undefined && (want === undefined || state === want);
+      });
+      if (call) break;
     }
   }
   if (!call && e.sipCallId !== undefined && (e.kind === 'incoming' || e.kind === 'outgoing')) ctx.calls.holdUnbound(e.sipCallId, agentId, e.leg);

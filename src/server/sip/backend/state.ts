@@ -7,6 +7,7 @@
 import type { Switch } from '../../switch/types.js';
 import type { KamailioRpc } from '../kamailio-rpc.js';
 import type { SipAgentConfig } from './config.js';
+import type { InDialogTracker } from './in-dialog.js';
 import type { KamailioLink, PhoneLink } from './links.js';
 
 export interface SipCall {
@@ -117,6 +118,8 @@ export interface BackendCtx {
   readonly sw: Switch;
   readonly calls: CallTable;
   readonly kamailio: KamailioLink;
+  /** Re-INVITEs and INFOs of agents' phones and their final answers (the far end's confirmation). */
+  readonly inDialog: InDialogTracker;
   readonly rpc: KamailioRpc;
   readonly phones: ReadonlyMap<string, PhoneLink>;
   readonly agents: readonly SipAgentConfig[];
