@@ -36,6 +36,8 @@ export interface RequestHelpers {
   reached(agentId: string, callId: string, states: readonly (string | undefined)[], what: string): Promise<void>;
   onPhone(run: () => Promise<void>): Promise<void>;
   sipUri(destination: string): string;
+  /** How long a request waits for the telephony (sip.requestTimeoutMs). */
+  readonly timeoutMs: number;
 }
 
 export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDeps): CallControl {
@@ -118,7 +120,8 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
    */
   async function confirmed(agentId: string, call: SipCall, kind: InDialogKind, count: number, what: string, act: () => Promise<void>): Promise<void> {
     const agent = ctx.agentById(agentId);
-    const users = new Set(agent ? [agent.extension, sipUser(agent.sipUri)] : []);
+    // the callee of a queue call sends as the queue number it was dialled as
+    const users = new Set(agent ? [agent.extension, sipUser(agent.sipUri), ...ctx.queueNumbers] : []);
     const watch = ctx.inDialog.watch({ kind, sipIds: call.sipIds, users });
     const from = ctx.phones.get(agentId)?.endpoint ?? agentId;
     const settled = (): boolean | Error => {
@@ -140,7 +143,7 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
     }
   }
 
-  const helpers: RequestHelpers = { ctx, phoneOf, legState, legOf, reached, onPhone, sipUri };
+  const helpers: RequestHelpers = { ctx, phoneOf, legState, legOf, reached, onPhone, sipUri, timeoutMs };
   const consultRequests = createConsultRequests(helpers);
 
   return {
@@ -232,6 +235,7 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       await onPhone(() => phone.transfer(leg, sipUri(destination)));
       // the transferor's leg is done: its BYE and CALL_CLOSED are not the call's end
       call.legs.delete(agentId);
+      ctx.calls.retireLeg(agentId, leg);
       const sipId = phone.agent.phone.kind === 'baresip' ? leg : undefined;
       if (sipId !== undefined) ctx.calls.retireSip(call, sipId);
       else for (const id of [...call.sipIds]) ctx.calls.retireSip(call, id);

@@ -153,13 +153,24 @@ function onAnswered(ctx: BackendCtx, e: EvapiEvent): void {
 }
 
 /**
+ * The agent whose phone sent an in-dialog request: `by` is the From of the request, which for the
+ * callee of a queue call is the queue number it was dialled as (the agent on the call sent it).
+ */
+function senderAgent(ctx: BackendCtx, call: SipCall, by: string) {
+  const agent = ctx.agentByExtension(by);
+  if (agent || !ctx.queueNumbers.has(by)) return agent;
+  const onCall = ctx.agents.filter((a) => ctx.partyState(a.agentId, call.switchId) !== undefined);
+  return onCall.length === 1 ? onCall[0] : undefined;
+}
+
+/**
  * The far end answered an agent's hold or resume re-INVITE (pressed on the phone, or asked by the
  * desktop): only a 2xx changes the switch; a refusal leaves the call as it was.
  */
 function onInDialogAnswer(ctx: BackendCtx, outcome: InDialogOutcome): void {
   if (outcome.kind === 'info') return; // DTMF: the request that sent it records it (call-control.ts)
   const call = ctx.calls.bySip.get(outcome.callid);
-  const agent = ctx.agentByExtension(outcome.by);
+  const agent = call && senderAgent(ctx, call, outcome.by);
   if (!call || !agent) return;
   if (!isSuccess(outcome.code)) {
     ctx.log('info', `the far end refused the ${outcome.kind} re-INVITE of ${agent.agentId} on call ${call.switchId} with ${outcome.code}`);
