@@ -3,7 +3,8 @@
  * SIPp far end sees the re-INVITE with a=sendonly/inactive, then a=sendrecv, and the DTMF digits
  * as SIP INFO; the desktop's request resolves only after the far end's 200, and a far end that
  * refuses (488, 491, 501) gets the request refused with the call left as it was. Ordering is
- * checked through Kamailio's events, read on a second evapi connection.
+ * checked through Kamailio's events, read on a second evapi connection, and by stopping the far
+ * end (SIGSTOP) so that it cannot answer until the test lets it (SIGCONT).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KamailioEvapi, type EvapiEvent } from '../../../src/server/sip/kamailio-evapi.js';
@@ -30,6 +31,8 @@ describe('sip back end: hold, retrieve and DTMF confirmed by the far end', () =>
     evapi = await KamailioEvapi.connect({ port: stack.bed.kamailio.evapiPort });
   }, 60_000);
   afterEach(async () => {
+    // a test that failed half-way leaves a call up: end it so that the agent can log out
+    for (const a of agents) for (const c of a.session.state.calls) await a.session.hangUpCall(c.callId).catch(() => undefined);
     await Promise.all(agents.map((a) => a.close()));
     agents = [];
   });
@@ -87,25 +90,40 @@ describe('sip back end: hold, retrieve and DTMF confirmed by the far end', () =>
 
   const stateOf = (agentId: string, callId: string) => stack.server.switch.snapshot(agentId).pyCalls?.find((c) => c.pyCallId === callId)?.pyEventName;
 
-  it('a far end slow to answer the hold re-INVITE: holdCall resolves after its 200, not before; retrieve after the a=sendrecv re-INVITE is answered', async () => {
+  it('a far end that cannot answer yet (stopped): holdCall stays pending and the switch Established until its 200; retrieve resolves after the a=sendrecv re-INVITE', async () => {
     const agent = await loggedIn('agent1');
-    const { callId, farEnd } = await callFarEnd(agent, { holdAnswerDelayMs: 1500, resume: true });
+    const { callId, farEnd } = await callFarEnd(agent, { resume: true });
+    const mark = evapi.log.mark();
     const t = timeline('5001');
-    const atReinvite: (string | undefined)[] = [];
-    const watch = (e: EvapiEvent) => {
-      if (e.ev === 'hold' && String(e.by).includes('sip:5001@')) atReinvite.push(stateOf('agent1', callId));
-    };
-    evapi.on('event', watch);
 
-    await t.request('holdCall', () => agent.session.holdCall(callId));
-    evapi.off('event', watch);
-    // the switch did not move when the re-INVITE went out, only once the far end said 200
-    expect(atReinvite).toEqual(['Established']);
-    expect(t.steps).toEqual(['hold re-INVITE', 'INVITE answered 200', 'holdCall resolved']);
+    // the far end is frozen: the re-INVITE reaches it through Kamailio but nothing can answer it
+    process.kill(farEnd.process.pid, 'SIGSTOP');
+    let settled = false;
+    const holding = t.request('holdCall', () => agent.session.holdCall(callId)).finally(() => {
+      settled = true;
+    });
+    try {
+      const reinvite = await evapi.log.waitFor((e) => e.ev === 'hold' && String(e.by).includes('sip:5001@'), 'the hold re-INVITE at Kamailio', 5000, mark);
+      // a round trip through the server after the phone sent it (a request the server refuses): still open
+      await expect(agent.session.answerCall('no-such-call')).rejects.toMatchObject({ errCode: 'OPENCTI_CF_INVALID_OBJECT_STATE' });
+      expect(settled).toBe(false);
+      expect(stateOf('agent1', callId)).toBe('Established');
+      expect(callIn(agent.session.state, callId)?.state).toBe('Established');
+      process.kill(farEnd.process.pid, 'SIGCONT');
+      await holding;
+      const answer = await evapi.log.waitFor((e) => e.ev === 'indialog-reply' && e.cseq === reinvite.cseq && e.callid === reinvite.callid, 'the 200 to the re-INVITE', 5000, mark);
+      expect(answer.code).toBe(200);
+    } finally {
+      process.kill(farEnd.process.pid, 'SIGCONT');
+    }
+    expect(t.steps.filter((step) => !step.includes('answered'))).toEqual(['hold re-INVITE', 'holdCall resolved']);
     expect(callIn(agent.session.state, callId)?.state).toBe('Held');
 
+    const retrieveMark = evapi.log.mark();
     await t.request('retrieveCall', () => agent.session.retrieveCall(callId));
-    expect(t.steps.slice(3)).toEqual(['resume re-INVITE', 'INVITE answered 200', 'retrieveCall resolved']);
+    const resume = await evapi.log.waitFor((e) => e.ev === 'resume' && String(e.by).includes('sip:5001@'), 'the resume re-INVITE', 5000, retrieveMark);
+    expect(await evapi.log.waitFor((e) => e.ev === 'indialog-reply' && e.cseq === resume.cseq && e.callid === resume.callid, 'its 200', 5000, retrieveMark)).toMatchObject({ code: 200 });
+    expect(t.steps.filter((step) => !step.includes('answered')).slice(2)).toEqual(['resume re-INVITE', 'retrieveCall resolved']);
     await agent.until((s) => ['Retrieved', 'Established'].includes(callIn(s, callId)?.state ?? ''), 'Retrieved');
     t.off();
 
@@ -124,7 +142,8 @@ describe('sip back end: hold, retrieve and DTMF confirmed by the far end', () =>
       errMessage: expect.stringMatching(/hold of call .* the far end answered the re-INVITE with a=sendonly\/inactive with 488/),
     });
     t.off();
-    expect(t.steps).toEqual(['hold re-INVITE', 'INVITE answered 488', 'holdCall refused']);
+    expect(t.steps.filter((step) => !step.includes('answered'))).toEqual(['hold re-INVITE', 'holdCall refused']);
+    expect(t.steps).toContain('INVITE answered 488');
     expect(stateOf('agent1', callId)).toBe('Established');
     expect(callIn(agent.session.state, callId)?.state).toBe('Established');
     expect(agent.emitted.some((e) => e.name === 'call' && (e.payload as { state?: string }).state === 'Held')).toBe(false);
@@ -140,10 +159,28 @@ describe('sip back end: hold, retrieve and DTMF confirmed by the far end', () =>
     const records: CallRecord[] = [];
     const offRecord = stack.server.switch.onCallRecord((r) => records.push(r));
     const t = timeline('5003');
-    await t.request('sendDTMF', () => agent.session.sendDTMF(callId, '1*#'));
+    const mark = evapi.log.mark();
+    // the far end frozen: the first INFO reaches it, nothing answers until it runs again
+    process.kill(farEnd.process.pid, 'SIGSTOP');
+    let settled = false;
+    const sending = t.request('sendDTMF', () => agent.session.sendDTMF(callId, '1*#')).finally(() => {
+      settled = true;
+    });
+    try {
+      await evapi.log.waitFor((e) => e.ev === 'info' && String(e.by).includes('sip:5003@'), 'the first INFO at Kamailio', 5000, mark);
+      await expect(agent.session.answerCall('no-such-call')).rejects.toMatchObject({ errCode: 'OPENCTI_CF_INVALID_OBJECT_STATE' });
+      expect(settled).toBe(false);
+      expect(records.filter((r) => r.kind === 'dtmf')).toEqual([]);
+    } finally {
+      process.kill(farEnd.process.pid, 'SIGCONT');
+    }
+    await sending;
     t.off();
     offRecord();
-    expect(t.steps).toEqual(['INFO 1', 'INFO answered 200', 'INFO *', 'INFO answered 200', 'INFO #', 'INFO answered 200', 'sendDTMF resolved']);
+    // each INFO goes out once the previous one is answered; the request resolves after the last
+    expect(t.steps.filter((step) => !step.includes('answered'))).toEqual(['INFO 1', 'INFO *', 'INFO #', 'sendDTMF resolved']);
+    await evapi.log.waitFor((e) => e.ev === 'indialog-reply' && e.method === 'INFO' && String(e.by).includes('sip:5003@') && e.code === 200, 'the INFO answers');
+    expect(t.steps.filter((step) => step === 'INFO answered 200')).toHaveLength(3);
     expect(records.filter((r) => r.kind === 'dtmf').map((r) => r.detail)).toEqual(['1*#']);
 
     await agent.session.hangUpCall(callId);
@@ -164,7 +201,8 @@ describe('sip back end: hold, retrieve and DTMF confirmed by the far end', () =>
     });
     t.off();
     offRecord();
-    expect(t.steps).toEqual(['INFO 5', 'INFO answered 501', 'sendDTMF refused']);
+    expect(t.steps.filter((step) => !step.includes('answered'))).toEqual(['INFO 5', 'sendDTMF refused']);
+    expect(t.steps).toContain('INFO answered 501');
     expect(records.filter((r) => r.kind === 'dtmf')).toEqual([]);
     expect(callIn(agent.session.state, callId)?.state).toBe('Established');
 

@@ -132,9 +132,10 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       }
       return watch.answered.length >= count;
     };
+    const digits = (): string => (kind === 'info' && watch.sent.length > 0 ? ` (digits ${watch.sent.map((r) => r.signal).join(' ')})` : '');
     const missing = (): string =>
       watch.sent.length < count
-        ? `${what}: Kamailio saw ${watch.sent.length} of ${count} ${SENT[kind]} from ${from}`
+        ? `${what}: Kamailio saw ${watch.sent.length} of ${count} ${SENT[kind]} from ${from}${digits()}`
         : `${what}: the far end did not answer the ${SENT[kind]} (${watch.answered.length} of ${count} answered)`;
     try {
       await Promise.all([onPhone(act), waiters.until(agentId, settled, missing, timeoutMs)]);

@@ -230,7 +230,18 @@ class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements 
       await phone.resume(Number(leg));
       await phone.waitForCallState('LinphoneCallStreamsRunning', Number(leg), this.timeoutMs, mark);
     });
-  dtmf = (_leg: string, digits: string) => act(() => this.live().dtmf(digits));
+  /**
+   * The switch may show a call answered (Kamailio relayed the 200) before the daemon has read it:
+   * a digit sent then goes nowhere ("no dialog") although the daemon says Ok. Wait for the media.
+   */
+  dtmf = (leg: string, digits: string) =>
+    act(async () => {
+      const phone = this.live();
+      const mark = phone.log.mark();
+      const { state } = await phone.callStatus(Number(leg));
+      if (state !== 'LinphoneCallStreamsRunning') await phone.waitForCallState('LinphoneCallStreamsRunning', Number(leg), this.timeoutMs, mark);
+      await phone.dtmf(digits);
+    });
   transfer = (leg: string, uri: string) => act(async () => void (await this.live().transfer(Number(leg), uri)));
   attendedTransfer = (leg: string, otherLeg: string) => act(async () => void (await this.live().transfer(Number(leg), Number(otherLeg))));
   conferenceAdd = (leg: string) => act(() => this.live().conferenceAdd(Number(leg)));
