@@ -53,10 +53,11 @@ describe('sip back end: hold, retrieve and DTMF confirmed by the far end', () =>
   async function callFarEnd(agent: TestAgent, options: InDialogCalleeOptions): Promise<{ callId: string; farEnd: SippRun }> {
     const number = `555000070${farEnds++}`;
     const farEnd = stack.bed.sipp({ name: `far-end-${number}`, scenarioXml: inDialogCalleeScenario(options) });
+    await farEnd.listening();
     const register = stack.bed.sipp({ name: `register-${number}`, scenarioXml: registerScenario({ user: number, contactPort: farEnd.port, expires: 60 }) });
     expect(await register.done).toBe(0);
     await agent.session.makeCall(number);
-    const { calls } = await agent.until((s) => s.calls.some((c) => c.state === 'Established'), `the call to ${number} Established`);
+    const { calls } = await agent.until((s) => s.calls.some((c) => c.state === 'Established'), `the call to ${number} Established`, 10_000);
     return { callId: calls[0]!.callId, farEnd };
   }
 
@@ -179,7 +180,8 @@ describe('sip back end: hold, retrieve and DTMF confirmed by the far end', () =>
     offRecord();
     // each INFO goes out once the previous one is answered; the request resolves after the last
     expect(t.steps.filter((step) => !step.includes('answered'))).toEqual(['INFO 1', 'INFO *', 'INFO #', 'sendDTMF resolved']);
-    await evapi.log.waitFor((e) => e.ev === 'indialog-reply' && e.method === 'INFO' && String(e.by).includes('sip:5003@') && e.code === 200, 'the INFO answers');
+    const last = await evapi.log.waitFor((e) => e.ev === 'info' && e.signal === '#', 'the INFO with #', 5000, mark);
+    await evapi.log.waitFor((e) => e.ev === 'indialog-reply' && e.callid === last.callid && e.cseq === last.cseq, 'the answer to the INFO with #', 5000, mark);
     expect(t.steps.filter((step) => step === 'INFO answered 200')).toHaveLength(3);
     expect(records.filter((r) => r.kind === 'dtmf').map((r) => r.detail)).toEqual(['1*#']);
 
