@@ -200,8 +200,11 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       const phone = phoneOf(agentId);
       const leg = await legOf(agentId, call);
       // RFC 4733 travels in the media, which the server cannot see: the phone taking the digits is all it learns
-      if (phone.dtmfOverInfo) await confirmed(agentId, call, 'info', digits.length, `DTMF ${JSON.stringify(digits)} on call ${callId}`, () => phone.dtmf(leg, digits));
-      else await onPhone(() => phone.dtmf(leg, digits));
+      if (phone.dtmfOverInfo) {
+        await confirmed(agentId, call, 'info', digits.length, `DTMF ${JSON.stringify(digits)} on call ${callId}`, () => phone.dtmf(leg, digits));
+        // the next request may re-INVITE: the phone must have read the last INFO's answer first
+        await onPhone(() => phone.sync());
+      } else await onPhone(() => phone.dtmf(leg, digits));
       sw.sendDtmf(agentId, callId, digits);
     },
 

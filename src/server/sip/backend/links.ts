@@ -150,6 +150,8 @@ export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
   transfer(leg: string, uri: string): Promise<void>;
   attendedTransfer(leg: string, otherLeg: string): Promise<void>;
   conferenceAdd(leg: string): Promise<void>;
+  /** Round trips through the control link, so that the phone has read the SIP answers relayed to it before. */
+  sync(): Promise<void>;
 }
 
 class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements PhoneLink {
@@ -183,6 +185,7 @@ class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements Ph
   transfer = (leg: string, uri: string) => act(() => this.live().transfer(uri, leg));
   attendedTransfer = (): Promise<void> => Promise.reject(linkDown(this.endpoint, 'baresip has no attended transfer'));
   conferenceAdd = (): Promise<void> => Promise.reject(linkDown(this.endpoint, 'baresip has no conference'));
+  sync = (): Promise<void> => Promise.resolve();
 }
 
 class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements PhoneLink {
@@ -245,6 +248,16 @@ class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements 
   transfer = (leg: string, uri: string) => act(async () => void (await this.live().transfer(Number(leg), uri)));
   attendedTransfer = (leg: string, otherLeg: string) => act(async () => void (await this.live().transfer(Number(leg), Number(otherLeg))));
   conferenceAdd = (leg: string) => act(() => this.live().conferenceAdd(Number(leg)));
+  /**
+   * Two commands answered: the daemon's loop has run since, and read the SIP answers Kamailio
+   * relayed before it reported them. A call-pause sent while the daemon has not read the 200 to
+   * its last DTMF INFO is lost (the call stays Pausing).
+   */
+  sync = () =>
+    act(async () => {
+      await this.live().command('version');
+      await this.live().command('version');
+    });
 }
 
 /** A phone with no control link: every phone action is refused; Kamailio does what can be done. */
@@ -275,6 +288,7 @@ class PlainPhone extends EventEmitter<LinkEvents<PhoneCallEvent>> implements Pho
   transfer = () => this.refuse('transfer');
   attendedTransfer = () => this.refuse('transfer');
   conferenceAdd = () => this.refuse('conference');
+  sync = (): Promise<void> => Promise.resolve();
 }
 
 export function createPhoneLink(agent: SipAgentConfig, reconnectMs: number, timeoutMs: number): PhoneLink {
