@@ -66,7 +66,20 @@ describe('sip back end: real calls through Kamailio to agent phones', () => {
     await agent.until((s) => callIn(s, call.callId)?.state === 'Held', 'Held');
     await agent.session.retrieveCall(call.callId);
     await agent.until((s) => ['Retrieved', 'Established'].includes(callIn(s, call.callId)?.state ?? ''), 'Retrieved');
+    // baresip sends RFC 4733 in the media: the caller's phone reports each digit it received
+    const beforeDigits = caller.log.mark();
     await agent.session.sendDTMF(call.callId, '12#');
+    const digits: string[] = [];
+    await caller.log.waitFor(
+      (e) => {
+        if (e.type === 'CALL_DTMF_START' && e.id === sipId) digits.push(String(e.param));
+        return digits.length === 3;
+      },
+      'the three DTMF digits at the caller',
+      5000,
+      beforeDigits,
+    );
+    expect(digits).toEqual(['1', '2', '#']);
 
     await agent.session.hangUpCall(call.callId);
     await agent.until((s) => s.calls.length === 0, 'the call gone');

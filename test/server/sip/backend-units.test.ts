@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../../../src/server/config.js';
 import { CallTable, sipUser } from '../../../src/server/sip/backend/state.js';
+import { InDialogTracker, isSuccess } from '../../../src/server/sip/backend/in-dialog.js';
 import { Waiters } from '../../../src/server/sip/backend/waiters.js';
+import type { EvapiEvent } from '../../../src/server/sip/kamailio-evapi.js';
 import { ManualClock, createSwitch } from '../../../src/server/switch/index.js';
 
 const agent = (n: number) => ({ agentId: `agent${n}`, extension: `500${n}`, sipUri: `sip:500${n}@pbx`, phone: { kind: 'baresip', port: 4440 + n } });
@@ -101,5 +103,56 @@ describe('waiters', () => {
     await expect(mine).rejects.toMatchObject({ errCode: 'OPENCTI_LINK_DOWN', errMessage: 'baresip agent1 ctrl_tcp 127.0.0.1:1: connection closed' });
     waiters.fail('Kamailio evapi 127.0.0.1:2', 'gone');
     await expect(other).rejects.toMatchObject({ errMessage: expect.stringContaining('Kamailio evapi') });
+  });
+});
+
+describe('waiters: refusals and named timeouts', () => {
+  it('fail at once with the Error the test returns, and name what did not happen at the timeout', async () => {
+    const waiters = new Waiters();
+    let refusal: Error | false = false;
+    const waiting = waiters.until('a1', () => refusal, 'x', 1000);
+    refusal = new Error('the far end answered 488');
+    waiters.check();
+    await expect(waiting).rejects.toThrow('the far end answered 488');
+    await expect(waiters.until('a1', () => new Error('at once'), 'y', 1000)).rejects.toThrow('at once');
+    await expect(waiters.until('a1', () => false, () => 'hold of call c1: Kamailio saw 0 of 1 re-INVITE', 20)).rejects.toMatchObject({
+      errCode: 'OPENCTI_TIMEOUT',
+      errMessage: 'hold of call c1: Kamailio saw 0 of 1 re-INVITE within 20 ms',
+    });
+  });
+});
+
+describe('in-dialog requests and their answers', () => {
+  const ev = (fields: Record<string, unknown>) => ({ receivedAt: 0, ...fields }) as EvapiEvent;
+
+  it('match an answer to its request by Call-ID, From and CSeq; count a retransmission once; collect only the watched kind, call and sender', () => {
+    const tracker = new InDialogTracker();
+    const sipIds = new Set(['c1']);
+    const watch = tracker.watch({ kind: 'info', sipIds, users: new Set(['5003', '8001']) });
+    tracker.onEvent(ev({ ev: 'info', callid: 'c1', by: 'sip:5003@pbx', cseq: '21', signal: '1' }));
+    tracker.onEvent(ev({ ev: 'info', callid: 'c1', by: 'sip:5003@pbx', cseq: '21', signal: '1' })); // retransmission
+    tracker.onEvent(ev({ ev: 'info', callid: 'c1', by: 'sip:+1555@pbx', cseq: '21', signal: '9' })); // the far end's own INFO
+    tracker.onEvent(ev({ ev: 'hold', callid: 'c1', by: 'sip:5003@pbx', cseq: '22' }));
+    tracker.onEvent(ev({ ev: 'info', callid: 'c2', by: 'sip:5003@pbx', cseq: '5', signal: '2' }));
+    expect(watch.sent.map((r) => r.signal)).toEqual(['1']);
+    expect(tracker.onEvent(ev({ ev: 'indialog-reply', callid: 'c1', method: 'INFO', code: 200, by: 'sip:+1555@pbx', cseq: '21' }))).toMatchObject({ by: '+1555', code: 200 });
+    expect(watch.answered).toEqual([]);
+    expect(tracker.onEvent(ev({ ev: 'indialog-reply', callid: 'c1', method: 'INFO', code: 501, by: 'sip:5003@pbx', cseq: '21' }))).toMatchObject({ kind: 'info', signal: '1', code: 501 });
+    expect(watch.answered.map((o) => o.code)).toEqual([501]);
+    // a second final reply to the same request is not a new answer
+    expect(tracker.onEvent(ev({ ev: 'indialog-reply', callid: 'c1', method: 'INFO', code: 200, by: 'sip:5003@pbx', cseq: '21' }))).toBeUndefined();
+    expect(tracker.onEvent(ev({ ev: 'indialog-reply', callid: 'c1', method: 'INVITE', code: 200, by: 'sip:5003@pbx', cseq: '22' }))).toMatchObject({ kind: 'hold', code: 200 });
+    expect(isSuccess(200) && !isSuccess(491) && !isSuccess(100)).toBe(true);
+    watch.close();
+    tracker.onEvent(ev({ ev: 'info', callid: 'c1', by: 'sip:5003@pbx', cseq: '23', signal: '3' }));
+    expect(watch.sent).toHaveLength(1);
+  });
+});
+
+describe('sip configuration: DTMF of linphone phones', () => {
+  it('accepts info and rfc4733, refuses anything else naming the path', () => {
+    const linphone = (dtmf: unknown) => ({ ...agent(2), phone: { kind: 'linphone', socketPath: '/tmp/l', dtmf } });
+    expect(resolveConfig({ backend: 'sip', sip: sip({ agents: [agent(1), linphone('rfc4733')] }) }).sip?.agents[1]?.phone).toMatchObject({ dtmf: 'rfc4733' });
+    expect(() => resolveConfig({ backend: 'sip', sip: sip({ agents: [agent(1), linphone('inband')] }) })).toThrow(/\/sip\/agents\/1\/phone/);
   });
 });

@@ -1,5 +1,6 @@
 /** A SIP test bed with the server on the sip back end, for tests: every process stopped by PID in stop(). */
 import type { ServerConfig } from '../../../src/server/config.js';
+import type { SipConfig } from '../../../src/server/sip/backend/config.js';
 import { type BedAgent, type PhoneSpec, type Testbed, sipConfigFor, startTestbed } from '../../../src/server/sip/testbed/index.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
@@ -16,6 +17,10 @@ export async function startSipStack(options: {
   server?: Partial<ServerConfig>;
   queueMaxWaitMs?: number;
   agentRingMs?: number;
+  /** How transferComplete refers (the bed's own choice when absent); 'default': the server's default. */
+  consultTransfer?: SipConfig['consultTransfer'] | 'default';
+  /** The back end's wait for the telephony (below the desktop's own 5 s, to see the server's error). */
+  requestTimeoutMs?: number;
 }): Promise<SipStack> {
   const bed = await startTestbed({
     phones: [...options.agents.map((a) => ({ user: a.extension, kind: a.kind ?? ('baresip' as const) })), ...options.others],
@@ -27,7 +32,10 @@ export async function startSipStack(options: {
   try {
     // a baresip phone takes one control connection at a time: the server's
     for (const a of options.agents) await bed.phones.get(a.extension)?.control.close();
-    server = await startTestServer({ backend: 'sip', sip: sipConfigFor(bed, options.agents), ...options.server });
+    const choice = options.consultTransfer === 'default' ? undefined : options.consultTransfer;
+    const { consultTransfer: bedChoice, ...rest } = sipConfigFor(bed, options.agents, { consultTransfer: choice, requestTimeoutMs: options.requestTimeoutMs });
+    const sip = (options.consultTransfer === 'default' ? rest : { ...rest, consultTransfer: bedChoice }) as SipConfig;
+    server = await startTestServer({ backend: 'sip', sip, ...options.server });
     await server.sip?.connected(10_000);
   } catch (error) {
     await server?.dispose();

@@ -10,6 +10,7 @@ import type { CallRecord, DeviceEvent, Switch } from '../../switch/types.js';
 import { KamailioRpc } from '../kamailio-rpc.js';
 import { createSipCallControl } from './call-control.js';
 import type { SipConfig } from './config.js';
+import { InDialogTracker } from './in-dialog.js';
 import { onKamailioEvent, routeOffer } from './kamailio-events.js';
 import { KamailioLink, createPhoneLink, type PhoneLink } from './links.js';
 import { onPhoneEvent } from './phone-events.js';
@@ -47,6 +48,7 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
     sw,
     calls,
     kamailio,
+    inDialog: new InDialogTracker(),
     rpc,
     phones,
     agents: config.agents,

@@ -3,12 +3,15 @@
  * linphone-daemon) and resolves once the switch shows the result, which the phone's or
  * Kamailio's event put there; where the phone cannot (it is gone), hang-up goes through
  * Kamailio's JSON-RPC (dlg.terminate_dlg). Checks the switch would refuse are refused first,
- * with the switch's own error, before any phone is touched.
+ * with the switch's own error, before any phone is touched. Hold, retrieve and DTMF sent as SIP
+ * INFO resolve only when the far end answered the phone's re-INVITE or INFO 2xx (seen at
+ * Kamailio); a refusal fails the request and leaves the switch as it was.
  */
 import type { CallControl } from '../../gateway/operations.js';
 import { SwitchError } from '../../switch/errors.js';
 import { SipRequestError, linkDown, toRequestError } from './errors.js';
 import { createConsultRequests } from './consult.js';
+import { isSuccess, type InDialogKind } from './in-dialog.js';
 import { routeOffer } from './kamailio-events.js';
 import type { PhoneLink } from './links.js';
 import { callOfLeg } from './phone-events.js';
@@ -33,6 +36,8 @@ export interface RequestHelpers {
   reached(agentId: string, callId: string, states: readonly (string | undefined)[], what: string): Promise<void>;
   onPhone(run: () => Promise<void>): Promise<void>;
   sipUri(destination: string): string;
+  /** How long a request waits for the telephony (sip.requestTimeoutMs). */
+  readonly timeoutMs: number;
 }
 
 export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDeps): CallControl {
@@ -101,7 +106,45 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
     await onPhone(() => ctx.rpc.terminateDlg(mine.callId, mine.fromTag, mine.toTag));
   }
 
-  const helpers: RequestHelpers = { ctx, phoneOf, legState, legOf, reached, onPhone, sipUri };
+  /** What the phone sends for each in-dialog kind, for errors. */
+  const SENT: Record<InDialogKind, string> = {
+    hold: 're-INVITE with a=sendonly/inactive',
+    resume: 're-INVITE with a=sendrecv',
+    info: 'SIP INFO with the DTMF digit',
+  };
+
+  /**
+   * Runs the phone action and waits until the far end answered 2xx to each of the `count`
+   * requests of `kind` the agent's phone sends on the call's dialogs. A refusal fails at once
+   * naming its code; no request, or no answer, within the time fails naming which is missing.
+   */
+  async function confirmed(agentId: string, call: SipCall, kind: InDialogKind, count: number, what: string, act: () => Promise<void>): Promise<void> {
+    const agent = ctx.agentById(agentId);
+    // the callee of a queue call sends as the queue number it was dialled as
+    const users = new Set(agent ? [agent.extension, sipUser(agent.sipUri), ...ctx.queueNumbers] : []);
+    const watch = ctx.inDialog.watch({ kind, sipIds: call.sipIds, users });
+    const from = ctx.phones.get(agentId)?.endpoint ?? agentId;
+    const settled = (): boolean | Error => {
+      const refused = watch.answered.find((o) => !isSuccess(o.code));
+      if (refused) {
+        const digit = refused.signal ? ` (digit ${JSON.stringify(refused.signal)})` : '';
+        return new SipRequestError('OPENCTI_CF_GENERIC_OPERATION', `${what}: the far end answered the ${SENT[kind]}${digit} with ${refused.code}; the call is unchanged`);
+      }
+      return watch.answered.length >= count;
+    };
+    const digits = (): string => (kind === 'info' && watch.sent.length > 0 ? ` (digits ${watch.sent.map((r) => r.signal).join(' ')})` : '');
+    const missing = (): string =>
+      watch.sent.length < count
+        ? `${what}: Kamailio saw ${watch.sent.length} of ${count} ${SENT[kind]} from ${from}${digits()}`
+        : `${what}: the far end did not answer the ${SENT[kind]} (${watch.answered.length} of ${count} answered)`;
+    try {
+      await Promise.all([onPhone(act), waiters.until(agentId, settled, missing, timeoutMs)]);
+    } finally {
+      watch.close();
+    }
+  }
+
+  const helpers: RequestHelpers = { ctx, phoneOf, legState, legOf, reached, onPhone, sipUri, timeoutMs };
   const consultRequests = createConsultRequests(helpers);
 
   return {
@@ -139,7 +182,8 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       const { call } = legState(agentId, callId, ['Established'], 'held');
       const phone = phoneOf(agentId);
       const leg = await legOf(agentId, call);
-      await onPhone(() => phone.hold(leg));
+      // Kamailio's event for the 2xx holds the call in the switch (kamailio-events.ts)
+      await confirmed(agentId, call, 'hold', 1, `hold of call ${callId}`, () => phone.hold(leg));
       if (ctx.partyState(agentId, callId) === 'Established') sw.hold(agentId, callId);
     },
 
@@ -147,7 +191,7 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       const { call } = legState(agentId, callId, ['Held'], 'retrieved');
       const phone = phoneOf(agentId);
       const leg = await legOf(agentId, call);
-      await onPhone(() => phone.resume(leg));
+      await confirmed(agentId, call, 'resume', 1, `retrieve of call ${callId}`, () => phone.resume(leg));
       if (ctx.partyState(agentId, callId) === 'Held') sw.retrieve(agentId, callId);
     },
 
@@ -155,7 +199,12 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       const { call } = legState(agentId, callId, ['Established'], 'sent DTMF');
       const phone = phoneOf(agentId);
       const leg = await legOf(agentId, call);
-      await onPhone(() => phone.dtmf(leg, digits));
+      // RFC 4733 travels in the media, which the server cannot see: the phone taking the digits is all it learns
+      if (phone.dtmfOverInfo) {
+        await confirmed(agentId, call, 'info', digits.length, `DTMF ${JSON.stringify(digits)} on call ${callId}`, () => phone.dtmf(leg, digits));
+        // the next request may re-INVITE: the phone must have read the last INFO's answer first
+        await onPhone(() => phone.sync());
+      } else await onPhone(() => phone.dtmf(leg, digits));
       sw.sendDtmf(agentId, callId, digits);
     },
 
@@ -190,6 +239,7 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       await onPhone(() => phone.transfer(leg, sipUri(destination)));
       // the transferor's leg is done: its BYE and CALL_CLOSED are not the call's end
       call.legs.delete(agentId);
+      ctx.calls.retireLeg(agentId, leg);
       const sipId = phone.agent.phone.kind === 'baresip' ? leg : undefined;
       if (sipId !== undefined) ctx.calls.retireSip(call, sipId);
       else for (const id of [...call.sipIds]) ctx.calls.retireSip(call, id);

@@ -17,6 +17,14 @@ const LinphonePhone = Type.Object(
   {
     kind: Type.Literal('linphone'),
     socketPath: Type.String({ minLength: 1, description: 'linphone-daemon unix socket: /tmp/<--pipe name>' }),
+    dtmf: Type.Optional(
+      Type.Unsafe<'info' | 'rfc4733'>({
+        type: 'string',
+        enum: ['info', 'rfc4733'],
+        description:
+        'How the phone sends DTMF (linphonerc [sip] use_info / use_rfc2833): "info" (SIP INFO: sendDTMF resolves when the far end answered every digit 2xx) or "rfc4733" (in the media, which the server cannot see: sendDTMF resolves when the phone took the digits). Default "info"',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -96,14 +96,29 @@ export function createConsultRequests(h: RequestHelpers): ConsultRequests {
         await h.onPhone(() => phone.transfer(heldLeg, h.sipUri(target)));
         plainRefer = true;
       }
-      // the agent's two legs are done: their BYEs are not the end of the joined call
+      // the agent's two legs are done: their BYEs and late phone events are not the joined call's
       held.legs.delete(agentId);
       active.legs.delete(agentId);
+      ctx.calls.retireLeg(agentId, heldLeg);
+      ctx.calls.retireLeg(agentId, activeLeg);
+      // the consulted party's leg of the consult call ends by the signalling (Replaces, or the BYE
+      // of the agent's consult leg), not because the switch drops the consult call (backend.ts
+      // hangs up a phone whose leg the switch disconnects)
+      for (const [other, leg] of active.legs) ctx.calls.retireLeg(other, leg);
+      active.legs.clear();
       retireAll(held);
       retireAll(active);
       sw.transferComplete(agentId, heldCallId, activeCallId);
       ctx.calls.forget(activeCallId);
-      for (const leg of [heldLeg, activeLeg]) void phone.hangup(leg).catch(() => undefined);
+      const hangUpLegs = () => {
+        for (const leg of [heldLeg, activeLeg]) void phone.hangup(leg).catch(() => undefined);
+      };
+      // with Replaces the transferee's INVITE ends the consult dialog at the consulted phone and the
+      // transferor's phone ends the original one once told the transfer worked: hanging up at once
+      // would end the consult dialog before it is replaced (the consulted phone then rings anew).
+      // Legs still up after the request time are hung up.
+      if (plainRefer) hangUpLegs();
+      else setTimeout(hangUpLegs, h.timeoutMs).unref?.();
       // with a plain REFER the consulted agent's phone rings anew: it takes the call at once
       const consulted = target === undefined ? undefined : ctx.agentByExtension(target);
       if (plainRefer && consulted) void takeNewLeg(consulted.agentId, held);

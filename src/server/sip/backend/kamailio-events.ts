@@ -3,9 +3,11 @@
  * call to an agent extension `inboundCall` on the extension, a call dialled on an agent's phone
  * `makeCall`; CANCEL and BYE from an outside party `callerHangUp`, from an agent `hangUp`; an
  * agent that rejects or does not answer a routed queue call declines the offer (`hangUp` on a
- * ringing offer, the switch's decline path); an outside number that answers `farEndAnswer`.
+ * ringing offer, the switch's decline path); an outside number that answers `farEndAnswer`; an
+ * agent's hold/resume re-INVITE answered 2xx `hold`/`retrieve`.
  */
 import type { EvapiEvent } from '../kamailio-evapi.js';
+import { isSuccess, type InDialogOutcome } from './in-dialog.js';
 import { sipUser, type BackendCtx, type SipCall } from './state.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
@@ -150,14 +152,33 @@ function onAnswered(ctx: BackendCtx, e: EvapiEvent): void {
   attempt(ctx, 'far end answer', () => ctx.sw.farEndAnswer(call.switchId));
 }
 
-/** Hold or resume pressed on an agent's phone (re-INVITE through Kamailio). */
-function onHold(ctx: BackendCtx, e: EvapiEvent, held: boolean): void {
-  const call = ctx.calls.bySip.get(str(e.callid));
-  const agent = ctx.agentByExtension(sipUser(e.by));
+/**
+ * The agent whose phone sent an in-dialog request: `by` is the From of the request, which for the
+ * callee of a queue call is the queue number it was dialled as (the agent on the call sent it).
+ */
+function senderAgent(ctx: BackendCtx, call: SipCall, by: string) {
+  const agent = ctx.agentByExtension(by);
+  if (agent || !ctx.queueNumbers.has(by)) return agent;
+  const onCall = ctx.agents.filter((a) => ctx.partyState(a.agentId, call.switchId) !== undefined);
+  return onCall.length === 1 ? onCall[0] : undefined;
+}
+
+/**
+ * The far end answered an agent's hold or resume re-INVITE (pressed on the phone, or asked by the
+ * desktop): only a 2xx changes the switch; a refusal leaves the call as it was.
+ */
+function onInDialogAnswer(ctx: BackendCtx, outcome: InDialogOutcome): void {
+  if (outcome.kind === 'info') return; // DTMF: the request that sent it records it (call-control.ts)
+  const call = ctx.calls.bySip.get(outcome.callid);
+  const agent = call && senderAgent(ctx, call, outcome.by);
   if (!call || !agent) return;
+  if (!isSuccess(outcome.code)) {
+    ctx.log('info', `the far end refused the ${outcome.kind} re-INVITE of ${agent.agentId} on call ${call.switchId} with ${outcome.code}`);
+    return;
+  }
   const state = ctx.partyState(agent.agentId, call.switchId);
-  if (held && state === 'Established') attempt(ctx, 'hold', () => ctx.sw.hold(agent.agentId, call.switchId));
-  if (!held && state === 'Held') attempt(ctx, 'retrieve', () => ctx.sw.retrieve(agent.agentId, call.switchId));
+  if (outcome.kind === 'hold' && state === 'Established') attempt(ctx, 'hold', () => ctx.sw.hold(agent.agentId, call.switchId));
+  if (outcome.kind === 'resume' && state === 'Held') attempt(ctx, 'retrieve', () => ctx.sw.retrieve(agent.agentId, call.switchId));
 }
 
 export function onKamailioEvent(ctx: BackendCtx, e: EvapiEvent): void {
@@ -179,9 +200,15 @@ export function onKamailioEvent(ctx: BackendCtx, e: EvapiEvent): void {
     case 'answered':
       return onAnswered(ctx, e);
     case 'hold':
-      return onHold(ctx, e, true);
     case 'resume':
-      return onHold(ctx, e, false);
+    case 'info':
+      ctx.inDialog.onEvent(e);
+      return;
+    case 'indialog-reply': {
+      const outcome = ctx.inDialog.onEvent(e);
+      if (outcome) onInDialogAnswer(ctx, outcome);
+      return;
+    }
     default:
   }
 }

@@ -137,6 +137,8 @@ export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
   readonly canConsult: boolean;
   /** False for a plain SIP phone: the server acts on it through Kamailio only. */
   readonly controllable: boolean;
+  /** The phone sends DTMF as SIP INFO (Kamailio sees each digit and its answer), not in the media (RFC 4733). */
+  readonly dtmfOverInfo: boolean;
   start(): void;
   stop(): Promise<void>;
   dial(uri: string): Promise<string>;
@@ -148,11 +150,15 @@ export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
   transfer(leg: string, uri: string): Promise<void>;
   attendedTransfer(leg: string, otherLeg: string): Promise<void>;
   conferenceAdd(leg: string): Promise<void>;
+  /** Round trips through the control link, so that the phone has read the SIP answers relayed to it before. */
+  sync(): Promise<void>;
 }
 
 class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements PhoneLink {
   readonly canConsult = false;
   readonly controllable = true;
+  /** baresip 1.0 sends RFC 4733 only (it receives INFO). */
+  readonly dtmfOverInfo = false;
   constructor(
     readonly agent: SipAgentConfig & { phone: { kind: 'baresip'; host: string; port: number } },
     reconnectMs: number,
@@ -179,17 +185,20 @@ class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements Ph
   transfer = (leg: string, uri: string) => act(() => this.live().transfer(uri, leg));
   attendedTransfer = (): Promise<void> => Promise.reject(linkDown(this.endpoint, 'baresip has no attended transfer'));
   conferenceAdd = (): Promise<void> => Promise.reject(linkDown(this.endpoint, 'baresip has no conference'));
+  sync = (): Promise<void> => Promise.resolve();
 }
 
 class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements PhoneLink {
   readonly canConsult = true;
   readonly controllable = true;
+  readonly dtmfOverInfo: boolean;
   constructor(
-    readonly agent: SipAgentConfig & { phone: { kind: 'linphone'; socketPath: string } },
+    readonly agent: SipAgentConfig & { phone: { kind: 'linphone'; socketPath: string; dtmf?: 'info' | 'rfc4733' } },
     reconnectMs: number,
     private readonly timeoutMs: number,
   ) {
     super(`linphone-daemon ${agent.agentId} ${agent.phone.socketPath}`, reconnectMs);
+    this.dtmfOverInfo = (agent.phone.dtmf ?? 'info') === 'info';
   }
   protected open() {
     return LinphoneControl.connect({ socketPath: this.agent.phone.socketPath, name: this.agent.agentId, connectTimeoutMs: 1000, requestTimeoutMs: this.timeoutMs });
@@ -224,16 +233,38 @@ class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements 
       await phone.resume(Number(leg));
       await phone.waitForCallState('LinphoneCallStreamsRunning', Number(leg), this.timeoutMs, mark);
     });
-  dtmf = (_leg: string, digits: string) => act(() => this.live().dtmf(digits));
+  /**
+   * The switch may show a call answered (Kamailio relayed the 200) before the daemon has read it:
+   * a digit sent then goes nowhere ("no dialog") although the daemon says Ok. Wait for the media.
+   */
+  dtmf = (leg: string, digits: string) =>
+    act(async () => {
+      const phone = this.live();
+      const mark = phone.log.mark();
+      const { state } = await phone.callStatus(Number(leg));
+      if (state !== 'LinphoneCallStreamsRunning') await phone.waitForCallState('LinphoneCallStreamsRunning', Number(leg), this.timeoutMs, mark);
+      await phone.dtmf(digits);
+    });
   transfer = (leg: string, uri: string) => act(async () => void (await this.live().transfer(Number(leg), uri)));
   attendedTransfer = (leg: string, otherLeg: string) => act(async () => void (await this.live().transfer(Number(leg), Number(otherLeg))));
   conferenceAdd = (leg: string) => act(() => this.live().conferenceAdd(Number(leg)));
+  /**
+   * Two commands answered: the daemon's loop has run since, and read the SIP answers Kamailio
+   * relayed before it reported them. A call-pause sent while the daemon has not read the 200 to
+   * its last DTMF INFO is lost (the call stays Pausing).
+   */
+  sync = () =>
+    act(async () => {
+      await this.live().command('version');
+      await this.live().command('version');
+    });
 }
 
 /** A phone with no control link: every phone action is refused; Kamailio does what can be done. */
 class PlainPhone extends EventEmitter<LinkEvents<PhoneCallEvent>> implements PhoneLink {
   readonly canConsult = false;
   readonly controllable = false;
+  readonly dtmfOverInfo = false;
   readonly isUp = true;
   readonly lastError = undefined;
   readonly endpoint: string;
@@ -257,6 +288,7 @@ class PlainPhone extends EventEmitter<LinkEvents<PhoneCallEvent>> implements Pho
   transfer = () => this.refuse('transfer');
   attendedTransfer = () => this.refuse('transfer');
   conferenceAdd = () => this.refuse('conference');
+  sync = (): Promise<void> => Promise.resolve();
 }
 
 export function createPhoneLink(agent: SipAgentConfig, reconnectMs: number, timeoutMs: number): PhoneLink {

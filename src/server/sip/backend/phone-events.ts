@@ -1,6 +1,6 @@
 /**
  * An agent phone's call events → the switch: the phone answered (`answer`, or `farEndAnswer` for a
- * call it placed), hung up (`hangUp`), held or resumed. Each event first ties the phone's handle
+ * call it placed), hung up (`hangUp`). Hold and resume are the signalling's (kamailio-events.ts). Each event first ties the phone's handle
  * (`leg`) to the switch call: by SIP Call-ID when the phone tells it, else to the agent's call that
  * has no handle yet.
  */
@@ -18,17 +18,18 @@ export function callOfLeg(ctx: BackendCtx, agentId: string, leg: string): SipCal
 function bind(ctx: BackendCtx, agentId: string, e: PhoneCallEvent): SipCall | undefined {
   const known = callOfLeg(ctx, agentId, e.leg);
   if (known) return known;
-  if (e.kind === 'closed') return undefined;
+  if (e.kind === 'closed' || ctx.calls.isRetired(agentId, e.leg)) return undefined;
   let call = e.sipCallId === undefined ? undefined : ctx.calls.bySip.get(e.sipCallId);
   if (!call) {
-    const wanted = e.kind === 'incoming' ? 'Alerting' : e.kind === 'outgoing' ? 'Initiated' : undefined;
-    for (const candidate of ctx.calls.bySwitch.values()) {
-      if (candidate.legs.has(agentId)) continue;
-      const state = ctx.partyState(agentId, candidate.switchId);
-      if (state !== undefined && (wanted === undefined || state === wanted)) {
-        call = candidate;
-        break;
-      }
+    // an incoming leg on a call the agent already talks on is a transferee's new INVITE (Replaces)
+    const wanted = e.kind === 'incoming' ? ['Alerting', 'Established'] : e.kind === 'outgoing' ? ['Initiated'] : [undefined];
+    for (const want of wanted) {
+      call = [...ctx.calls.bySwitch.values()].find((candidate) => {
+        if (candidate.legs.has(agentId)) return false;
+        const state = ctx.partyState(agentId, candidate.switchId);
+        return state !== undefined && (want === undefined || state === want);
+      });
+      if (call) break;
     }
   }
   if (!call && e.sipCallId !== undefined && (e.kind === 'incoming' || e.kind === 'outgoing')) ctx.calls.holdUnbound(e.sipCallId, agentId, e.leg);
@@ -58,10 +59,8 @@ export function onPhoneEvent(ctx: BackendCtx, phone: PhoneLink, e: PhoneCallEven
     case 'established':
       if (state() === 'Alerting') attempt(ctx, 'answer', () => ctx.sw.answer(agentId, call.switchId));
       else if (state() === 'Initiated') attempt(ctx, 'far end answer', () => ctx.sw.farEndAnswer(call.switchId));
-      else if (state() === 'Held') attempt(ctx, 'retrieve', () => ctx.sw.retrieve(agentId, call.switchId));
-      return;
-    case 'held':
-      if (state() === 'Established') attempt(ctx, 'hold', () => ctx.sw.hold(agentId, call.switchId));
+      // hold and resume follow Kamailio's view of the re-INVITE and its answer (kamailio-events.ts):
+      // linphone's polled Paused/StreamsRunning come late and would undo a newer change
       return;
     case 'closed':
       setTimeout(() => {

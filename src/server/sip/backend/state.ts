@@ -7,6 +7,7 @@
 import type { Switch } from '../../switch/types.js';
 import type { KamailioRpc } from '../kamailio-rpc.js';
 import type { SipAgentConfig } from './config.js';
+import type { InDialogTracker } from './in-dialog.js';
 import type { KamailioLink, PhoneLink } from './links.js';
 
 export interface SipCall {
@@ -44,6 +45,8 @@ export class CallTable {
   readonly expected: Expected[] = [];
   /** Phone calls seen before Kamailio told us whose call they are, by SIP Call-ID. */
   private readonly unbound = new Map<string, { agentId: string; leg: string; at: number }>();
+  /** Phone handles ("agentId leg") of legs that left their call: their late events belong to no call. */
+  private readonly retired = new Set<string>();
 
   create(switchId: string, acd = false): SipCall {
     const existing = this.bySwitch.get(switchId);
@@ -87,9 +90,21 @@ export class CallTable {
     this.bySwitch.delete(from.switchId);
   }
 
+  /** A phone's handle on a call that it left (transferred away, call over). */
+  retireLeg(agentId: string, leg: string): void {
+    if (this.retired.size >= 2000) this.retired.delete(this.retired.values().next().value as string);
+    this.retired.add(`${agentId} ${leg}`);
+  }
+
+  isRetired(agentId: string, leg: string): boolean {
+    return this.retired.has(`${agentId} ${leg}`);
+  }
+
   forget(switchId: string): void {
     const call = this.bySwitch.get(switchId);
     if (!call) return;
+    // linphone's events are polled and come late: an old leg must not be tied to another call
+    for (const [agentId, leg] of call.legs) this.retireLeg(agentId, leg);
     this.bySwitch.delete(switchId);
     for (const id of call.sipIds) if (this.bySip.get(id) === call) this.bySip.delete(id);
     this.earlyOffers.delete(switchId);
@@ -117,6 +132,8 @@ export interface BackendCtx {
   readonly sw: Switch;
   readonly calls: CallTable;
   readonly kamailio: KamailioLink;
+  /** Re-INVITEs and INFOs of agents' phones and their final answers (the far end's confirmation). */
+  readonly inDialog: InDialogTracker;
   readonly rpc: KamailioRpc;
   readonly phones: ReadonlyMap<string, PhoneLink>;
   readonly agents: readonly SipAgentConfig[];

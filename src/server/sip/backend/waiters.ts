@@ -1,13 +1,14 @@
 /**
  * Waiting for the switch to follow the telephony: a desktop request resolves when the agent's leg
- * reaches a state (the phone's event updated the switch), and fails at once, naming the endpoint,
- * when the phone or Kamailio goes away meanwhile.
+ * reaches a state (the phone's event updated the switch) or the signalling answered, fails as soon
+ * as the test reports a refusal (an Error), and fails at once, naming the endpoint, when the phone
+ * or Kamailio goes away meanwhile.
  */
 import { SipRequestError, linkDown } from './errors.js';
 
 interface Waiter {
   readonly agentId: string;
-  readonly test: () => boolean;
+  readonly test: () => boolean | Error;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
@@ -16,9 +17,14 @@ interface Waiter {
 export class Waiters {
   private readonly waiting = new Set<Waiter>();
 
-  /** Resolves once `test()` holds (checked now and after every switch event). */
-  until(agentId: string, test: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    if (test()) return Promise.resolve();
+  /**
+   * Resolves once `test()` holds, rejects with the Error it returns (checked now and after every
+   * switch, phone and Kamailio event). `what` names what did not happen when the time is up.
+   */
+  until(agentId: string, test: () => boolean | Error, what: string | (() => string), timeoutMs: number): Promise<void> {
+    const now = test();
+    if (now instanceof Error) return Promise.reject(now);
+    if (now) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         agentId,
@@ -27,7 +33,8 @@ export class Waiters {
         reject,
         timer: setTimeout(() => {
           this.waiting.delete(waiter);
-          reject(new SipRequestError('OPENCTI_TIMEOUT', `${what}: the telephony did not confirm within ${timeoutMs} ms`));
+          const named = typeof what === 'function' ? what() : `${what}: the telephony did not confirm`;
+          reject(new SipRequestError('OPENCTI_TIMEOUT', `${named} within ${timeoutMs} ms`));
         }, timeoutMs),
       };
       this.waiting.add(waiter);
@@ -37,10 +44,12 @@ export class Waiters {
   /** After each switch event. */
   check(): void {
     for (const waiter of [...this.waiting]) {
-      if (!waiter.test()) continue;
+      const result = waiter.test();
+      if (result === false) continue;
       this.waiting.delete(waiter);
       clearTimeout(waiter.timer);
-      waiter.resolve();
+      if (result instanceof Error) waiter.reject(result);
+      else waiter.resolve();
     }
   }
 

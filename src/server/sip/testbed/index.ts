@@ -1,6 +1,6 @@
 export * from './testbed.js';
 export { renderKamailioConfig, type KamailioConfigOptions } from './kamailio-config.js';
-export { cancelCallerScenario, registerScenario, rejectingCalleeScenario, ringingCalleeScenario } from './sipp-scenarios.js';
+export { cancelCallerScenario, inDialogCalleeScenario, type InDialogCalleeOptions, registerScenario, rejectingCalleeScenario, ringingCalleeScenario } from './sipp-scenarios.js';
 export { liveProcesses, stopAllProcesses, ManagedProcess } from './process.js';
 export { waitUntil } from './wait.js';
 export type { SippRun } from './sipp.js';

@@ -108,12 +108,17 @@ request_route {
 
 	if (has_totag()) {
 		if (loose_route()) {
+			# a re-INVITE or INFO is confirmed by its final reply (INDIALOG_REPLY, same callid, by and cseq)
 			if (is_method("INVITE")) {
 				if (search_body("a=sendonly") || search_body("a=inactive")) {
-					evapi_relay("{\\"ev\\":\\"hold\\",${s('callid', 'ci')},${s('by', 'fu')}}");
+					evapi_relay("{\\"ev\\":\\"hold\\",${s('callid', 'ci')},${s('by', 'fu')},${s('cseq', 'cs')}}");
 				} else if (has_body("application/sdp")) {
-					evapi_relay("{\\"ev\\":\\"resume\\",${s('callid', 'ci')},${s('by', 'fu')}}");
+					evapi_relay("{\\"ev\\":\\"resume\\",${s('callid', 'ci')},${s('by', 'fu')},${s('cseq', 'cs')}}");
 				}
+				t_on_reply("INDIALOG_REPLY");
+			}
+			if (is_method("INFO")) {
+				evapi_relay("{\\"ev\\":\\"info\\",${s('callid', 'ci')},${s('by', 'fu')},${s('cseq', 'cs')},${s('contentType', 'cT')},${s('signal', 'rb{line.sw,Signal=}{s.substr,7,0}{s.trim}')}}");
 				t_on_reply("INDIALOG_REPLY");
 			}
 			if (is_method("REFER")) {
@@ -180,10 +185,10 @@ onreply_route[CALL_REPLY] {
 	}
 }
 
-# replies to re-INVITE (hold/resume) and REFER inside a dialog
+# final replies to re-INVITE (hold/resume), INFO (DTMF) and REFER inside a dialog
 onreply_route[INDIALOG_REPLY] {
 	if ($rs >= 200) {
-		evapi_relay("{\\"ev\\":\\"indialog-reply\\",${s('callid', 'ci')},${s('method', 'rm')},\\"code\\":$rs}");
+		evapi_relay("{\\"ev\\":\\"indialog-reply\\",${s('callid', 'ci')},${s('method', 'rm')},\\"code\\":$rs,${s('by', 'fu')},${s('cseq', 'cs')}}");
 	}
 }
 

@@ -59,10 +59,13 @@ export interface LinphoneConfigOptions {
   rtpFirst: number;
   rtpLast: number;
   proxyPort: number;
+  /** How the phone sends DTMF: SIP INFO (default: the proxy sees each digit and its answer) or RFC 4733 in the media. */
+  dtmf?: 'info' | 'rfc4733';
 }
 
 export function renderLinphoneRc(o: LinphoneConfigOptions): string {
   const proxy = `<sip:${o.host}:${o.proxyPort};transport=udp>`;
+  const info = (o.dtmf ?? 'info') === 'info';
   return `[sip]
 sip_port=${o.sipPort}
 sip_tcp_port=0
@@ -71,6 +74,8 @@ bind_address=${o.host}
 use_ipv6=0
 default_proxy=0
 register_only_when_network_is_up=0
+use_info=${info ? 1 : 0}
+use_rfc2833=${info ? 0 : 1}
 
 [proxy_0]
 reg_proxy=${proxy}

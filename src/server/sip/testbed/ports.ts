@@ -3,6 +3,7 @@
  * Linux's ephemeral range (32768+), so outgoing connections of other programs do not take them
  * between the check and the start; each port is checked free for both TCP and UDP.
  */
+import { readFile } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 
@@ -59,4 +60,14 @@ export class PortAllocator {
     this.next += count;
     return first;
   }
+}
+
+/**
+ * Whether a process has bound UDP `port` on 127.0.0.1, read from /proc/net/udp (Linux): unlike a
+ * trial bind, looking cannot take the port from the process about to bind it.
+ */
+export async function udpBound(port: number): Promise<boolean> {
+  const table = await readFile('/proc/net/udp', 'utf8');
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local);
 }

@@ -8,7 +8,7 @@ export interface BedAgent {
   readonly extension: string;
 }
 
-export function sipConfigFor(bed: Testbed, agents: readonly BedAgent[], extra: Partial<Pick<SipConfig, 'reconnectMs' | 'requestTimeoutMs'>> = {}): SipConfig {
+export function sipConfigFor(bed: Testbed, agents: readonly BedAgent[], extra: Partial<Pick<SipConfig, 'reconnectMs' | 'requestTimeoutMs' | 'consultTransfer'>> = {}): SipConfig {
   return {
     kamailio: { host: bed.kamailio.host, evapiPort: bed.kamailio.evapiPort, rpcUrl: bed.kamailio.rpcUrl, proxyUri: bed.kamailio.proxyUri, bridgeController: 'cti' },
     queueNumbers: [...bed.queueNumbers],
@@ -22,8 +22,9 @@ export function sipConfigFor(bed: Testbed, agents: readonly BedAgent[], extra: P
         phone: phone.kind === 'baresip' ? { kind: 'baresip' as const, host: bed.kamailio.host, port: phone.ctrlPort } : { kind: 'linphone' as const, socketPath: phone.socketPath },
       };
     }),
-    // the bed's callers are baresip 1.0, which turns a Refer-To with Replaces into a broken INVITE
-    consultTransfer: 'refer',
+    // the bed's callers are mostly baresip 1.0, which turns a Refer-To with Replaces into a broken
+    // INVITE: "refer" unless the caller honours Replaces (a linphone caller)
+    consultTransfer: extra.consultTransfer ?? 'refer',
     reconnectMs: extra.reconnectMs ?? 300,
     requestTimeoutMs: extra.requestTimeoutMs ?? 5000,
   };

@@ -175,3 +175,80 @@ export function ringingCalleeScenario(): string {
 </scenario>
 `;
 }
+
+export interface InDialogCalleeOptions {
+  /** Expect a hold re-INVITE first (default true). */
+  hold?: boolean;
+  /** Final reply to the hold re-INVITE: 200 (the default) or a refusal such as 488 or 491. */
+  holdReply?: number;
+  /** Time between the hold re-INVITE (answered 100 at once) and its final reply: a far end slow to confirm. */
+  holdAnswerDelayMs?: number;
+  /** Expect a resume re-INVITE with a=sendrecv after an accepted hold. */
+  resume?: boolean;
+  /** DTMF digits expected as SIP INFO (application/dtmf-relay), one INFO each, after the hold steps. */
+  infoDigits?: string;
+  /** Final reply to each INFO (default 200). */
+  infoReply?: number;
+}
+
+const REASONS: Record<number, string> = { 200: 'OK', 415: 'Unsupported Media Type', 488: 'Not Acceptable Here', 491: 'Request Pending', 501: 'Not Implemented' };
+
+/**
+ * A far end (SIPp as UAS) that answers one call, then checks what the caller's phone sends in the
+ * dialog: a hold re-INVITE whose SDP carries a=sendonly or a=inactive (answered `holdReply`, after
+ * `holdAnswerDelayMs`), optionally a resume re-INVITE with a=sendrecv, DTMF digits as SIP INFO,
+ * then the BYE. A request that does not carry what is expected fails the run (exit code 1).
+ * Register it with registerScenario() like the rejecting callee.
+ */
+export function inDialogCalleeScenario(o: InDialogCalleeOptions = {}): string {
+  const tag = 'tag=[pid]dlg[call_number]';
+  const holdReply = o.holdReply ?? 200;
+  const infoReply = o.infoReply ?? 200;
+  const reply = (code: number, sdpDirection?: string, toTag = false): string => `  <send><![CDATA[
+      SIP/2.0 ${code} ${REASONS[code] ?? 'Reply'}
+      [last_Via:]
+      [last_From:]
+      [last_To:]${toTag ? `;${tag}` : ''}
+      [last_Call-ID:]
+      [last_CSeq:]
+      ${code >= 200 && code < 300 && sdpDirection !== undefined ? '[last_Record-Route:]\n      ' : ''}Contact: <sip:callee@[local_ip]:[local_port]>
+      ${sdpDirection === undefined ? 'Content-Length: 0\n' : `Content-Type: application/sdp
+      Content-Length: [len]
+
+${SDP}
+a=${sdpDirection}`}
+    ]]></send>`;
+  const reinvite = (regexp: string, name: string): string => `  <recv request="INVITE">
+    <action><ereg regexp="${regexp}" search_in="body" check_it="true" assign_to="${name}"/></action>
+  </recv>`;
+  const escape = (digit: string): string => (/[0-9A-D]/.test(digit) ? digit : `\\${digit}`);
+  const infos = [...(o.infoDigits ?? '')]
+    .map(
+      (digit, i) => `  <recv request="INFO">
+    <action><ereg regexp="Signal= *${escape(digit)}" search_in="body" check_it="true" assign_to="digit${i}"/></action>
+  </recv>
+${reply(infoReply)}`,
+    )
+    .join('\n');
+  const checked = [
+    ...(o.hold === false ? [] : ['held']),
+    ...(o.hold !== false && o.resume && holdReply === 200 ? ['resumed'] : []),
+    ...[...(o.infoDigits ?? '')].map((_, i) => `digit${i}`),
+  ];
+  return `${xmlHeader('in-dialog-callee')}
+  <recv request="INVITE"/>
+${reply(200, 'sendrecv', true)}
+  <recv request="ACK"/>
+${o.hold === false ? '' : `${reinvite('a=(sendonly|inactive)', 'held')}
+${reply(100)}
+  <pause milliseconds="${Math.max(0, Math.round(o.holdAnswerDelayMs ?? 0))}"/>
+${holdReply === 200 ? reply(200, 'recvonly') : reply(holdReply)}
+  <recv request="ACK"/>
+`}${o.hold !== false && o.resume && holdReply === 200 ? `${reinvite('a=sendrecv', 'resumed')}\n${reply(200, 'sendrecv')}\n  <recv request="ACK"/>\n` : ''}${infos}
+  <recv request="BYE"/>
+${reply(200)}
+${checked.length > 0 ? `  <!-- SIPp refuses a variable used once: the checks above only assign -->
+  <Reference variables="${checked.join(',')}"/>
+` : ''}</scenario>
+`;
+}

@@ -1,7 +1,9 @@
 /** Runs one SIPp scenario against the bed's Kamailio, as a managed process (stopped by PID). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { udpBound } from './ports.js';
 import { ManagedProcess } from './process.js';
+import { waitUntil } from './wait.js';
 
 export interface SippRunOptions {
   /** Shown in errors and used for file names. */
@@ -28,6 +30,8 @@ export interface SippRun {
   port: number;
   /** Resolves with SIPp's exit code: 0 every call passed, 1 some failed, 97/99 internal errors. */
   done: Promise<number>;
+  /** Resolves once SIPp has bound its SIP port (a UAS must, before anyone calls it). */
+  listening(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,5 +61,14 @@ export function runSipp(o: SippRunOptions): SippRun {
     logFile: join(o.dir, `${o.name}.log`),
   });
   const done = process.exited.then((value) => (typeof value === 'number' ? value : 128));
-  return { process, port: o.localPort, done, stop: () => process.stop(500) };
+  const listening = (timeoutMs = 5000) =>
+    waitUntil(
+      async () => {
+        if (!process.running) throw new Error(`sipp ${o.name} exited:\n${process.logTail()}`);
+        return udpBound(o.localPort);
+      },
+      `sipp ${o.name} on ${o.host}:${o.localPort}`,
+      timeoutMs,
+    );
+  return { process, port: o.localPort, done, listening, stop: () => process.stop(500) };
 }
