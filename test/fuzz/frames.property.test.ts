@@ -6,18 +6,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OPS } from '../../src/framework/schema/protocol.js';
 import { parseFrame, type ParsedFrame } from '../../src/server/gateway/frames.js';
+import { GATEWAY_LIMIT_DEFAULTS } from '../../src/server/gateway/limits.js';
 import { fuzzParameters } from './parameters.js';
 
-/** The gateway's default frame limit. */
-const MAX_BYTES = 64 * 1024;
+/** The gateway's default frame limits: size, nesting depth, string length. */
+const LIMITS = GATEWAY_LIMIT_DEFAULTS;
+const MAX_BYTES = LIMITS.maxFrameBytes;
 /** An error message is for a person: this is far above any useful one, far below a hostile input. */
 const MAX_MESSAGE_CHARS = 4096;
-const REASONS = ['too_large', 'binary', 'not_json', 'bad_shape'];
+const REASONS = ['too_large', 'binary', 'not_json', 'too_deep', 'string_too_long', 'bad_shape'];
 
 /** parseFrame's answer, or the exception it threw, as a value the properties can check. */
 function parse(data: Buffer | string, isBinary = false): ParsedFrame {
   const buffer = typeof data === 'string' ? Buffer.from(data) : data;
-  return parseFrame(buffer, isBinary, MAX_BYTES);
+  return parseFrame(buffer, isBinary, LIMITS);
 }
 
 function expectNamedAnswer(parsed: ParsedFrame): void {
@@ -133,7 +135,8 @@ describe('parseFrame', () => {
 
   const deepCase = fc.record({
     field: fc.constantFrom(...FIELDS),
-    depth: fc.integer({ min: 1_000, max: 20_000 }),
+    // From just over the depth limit to as deep as a frame under the size limit can be.
+    depth: fc.integer({ min: LIMITS.maxDepth + 1, max: 10_000 }),
     shape: fc.constantFrom('array' as const, 'object' as const, 'mixed' as const),
   });
 
@@ -157,7 +160,7 @@ describe('parseFrame', () => {
         } catch {
           return fc.pre(false); // the test above reports the throw
         }
-        expect(parsed.ok).toBe(false);
+        expect(parsed).toMatchObject({ ok: false, reason: 'too_deep' });
         expectNamedAnswer(parsed);
       }),
       fuzzParameters(60),
@@ -167,7 +170,7 @@ describe('parseFrame', () => {
   it('refuses a frame over the limit as too_large before reading it', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4096 }), fc.boolean(), (over, isBinary) => {
-        const parsed = parseFrame(Buffer.alloc(MAX_BYTES + over, 0x7b), isBinary, MAX_BYTES);
+        const parsed = parseFrame(Buffer.alloc(MAX_BYTES + over, 0x7b), isBinary, LIMITS);
         expect(parsed).toMatchObject({ ok: false, reason: 'too_large', id: null });
         expectNamedAnswer(parsed);
       }),
