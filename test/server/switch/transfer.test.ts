@@ -214,6 +214,24 @@ describe('consultation', () => {
     expect(h.sw.calls()[0]?.state).toBe('Established');
   });
 
+  it('conferenceComplete with a target who has held the consult: the target joins held, the others talk', () => {
+    const c1 = customerWithAlice();
+    const c2 = h.sw.consult('alice', c1, '1002').callId;
+    h.sw.answer('bob', c2);
+    const c3 = h.sw.consult('bob', c2, '8000').callId;
+    h.take();
+    h.sw.conferenceComplete('alice', c1, c2);
+    expect(h.take()['1002']).toEqual([`Held ${c1} INBOUND other=${CUSTOMER}`, `Disconnected ${c2} CONSULT other=1001`, `PartyInfo ${c1} [${CUSTOMER},1001,1002]`]);
+    expect(h.snapshot('bob').pyCalls?.map((c) => [c.pyCallId, c.pyEventName])).toEqual([
+      [c1, 'Held'],
+      [c3, 'Initiated'],
+    ]);
+    expect(h.snapshot('alice').pyCalls?.map((c) => [c.pyCallId, c.pyEventName])).toEqual([[c1, 'Established']]);
+    h.sw.hangUp('bob', c3);
+    h.sw.retrieve('bob', c1);
+    expect(h.snapshot('bob').pyCalls?.map((c) => [c.pyCallId, c.pyEventName])).toEqual([[c1, 'Established']]);
+  });
+
   it('conferenceComplete with three agents on an internal call tells all three', () => {
     h = harness();
     h.ready('alice', 'bob', 'carol');
