@@ -108,7 +108,22 @@ describe('session events: validation', () => {
     t.fake.emit(callState('Bogus' as never, 'c1'));
     t.fake.emit(callState('Established', 'c1'));
     expect(t.session.state.calls[0]?.state).toBe('Established');
-    expect(t.session.counters).toEqual({ eventsAccepted: 3, eventsRejected: 1, eventsAfterLogout: 0 });
+    expect(t.session.counters).toEqual({ eventsAccepted: 3, eventsRejected: 1, eventsRepaired: 0, eventsAfterLogout: 0 });
+  });
+
+  it('a Snapshot that lists a call twice is applied with one call, the last entry; the host is told and it is counted', async () => {
+    const t = await loggedIn('full');
+    const listed = (pyEventName: string) => ({ pyEventName, pyCallId: 'c1', pyCallType: 'INBOUND', pyANI: '5551234', pyOtherDN: '5551234' });
+    const raw = snapshot({ pyAgentState: 'Busy', pyCalls: [listed('Alerting'), listed('Established')] });
+    t.fake.emit(raw);
+    expect(t.session.state.calls.map((c) => [c.callId, c.state])).toEqual([['c1', 'Established']]);
+    expect(t.session.state.agent.state).toBe('Busy');
+    const [error] = t.errors();
+    expect(error?.errCode).toBe('OPENCTI_INVALID_EVENT');
+    expect(error?.errMessage).toBe('SnapshotEvent applied in part: Snapshot lists call "c1" 2 times: only the last entry was kept');
+    expect(error?.details).toEqual({ problems: ['Snapshot lists call "c1" 2 times: only the last entry was kept'], event: raw });
+    expect(t.of('callAdded')).toEqual([expect.objectContaining({ callId: 'c1', state: 'Established' })]);
+    expect(t.session.counters).toMatchObject({ eventsAccepted: 2, eventsRejected: 0, eventsRepaired: 1 });
   });
 
   it('unknown extra properties are allowed (forward compatibility)', async () => {

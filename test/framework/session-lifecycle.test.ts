@@ -106,7 +106,7 @@ describe('logout', () => {
     t.fake.emit(agentState('Ready'));
     t.fake.emit('not even an event');
     expect(t.session.state).toBe(after);
-    expect(t.session.counters).toEqual({ eventsAccepted: 2, eventsRejected: 0, eventsAfterLogout: 3 });
+    expect(t.session.counters).toEqual({ eventsAccepted: 2, eventsRejected: 0, eventsRepaired: 0, eventsAfterLogout: 3 });
     expect(t.errors()).toEqual([]);
   });
 

@@ -296,6 +296,29 @@ describe('reducer: Snapshot', () => {
     expect(r.state).toBe(first.state);
   });
 
+  it('a Snapshot that lists a call twice keeps one call, the last entry, and names the problem', () => {
+    const before = run([callState('Alerting', 's1'), callState('Established', 's1')]).state;
+    const first = { pyEventName: 'Established', pyCallId: 's1', pyCallType: 'INBOUND', pyANI: '555', pyOtherDN: '555' };
+    const r = reduce(
+      before,
+      valid(snapshot({ pyCalls: [first, { pyEventName: 'Alerting', pyCallId: 's2', pyCallType: 'INBOUND', pyANI: '777', pyOtherDN: '777' }, { ...first, pyEventName: 'Held', pyParties: [{ pyDN: '1001' }, { pyDN: '555' }] }] })),
+      at(5),
+    );
+    expect(r.state.calls.map((c) => [c.callId, c.state, c.parties])).toEqual([
+      ['s2', 'Alerting', []],
+      ['s1', 'Held', ['1001', '555']],
+    ]);
+    // still the call we knew: its history is kept
+    expect(r.state.calls[1]).toMatchObject({ startedAt: iso(0), answeredAt: iso(1) });
+    expect(r.problems).toEqual(['Snapshot lists call "s1" 2 times: only the last entry was kept']);
+    expect(r.changes.filter((c) => c.kind === 'call').map((c) => 'call' in c && c.call.callId)).toEqual(['s1']);
+  });
+
+  it('a Snapshot whose calls are all distinct has no problems', () => {
+    const r = reduce(initialState(), valid(snapshot({ pyCalls: [{ pyEventName: 'Held', pyCallId: 's1', pyCallType: 'INBOUND', pyANI: '1', pyOtherDN: '1' }] })), at(0));
+    expect(r.problems).toBeUndefined();
+  });
+
   it('ignores ended calls listed in a Snapshot', () => {
     const { state } = run([snapshot({ pyCalls: [{ pyEventName: 'Disconnected', pyCallId: 'x', pyCallType: 'INBOUND', pyANI: '1', pyOtherDN: '1' }] })]);
     expect(state.calls).toEqual([]);

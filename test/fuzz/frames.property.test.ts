@@ -9,7 +9,7 @@ import { parseFrame, type ParsedFrame } from '../../src/server/gateway/frames.js
 import { GATEWAY_LIMIT_DEFAULTS } from '../../src/server/gateway/limits.js';
 import { fuzzParameters } from './parameters.js';
 
-/** The gateway's default limits (size, depth, string length). */
+/** The gateway's default frame limits: size, nesting depth, string length. */
 const LIMITS = GATEWAY_LIMIT_DEFAULTS;
 const MAX_BYTES = LIMITS.maxFrameBytes;
 /** An error message is for a person: this is far above any useful one, far below a hostile input. */
@@ -135,8 +135,8 @@ describe('parseFrame', () => {
 
   const deepCase = fc.record({
     field: fc.constantFrom(...FIELDS),
-    // Up to what fits in one frame under the size limit (six bytes a level for objects).
-    depth: fc.integer({ min: 1_000, max: 10_000 }),
+    // From just over the depth limit to as deep as a frame under the size limit can be.
+    depth: fc.integer({ min: LIMITS.maxDepth + 1, max: 10_000 }),
     shape: fc.constantFrom('array' as const, 'object' as const, 'mixed' as const),
   });
 
@@ -160,7 +160,7 @@ describe('parseFrame', () => {
         } catch {
           return fc.pre(false); // the test above reports the throw
         }
-        expect(parsed.ok).toBe(false);
+        expect(parsed).toMatchObject({ ok: false, reason: 'too_deep' });
         expectNamedAnswer(parsed);
       }),
       fuzzParameters(60),

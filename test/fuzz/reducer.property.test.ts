@@ -165,8 +165,11 @@ describe('reducer', () => {
         expect(next.link).toBe(snapshot.pyLinkState);
         expect(next.device).toBe(snapshot.pyDeviceState);
         if (snapshot.pyCalls !== undefined) {
-          const live = new Set(snapshot.pyCalls.filter((c) => !['Disconnected', 'Abandoned'].includes(c.pyEventName)).map((c) => c.pyCallId));
+          // Of a call listed twice, the last entry is the one that counts.
+          const last = new Map<string, string>(snapshot.pyCalls.map((c) => [c.pyCallId, c.pyEventName]));
+          const live = new Set([...last].filter(([, name]) => !['Disconnected', 'Abandoned'].includes(name)).map(([id]) => id));
           expect(new Set(next.calls.map((c) => c.callId))).toEqual(live);
+          for (const call of next.calls) expect(call.state, `call ${call.callId} is in the state its last entry says`).toBe(last.get(call.callId));
         }
       }),
       fuzzParameters(400),

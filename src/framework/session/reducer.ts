@@ -8,6 +8,8 @@
  *   a call first seen already answered (Established/Connected/Held/Retrieved) gets `answeredAt`
  *   set to that event's time, the best bound we have.
  * - Disconnected/Abandoned, PartyInfo and CallInfo for an unknown call change nothing.
+ * - One call per id, whatever the server says: of a call a Snapshot lists twice, the last entry
+ *   wins and the Reduction names the problem (the session reports it on `error`).
  * - Times are the event's `pyTimestamp` when it carries one (the server's clock survives a
  *   reconnect), otherwise `now`.
  */
@@ -36,6 +38,11 @@ export interface Reduction {
   readonly state: SessionState;
   /** Empty when the event changed nothing; `state` is then the very same object. */
   readonly changes: readonly StateChange[];
+  /**
+   * Present when part of a valid event contradicted itself and was left out (a Snapshot listing
+   * a call twice): what was wrong, for the host to hear about. The rest of the event applies.
+   */
+  readonly problems?: readonly string[];
 }
 
 const NEW_CALL_STATES: readonly CallStateName[] = ['Alerting', 'Offering'];
@@ -215,6 +222,25 @@ function reduceCallInfo(state: SessionState, event: CallInfoEvent): Reduction {
 }
 
 /**
+ * One entry per call id: a server that lists a call twice contradicts itself, and the view keeps
+ * one call per id. The last entry wins (a server that builds the list as it goes appends the
+ * latest word last); the others are reported.
+ */
+function lastEntries(listed: readonly SnapshotCall[]): { entries: readonly SnapshotCall[]; problems: string[] } {
+  const last = new Map<string, number>();
+  const times = new Map<string, number>();
+  listed.forEach((call, index) => {
+    last.set(call.pyCallId, index);
+    times.set(call.pyCallId, (times.get(call.pyCallId) ?? 0) + 1);
+  });
+  if (last.size === listed.length) return { entries: listed, problems: [] };
+  const problems = [...times]
+    .filter(([, count]) => count > 1)
+    .map(([callId, count]) => `Snapshot lists call ${JSON.stringify(callId)} ${count} times: only the last entry was kept`);
+  return { entries: listed.filter((call, index) => last.get(call.pyCallId) === index), problems };
+}
+
+/**
  * A Snapshot replaces the whole view; calls keep their history (startedAt, answeredAt) when still
  * listed. A Snapshot without `pyCalls` says nothing about calls (a connector reporting a lost link
  * cannot know them): the calls shown stay as they are until a Snapshot lists them again.
@@ -223,7 +249,9 @@ function reduceSnapshot(state: SessionState, event: SnapshotEvent, now: Date): R
   const at = now.toISOString();
   const changes: StateChange[] = [];
   const calls: CallView[] = event.pyCalls === undefined ? [...state.calls] : [];
-  for (const listed of event.pyCalls ?? []) {
+  const { entries, problems } = lastEntries(event.pyCalls ?? []);
+  const reported = problems.length > 0 ? { problems } : {};
+  for (const listed of entries) {
     const parties = (listed.pyParties ?? []).map((p) => p.pyDN);
     const known = state.calls.find((c) => c.callId === listed.pyCallId);
     if (isEnded(listed.pyEventName)) continue;
@@ -253,10 +281,11 @@ function reduceSnapshot(state: SessionState, event: SnapshotEvent, now: Date): R
   if (event.pyLinkState !== state.link) head.push({ kind: 'link' });
   if (event.pyDeviceState !== state.device) head.push({ kind: 'device' });
   const all = [...head, ...changes];
-  if (all.length === 0) return { state, changes: [] };
+  if (all.length === 0) return { state, changes: [], ...reported };
   return {
     state: freezeState({ ...state, link: event.pyLinkState, device: event.pyDeviceState, agent, calls }),
     changes: all,
+    ...reported,
   };
 }
 

@@ -102,7 +102,7 @@ export class Session {
   readonly #treatment: CallTreatmentRunner;
   readonly #disposal = new AbortController();
   #state: SessionState = initialState();
-  readonly #counters: SessionCounters = { eventsAccepted: 0, eventsRejected: 0, eventsAfterLogout: 0 };
+  readonly #counters: SessionCounters = { eventsAccepted: 0, eventsRejected: 0, eventsRepaired: 0, eventsAfterLogout: 0 };
   #phase: Phase = 'idle';
   /** Bumped whenever a forwardEvent handed out earlier must stop feeding the session. */
   #generation = 0;
@@ -482,8 +482,21 @@ export class Session {
     this.#counters.eventsAccepted++;
     const reduction = reduce(this.#state, checked.value, this.#now());
     this.#apply(reduction);
+    if (reduction.problems) this.#repaired(checked.value.pyEventType, reduction.problems, raw);
     this.#emitter.emit('event', checked.value);
     this.#treatNewCalls(reduction);
+  }
+
+  /** A valid event applied without the part that contradicted itself: counted and reported like an invalid one. */
+  #repaired(type: string, problems: readonly string[], raw: unknown): void {
+    this.#counters.eventsRepaired++;
+    this.#emitter.emit(
+      'error',
+      new CtiError('OPENCTI_INVALID_EVENT', `${type} applied in part: ${problems.join('; ')}`, {
+        catalog: this.#catalog,
+        details: { problems: [...problems], event: raw },
+      }),
+    );
   }
 
   /** Installs the new state, then tells listeners what changed and, last, the whole state. */

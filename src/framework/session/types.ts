@@ -116,5 +116,7 @@ export type SessionEventName = keyof SessionEvents;
 export interface SessionCounters {
   eventsAccepted: number;
   eventsRejected: number;
+  /** Valid events applied without a part that contradicted itself (a Snapshot listing a call twice). */
+  eventsRepaired: number;
   eventsAfterLogout: number;
 }

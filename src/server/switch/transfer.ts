@@ -134,9 +134,11 @@ function join(ctx: Ctx, kind: 'transfer' | 'conference', pair: Pair): void {
   const newcomers: Party[] = [];
   for (const m of moving) {
     clearTimer(ctx, m);
-    const party = addParty(held, m.dn, m.kind, 'connected');
+    // A party keeps its state: one that had put the consult call on hold (e.g. for a consult of
+    // its own) gets the joined call held, so that its device never has two active calls.
+    const party = addParty(held, m.dn, m.kind, m.state === 'held' ? 'held' : 'connected');
     newcomers.push(party);
-    notify(ctx, held, party, 'Established');
+    notify(ctx, held, party, party.state === 'held' ? 'Held' : 'Established');
     recordCall(ctx, held, 'answered', { agentId: ctx.devices.get(m.dn), extension: m.kind === 'device' ? m.dn : undefined, detail: verb });
     markAcd(ctx, held, party);
     notify(ctx, active, m, 'Disconnected');

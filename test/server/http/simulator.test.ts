@@ -84,6 +84,22 @@ describe('simulated inbound calls', () => {
     expect(notJson.body.errCode).toBe('OPENCTI_BAD_REQUEST');
   });
 
+  it('a withheld number is placed as the network presents it; an empty caller number is 400 naming body.from', async () => {
+    for (const from of ['anonymous', '0']) {
+      const placed = await h.req<{ callId: string }>('POST', '/api/calls', { body: { from, to: '8000' } });
+      expect(placed.status).toBe(201);
+      expect((await h.req('GET', `/api/calls/${placed.body.callId}`)).body).toMatchObject({ ani: from, dnis: '8000' });
+    }
+    const empty = await h.req('POST', '/api/calls', { body: { from: '', to: '8000' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ errCode: 'OPENCTI_BAD_REQUEST', problems: [{ path: 'body.from', message: expect.any(String) }] });
+    expect(empty.body.errMessage).toMatch(/^body\.from /);
+    const spaced = await h.req('POST', '/api/calls', { body: { from: '555 0101', to: '8000' } });
+    expect(spaced.status).toBe(400);
+    expect(spaced.body.errMessage).toContain('caller number');
+    expect((await h.req<unknown[]>('GET', '/api/calls')).body).toHaveLength(2);
+  });
+
   it('needs the admin token: missing, malformed and wrong tokens are 401 saying which', async () => {
     const missing = await h.req('POST', '/api/calls', { body: { from: '1', to: '8000' }, token: null });
     expect(missing.status).toBe(401);

@@ -115,6 +115,48 @@ describe('consultation', () => {
     expect(h.take()['1002']).toEqual([`Disconnected ${c1} INBOUND other=${CUSTOMER}`, 'agent NotReady ACW']);
   });
 
+  it('transferComplete to a target who has held the consult for a consult of their own: the call arrives held', () => {
+    const c1 = customerWithAlice();
+    const c2 = h.sw.consult('alice', c1, '1002').callId;
+    h.sw.answer('bob', c2);
+    // bob holds alice's consult to ask the sales queue, where nobody is Ready yet
+    const c3 = h.sw.consult('bob', c2, '8000').callId;
+    h.take();
+    h.sw.transferComplete('alice', c1, c2);
+    expect(h.take()).toEqual({
+      '1001': [`Disconnected ${c1} INBOUND other=${CUSTOMER}`, `Disconnected ${c2} CONSULT other=1002`, 'agent NotReady ACW'],
+      '1002': [`Held ${c1} INBOUND other=${CUSTOMER}`, `Disconnected ${c2} CONSULT other=1001`, `PartyInfo ${c1} [${CUSTOMER},1002]`],
+    });
+    const bobCalls = () => h.snapshot('bob').pyCalls?.map((c) => [c.pyCallId, c.pyEventName]);
+    expect(bobCalls()).toEqual([
+      [c1, 'Held'],
+      [c3, 'Initiated'],
+    ]);
+    expect(h.sw.calls().find((c) => c.callId === c1)).toMatchObject({ state: 'Held', parties: [CUSTOMER, '1002'] });
+    // bob's own consult goes on as usual: dave becomes Ready and answers, bob hands the customer over
+    h.ready('dave');
+    h.sw.answer('dave', c3);
+    expect(bobCalls()).toEqual([
+      [c1, 'Held'],
+      [c3, 'Established'],
+    ]);
+    h.sw.transferComplete('bob', c1, c3);
+    expect(h.sw.calls()).toEqual([expect.objectContaining({ callId: c1, state: 'Established', parties: [CUSTOMER, '1004'] })]);
+  });
+
+  it('transferComplete to a target who has only held the consult: the call arrives held and is retrieved', () => {
+    const c1 = customerWithAlice();
+    const c2 = h.sw.consult('alice', c1, '1002').callId;
+    h.sw.answer('bob', c2);
+    h.sw.hold('bob', c2);
+    h.take();
+    h.sw.transferComplete('alice', c1, c2);
+    expect(h.take()['1002']).toEqual([`Held ${c1} INBOUND other=${CUSTOMER}`, `Disconnected ${c2} CONSULT other=1001`, `PartyInfo ${c1} [${CUSTOMER},1002]`]);
+    h.sw.retrieve('bob', c1);
+    expect(h.take()).toEqual({ '1002': [`Retrieved ${c1} INBOUND other=${CUSTOMER}`] });
+    expect(h.sw.calls()).toEqual([expect.objectContaining({ callId: c1, state: 'Established', parties: [CUSTOMER, '1002'] })]);
+  });
+
   it('transferComplete (three agents): alice and bob talk, alice hands bob over to carol', () => {
     h = harness();
     h.ready('alice', 'bob', 'carol');
@@ -170,6 +212,24 @@ describe('consultation', () => {
     h.sw.callerHangUp(c1);
     expect(h.take()).toEqual({ '1001': [`PartyInfo ${c1} [1001,1002]`], '1002': [`PartyInfo ${c1} [1001,1002]`] });
     expect(h.sw.calls()[0]?.state).toBe('Established');
+  });
+
+  it('conferenceComplete with a target who has held the consult: the target joins held, the others talk', () => {
+    const c1 = customerWithAlice();
+    const c2 = h.sw.consult('alice', c1, '1002').callId;
+    h.sw.answer('bob', c2);
+    const c3 = h.sw.consult('bob', c2, '8000').callId;
+    h.take();
+    h.sw.conferenceComplete('alice', c1, c2);
+    expect(h.take()['1002']).toEqual([`Held ${c1} INBOUND other=${CUSTOMER}`, `Disconnected ${c2} CONSULT other=1001`, `PartyInfo ${c1} [${CUSTOMER},1001,1002]`]);
+    expect(h.snapshot('bob').pyCalls?.map((c) => [c.pyCallId, c.pyEventName])).toEqual([
+      [c1, 'Held'],
+      [c3, 'Initiated'],
+    ]);
+    expect(h.snapshot('alice').pyCalls?.map((c) => [c.pyCallId, c.pyEventName])).toEqual([[c1, 'Established']]);
+    h.sw.hangUp('bob', c3);
+    h.sw.retrieve('bob', c1);
+    expect(h.snapshot('bob').pyCalls?.map((c) => [c.pyCallId, c.pyEventName])).toEqual([[c1, 'Established']]);
   });
 
   it('conferenceComplete with three agents on an internal call tells all three', () => {
