@@ -30,7 +30,10 @@ async function run({ quick, log }: SuiteOptions): Promise<BenchmarkResult[]> {
     memoryStartMiB: round3(report.memory.startBytes / 2 ** 20),
     memoryPeakMiB: round3(report.memory.peakBytes / 2 ** 20),
     memoryEndMiB: round3(report.memory.endBytes / 2 ** 20),
+    heapAfterGcStartMiB: round3(report.memory.heapUsedStartBytes / 2 ** 20),
+    heapAfterGcEndMiB: round3(report.memory.heapUsedEndBytes / 2 ** 20),
     memoryRatio: round3(report.memory.ratio),
+    rssRatio: round3(report.memory.rssRatio),
     legitCallsAttempted: report.legit.callsAttempted,
     legitCallsCompleted: report.legit.callsCompleted,
   };
@@ -70,11 +73,6 @@ async function run({ quick, log }: SuiteOptions): Promise<BenchmarkResult[]> {
         firstUnansweredRequests: report.requests.firstUnanswered,
         crashes: report.crashes.map((c) => ({ code: c.exit.code, signal: c.exit.signal, inFlight: c.inFlight, stderr: c.exit.stderr.slice(0, 1_000) })),
         legitFailures: report.legit.failures.slice(0, 5),
-        memorySettleMs: report.memory.settleMs,
-        heapUsedMiB: {
-          start: report.memory.heapUsedStartBytes === undefined ? null : round3(report.memory.heapUsedStartBytes / 2 ** 20),
-          end: report.memory.heapUsedEndBytes === undefined ? null : round3(report.memory.heapUsedEndBytes / 2 ** 20),
-        },
       },
     },
   ];

@@ -1,12 +1,15 @@
 /**
  * `opencti serve` as a child process on a free loopback port with its own data folder, so that a
  * crash shows as the process exiting, and its memory can be read from outside (/proc/PID/status).
+ * Its inspector listens on a loopback port of its own choosing, so that the run can ask V8 for a
+ * full garbage collection before it measures (HeapProfiler.collectGarbage), as a heap profiler does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const TAIL_CHARS = 8_000;
@@ -31,6 +34,8 @@ export interface ServerProcess {
   readonly exited: Promise<Exit>;
   /** Resident set size in bytes (VmRSS), or undefined once the process is gone. */
   rss(): number | undefined;
+  /** A full garbage collection in the process, through its inspector; resolves when it is done. */
+  collectGarbage(): Promise<void>;
   /** Stops the process (SIGTERM, then SIGKILL) and removes its data folder. */
   stop(): Promise<void>;
 }
@@ -39,13 +44,17 @@ export async function startServerProcess(extraArgs: readonly string[] = []): Pro
   const dataDir = mkdtempSync(join(tmpdir(), 'opencti-fuzz-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'error', ...extraArgs],
+    ['--inspect=127.0.0.1:0', '--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'error', ...extraArgs],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
   );
   let stdout = '';
   let stderr = '';
   const keep = (text: string, chunk: Buffer) => (text + chunk.toString()).slice(-TAIL_CHARS);
-  child.stderr!.on('data', (d: Buffer) => (stderr = keep(stderr, d)));
+  let inspectorUrl: string | undefined;
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = keep(stderr, d);
+    inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+  });
   let banner = '';
   let exit: Exit | undefined;
   const exited = new Promise<Exit>((resolveExit) =>
@@ -96,6 +105,10 @@ export async function startServerProcess(extraArgs: readonly string[] = []): Pro
         return undefined;
       }
     },
+    async collectGarbage() {
+      if (!inspectorUrl) throw new Error(`the server's inspector did not say where it listens: ${stderr.slice(-500)}`);
+      await inspectorCall(inspectorUrl, 'HeapProfiler.collectGarbage');
+    },
     async stop() {
       if (!exit) {
         process.kill(pid, 'SIGTERM');
@@ -107,4 +120,28 @@ export async function startServerProcess(extraArgs: readonly string[] = []): Pro
     },
   };
   return server;
+}
+
+/** One call of the Chrome DevTools protocol on a process's inspector; resolves on its answer. */
+function inspectorCall(url: string, method: string): Promise<void> {
+  return new Promise((resolveCall, reject) => {
+    const socket = new WebSocket(url);
+    const timer = setTimeout(() => {
+      socket.terminate();
+      reject(new Error(`the inspector did not answer ${method} within 30 s`));
+    }, 30_000);
+    socket.once('open', () => socket.send(JSON.stringify({ id: 1, method })));
+    socket.on('message', (data) => {
+      const answer = JSON.parse(String(data)) as { id?: number; error?: { message: string } };
+      if (answer.id !== 1) return;
+      clearTimeout(timer);
+      socket.close();
+      if (answer.error) reject(new Error(`${method}: ${answer.error.message}`));
+      else resolveCall();
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
 }
