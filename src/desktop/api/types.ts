@@ -10,6 +10,7 @@ export interface CustomerRecord {
   readonly [key: string]: unknown;
 }
 
+/** What the desktop may set; the server also sets `interrupted` (a call cut by a crash or restart). */
 export type InteractionStatus = 'open' | 'wrapped-up' | 'abandoned';
 
 export interface InteractionRecord {
@@ -23,7 +24,7 @@ export interface InteractionRecord {
   readonly offeredAt: number;
   readonly answeredAt?: number;
   readonly endedAt?: number;
-  readonly status: InteractionStatus;
+  readonly status: InteractionStatus | 'interrupted';
   readonly notes: string;
   readonly disposition?: string;
 }
