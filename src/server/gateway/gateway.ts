@@ -292,14 +292,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (connection.closing) return;
     const now = performance.now();
     connection.lastActive = now;
-    const over = connection.budget.charge(byteLength(data), now);
+    const size = byteLength(data);
+    const over = connection.budget.charge(size, now);
     if (over) {
       const what = over.budget === 'frames' ? `${over.perSecond} frames per second` : `${over.perSecond} bytes per second`;
+      // One frame bigger than a second's worth of bytes is no flood: say so, or the client looks for one.
+      const alone = over.budget === 'bytes' && size > over.perSecond;
       drop(connection, {
         why: 'rate_limited',
         code: CLOSE_CODES.rateLimited,
-        reason: `rate limited: over ${what}`,
-        error: { errCode: 'OPENCTI_RATE_LIMITED', errMessage: `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it` },
+        reason: alone ? `rate limited: one frame of ${size} bytes is over ${what}` : `rate limited: over ${what}`,
+        error: {
+          errCode: 'OPENCTI_RATE_LIMITED',
+          errMessage: alone
+            ? `this connection sent one frame of ${size} bytes, over limits.bytesPerSecond (${over.perSecond}) by itself and over limits.maxFrameBytes (${limits.maxFrameBytes}): closing it`
+            : `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it`,
+        },
         stopReading: true,
       });
       return;

@@ -83,6 +83,21 @@ describe('frames per second and bytes per second', () => {
       errMessage: 'this connection sent more than 8192 bytes per second (limits.bytesPerSecond): closing it',
     });
   });
+
+  it('one frame larger than the byte budget by itself is named as such (its size and both limits), then close 1008', async () => {
+    const server = await serve({ limits: { maxFrameBytes: 4096, bytesPerSecond: 8192 } });
+    const client = await connect(server);
+    const end = closed(client);
+    client.sendRaw(JSON.stringify({ type: 'request', id: 1, op: 'agentReady', args: { options: { pad: 'p'.repeat(9000) } } }));
+    const { code, reason } = await end;
+    expect(code).toBe(1008);
+    expect(reason).toBe('rate limited: one frame of 9073 bytes is over 8192 bytes per second');
+    expect(client.responses.at(-1)?.error).toEqual({
+      errCode: 'OPENCTI_RATE_LIMITED',
+      errMessage:
+        'this connection sent one frame of 9073 bytes, over limits.bytesPerSecond (8192) by itself and over limits.maxFrameBytes (4096): closing it',
+    });
+  });
 });
 
 describe('a client that does not read', () => {
