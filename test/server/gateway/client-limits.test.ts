@@ -100,6 +100,40 @@ describe('frames per second and bytes per second', () => {
   });
 });
 
+describe('many sockets of one address, each within its own budget', () => {
+  it('before login share one byte budget (anonymousBytesPerSecond): the socket over it is told why and closed 1008; logged-in sockets are not charged', async () => {
+    const server = await serve({ limits: { maxFrameBytes: 4096, bytesPerSecond: 8192, anonymousBytesPerSecond: 8192 } });
+    const desktop = await connect(server);
+    await desktop.ok('login', { agentId: 'agent1', agentPwd: 'demo' });
+    const frame = (id: string) => JSON.stringify({ type: 'request', id, op: 'login', args: { agentId: 'x', agentPwd: 'p'.repeat(3000) } });
+    const anonymous = await Promise.all([1, 2, 3, 4].map(() => connect(server)));
+    // Two frames each: 6 KB a socket, under its own 8 KB budget; 24 KB together, three times the address's.
+    const outcomes = await Promise.all(
+      anonymous.map(async (client, i) => {
+        const end = closed(client).then((c) => ({ closed: c }));
+        client.sendRaw(frame(`a${i}`));
+        client.sendRaw(frame(`b${i}`));
+        return Promise.race([end, client.waitFor(() => client.responses.length >= 2, 'two answers', 10_000).then(() => ({ closed: undefined }))]);
+      }),
+    );
+    const dropped = outcomes.filter((o) => o.closed);
+    expect(dropped.length).toBeGreaterThanOrEqual(1);
+    for (const { closed: c } of dropped) expect(c).toEqual({ code: 1008, reason: 'rate limited: over 8192 bytes per second from this address before login' });
+    const told = anonymous.flatMap((c) => c.responses).find((r) => r.error?.errCode === 'OPENCTI_RATE_LIMITED');
+    expect(told?.id).toBeNull();
+    expect(told?.error?.errMessage).toBe(
+      'the connections of this address that are not logged in sent more than 8192 bytes per second together (limits.anonymousBytesPerSecond): closing this one; log in first',
+    );
+    // The logged-in desktop on the same address sends as much and is served.
+    for (let i = 0; i < 2; i++) {
+      const answer = await desktop.raw(JSON.stringify({ type: 'request', id: `d${i}`, op: 'agentReady', args: { options: { pad: 'p'.repeat(3000) } } }));
+      expect(answer.error?.errCode).not.toBe('OPENCTI_RATE_LIMITED');
+    }
+    expect(desktop.socket.readyState).toBe(WebSocket.OPEN);
+    await desktop.ok('logout', {});
+  });
+});
+
 describe('a client that does not read', () => {
   it('is dropped once its unread output is over maxSendBufferBytes; the agent keeps the grace period', async () => {
     // A long heartbeat, so that only the send buffer bound can end this connection during the test.
