@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReferenceConnector, nodeSocketFactory } from '../../../src/connectors/reference/node.js';
-import { contextFor } from '../../helpers/agents.js';
+import { contextFor, createAgent } from '../../helpers/agents.js';
 import { Session } from '../../../src/framework/session/session.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { WsClient } from '../../helpers/ws-client.js';
@@ -67,6 +67,26 @@ describe('frames per second and bytes per second', () => {
     await back.ok('resume', { token: login.token });
     await back.waitForEvent('SnapshotEvent', 'Snapshot', (e) => e.pyAgentId === 'agent1' && e.pyAgentState !== 'Logout');
     await back.ok('logout', {});
+  });
+
+  it("a desktop on the reference connector that goes over it sees the server's reason in the requests left unanswered, then resumes", async () => {
+    const server = await serve({ limits: { framesPerSecond: 5 } });
+    const desktop = createAgent(server.ctiUrl);
+    cleanups.push(() => desktop.close());
+    await desktop.session.login({ agentId: 'agent3', agentPwd: 'demo' });
+    // Alternately Ready and NotReady, so that every request the server answers succeeds.
+    const asked = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? desktop.connector.agentNotReady('agent3', '', '', { name: 'cti' }, {}) : desktop.connector.agentReady('agent3', '', {}))),
+    );
+    const refused = asked.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as { errCode: string; message: string });
+    expect(refused.length).toBeGreaterThan(0);
+    for (const error of refused) {
+      expect(error.errCode).toBe('OPENCTI_RATE_LIMITED');
+      expect(error.message).toContain('this connection sent more than 5 frames per second (limits.framesPerSecond)');
+    }
+    // The connector reconnects and resumes the session, as after any lost link.
+    await expect.poll(() => metric(server, 'opencti_request_duration_seconds_count', 'op="resume"'), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await desktop.until((s) => s.link === 'CONNECTED' && s.loggedIn, 'connected again');
   });
 
   it('past the byte budget: OPENCTI_RATE_LIMITED naming the bytes per second, close 1008', async () => {
