@@ -81,6 +81,8 @@ export class ReferenceConnector implements Implementation {
   #linkUp = false;
   /** Set once a link-down Snapshot went out, so failed retries do not repeat it. */
   #downReported = false;
+  /** Why the server is closing the link (an error frame with no request id), for the requests it leaves unanswered. */
+  #closingError: { errCode: string; errMessage: string } | undefined;
 
   constructor(options: ReferenceConnectorOptions = {}) {
     this.#options = options;
@@ -208,6 +210,7 @@ export class ReferenceConnector implements Implementation {
   #connect(): Promise<void> {
     const socket = (this.#options.socketFactory ?? defaultFactory)(this.#url);
     this.#socket = socket;
+    this.#closingError = undefined;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.close();
@@ -242,6 +245,8 @@ export class ReferenceConnector implements Implementation {
       // The server ended the session (an administrator's logout, a takeover): the closing Snapshot
       // came first; reconnecting to resume it would only be refused.
       if (frame.id === null && !frame.ok && frame.error.errCode === 'OPENCTI_SESSION_ENDED') return this.#teardown();
+      // Any other unasked error precedes a close (rate limited, login timeout): keep it to say why.
+      if (frame.id === null && !frame.ok) this.#closingError = frame.error;
       const pending = typeof frame.id === 'number' ? this.#pending.get(frame.id) : undefined;
       if (!pending || typeof frame.id !== 'number') return;
       this.#pending.delete(frame.id);
@@ -309,9 +314,11 @@ export class ReferenceConnector implements Implementation {
   #onClose(): void {
     this.#linkUp = false;
     if (this.#watchdog) clearTimeout(this.#watchdog);
+    const why = this.#closingError;
+    this.#closingError = undefined;
     for (const [id, pending] of this.#pending) {
       this.#pending.delete(id);
-      pending.reject(linkDown(`the link to ${this.#url} closed before the server answered`));
+      pending.reject(why ? new CtiError(why.errCode, why.errMessage) : linkDown(`the link to ${this.#url} closed before the server answered`));
     }
     if (!this.#session) return;
     if (!this.#downReported) this.#forward?.(this.#linkSnapshot('DISCONNECTED'));

@@ -16,7 +16,7 @@ import { agentTopic, type EventBus } from './bus.js';
 import { byteLength, parseFrame } from './frames.js';
 import { CLOSE_CODES, GATEWAY_LIMIT_DEFAULTS, type GatewayLimits } from './limits.js';
 import { originPolicy } from './origin.js';
-import { SocketBudget } from './socket-budget.js';
+import { AddressBudgets, SocketBudget } from './socket-budget.js';
 import { createLoginGuard, DEFAULT_LOGIN_LIMITS, type LoginGuard } from './login-guard.js';
 import { endAgentSession, ProtocolError, runOperation, type CallControl, type OperationContext } from './operations.js';
 
@@ -113,6 +113,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const byToken = new Map<string, AgentSession>();
   const unsubscribers = new Map<AgentSession, () => void>();
   const bySocket = new Map<WebSocket, Connection>();
+  const anonymousBudgets = new AddressBudgets(limits.anonymousBytesPerSecond);
 
   const send = (connection: Connection, frame: ResponseFrame) => {
     if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
@@ -292,14 +293,29 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (connection.closing) return;
     const now = performance.now();
     connection.lastActive = now;
-    const over = connection.budget.charge(byteLength(data), now);
+    const size = byteLength(data);
+    const over = connection.budget.charge(size, now) ?? (connection.session ? undefined : anonymousBudgets.charge(connection.address, size, now));
     if (over) {
-      const what = over.budget === 'frames' ? `${over.perSecond} frames per second` : `${over.perSecond} bytes per second`;
+      const what =
+        over.budget === 'frames'
+          ? `${over.perSecond} frames per second`
+          : over.budget === 'bytes'
+            ? `${over.perSecond} bytes per second`
+            : `${over.perSecond} bytes per second from this address before login`;
+      // One frame bigger than a second's worth of bytes is no flood: say so, or the client looks for one.
+      const alone = over.budget === 'bytes' && size > over.perSecond;
       drop(connection, {
         why: 'rate_limited',
         code: CLOSE_CODES.rateLimited,
-        reason: `rate limited: over ${what}`,
-        error: { errCode: 'OPENCTI_RATE_LIMITED', errMessage: `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it` },
+        reason: alone ? `rate limited: one frame of ${size} bytes is over ${what}` : `rate limited: over ${what}`,
+        error: {
+          errCode: 'OPENCTI_RATE_LIMITED',
+          errMessage: alone
+            ? `this connection sent one frame of ${size} bytes, over limits.bytesPerSecond (${over.perSecond}) by itself and over limits.maxFrameBytes (${limits.maxFrameBytes}): closing it`
+            : over.budget === 'anonymousBytes'
+              ? `the connections of this address that are not logged in sent more than ${over.perSecond} bytes per second together (limits.anonymousBytesPerSecond): closing this one; log in first`
+              : `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it`,
+        },
         stopReading: true,
       });
       return;
@@ -372,11 +388,13 @@ export function createGateway(options: GatewayOptions): Gateway {
           clearTimers(connection);
           live.delete(connection);
           bySocket.delete(socket);
+          anonymousBudgets.leave(connection.address);
           detach(connection);
         }),
       );
       live.add(connection);
       bySocket.set(socket, connection);
+      anonymousBudgets.join(connection.address, performance.now());
       connection.loginTimer = setTimeout(loginDeadline, limits.loginTimeoutMs, connection);
       connection.loginTimer.unref?.();
       connection.idleTimer = setTimeout(idleCheck, limits.idleTimeoutMs, connection);

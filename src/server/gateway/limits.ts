@@ -11,6 +11,8 @@ export const GATEWAY_LIMIT_DEFAULTS = {
   framesPerSecond: 200,
   // A desktop sends a few KB a second; parsing a 64 KiB frame of thousands of keys costs ~10 ms.
   bytesPerSecond: 256 * 1024,
+  // Logins and resumes are a few hundred bytes: room for hundreds of desktops behind one NAT at once.
+  anonymousBytesPerSecond: 128 * 1024,
   maxSendBufferBytes: 1024 * 1024,
   loginTimeoutMs: 10_000,
   idleTimeoutMs: 300_000,
@@ -49,6 +51,13 @@ export const GatewayLimits = Type.Object(
       maximum: 1024 * 1024 * 1024,
       default: d.bytesPerSecond,
       description: 'Bytes a socket may send per second (a second of it at once); past it: OPENCTI_RATE_LIMITED, then close 1008',
+    }),
+    anonymousBytesPerSecond: Type.Integer({
+      minimum: 1024,
+      maximum: 1024 * 1024 * 1024,
+      default: d.anonymousBytesPerSecond,
+      description:
+        'Bytes per second the sockets of one address that are not logged in may send together (a second of it at once); past it the socket that sent the frame gets OPENCTI_RATE_LIMITED, then close 1008',
     }),
     maxSendBufferBytes: Type.Integer({
       minimum: 16 * 1024,

@@ -9,7 +9,7 @@ export interface BudgetLimits {
 }
 
 export interface OverBudget {
-  readonly budget: 'frames' | 'bytes';
+  readonly budget: 'frames' | 'bytes' | 'anonymousBytes';
   readonly perSecond: number;
 }
 
@@ -50,5 +50,41 @@ export class SocketBudget {
     if (!this.#frames.take(1, now)) return { budget: 'frames', perSecond: this.#frames.perSecond };
     if (!this.#bytes.take(bytes, now)) return { budget: 'bytes', perSecond: this.#bytes.perSecond };
     return undefined;
+  }
+}
+
+/**
+ * Bytes per second that the sockets of one remote address not logged in may send together. Each
+ * socket's own budget stays under it, but many sockets (one address may open hundreds) would not:
+ * parsing and checking hostile frames costs about 250 ns a byte, so a few dozen full budgets stall
+ * the server for everyone. Logged-in sockets are not charged, so desktops behind one NAT share
+ * nothing but their logins. An entry lives while its address has a socket open.
+ */
+export class AddressBudgets {
+  readonly #entries = new Map<string, { bucket: TokenBucket; sockets: number }>();
+
+  constructor(private readonly bytesPerSecond: number) {}
+
+  join(address: string, now: number): void {
+    const entry = this.#entries.get(address);
+    if (entry) entry.sockets++;
+    else this.#entries.set(address, { bucket: new TokenBucket(this.bytesPerSecond, now), sockets: 1 });
+  }
+
+  leave(address: string): void {
+    const entry = this.#entries.get(address);
+    if (entry && --entry.sockets === 0) this.#entries.delete(address);
+  }
+
+  /** Charges a frame of a socket not logged in; says so when the address is over its budget. */
+  charge(address: string, bytes: number, now: number): OverBudget | undefined {
+    const entry = this.#entries.get(address);
+    if (!entry || entry.bucket.take(bytes, now)) return undefined;
+    return { budget: 'anonymousBytes', perSecond: this.bytesPerSecond };
+  }
+
+  /** Addresses with a socket open, for tests and metrics. */
+  get size(): number {
+    return this.#entries.size;
   }
 }

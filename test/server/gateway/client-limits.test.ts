@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReferenceConnector, nodeSocketFactory } from '../../../src/connectors/reference/node.js';
-import { contextFor } from '../../helpers/agents.js';
+import { contextFor, createAgent } from '../../helpers/agents.js';
 import { Session } from '../../../src/framework/session/session.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { WsClient } from '../../helpers/ws-client.js';
@@ -69,6 +69,26 @@ describe('frames per second and bytes per second', () => {
     await back.ok('logout', {});
   });
 
+  it("a desktop on the reference connector that goes over it sees the server's reason in the requests left unanswered, then resumes", async () => {
+    const server = await serve({ limits: { framesPerSecond: 5 } });
+    const desktop = createAgent(server.ctiUrl);
+    cleanups.push(() => desktop.close());
+    await desktop.session.login({ agentId: 'agent3', agentPwd: 'demo' });
+    // Alternately Ready and NotReady, so that every request the server answers succeeds.
+    const asked = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? desktop.connector.agentNotReady('agent3', '', '', { name: 'cti' }, {}) : desktop.connector.agentReady('agent3', '', {}))),
+    );
+    const refused = asked.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as { errCode: string; message: string });
+    expect(refused.length).toBeGreaterThan(0);
+    for (const error of refused) {
+      expect(error.errCode).toBe('OPENCTI_RATE_LIMITED');
+      expect(error.message).toContain('this connection sent more than 5 frames per second (limits.framesPerSecond)');
+    }
+    // The connector reconnects and resumes the session, as after any lost link.
+    await expect.poll(() => metric(server, 'opencti_request_duration_seconds_count', 'op="resume"'), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await desktop.until((s) => s.link === 'CONNECTED' && s.loggedIn, 'connected again');
+  });
+
   it('past the byte budget: OPENCTI_RATE_LIMITED naming the bytes per second, close 1008', async () => {
     const server = await serve({ limits: { maxFrameBytes: 4096, bytesPerSecond: 8192 } });
     const client = await connect(server);
@@ -82,6 +102,55 @@ describe('frames per second and bytes per second', () => {
       errCode: 'OPENCTI_RATE_LIMITED',
       errMessage: 'this connection sent more than 8192 bytes per second (limits.bytesPerSecond): closing it',
     });
+  });
+
+  it('one frame larger than the byte budget by itself is named as such (its size and both limits), then close 1008', async () => {
+    const server = await serve({ limits: { maxFrameBytes: 4096, bytesPerSecond: 8192 } });
+    const client = await connect(server);
+    const end = closed(client);
+    client.sendRaw(JSON.stringify({ type: 'request', id: 1, op: 'agentReady', args: { options: { pad: 'p'.repeat(9000) } } }));
+    const { code, reason } = await end;
+    expect(code).toBe(1008);
+    expect(reason).toBe('rate limited: one frame of 9073 bytes is over 8192 bytes per second');
+    expect(client.responses.at(-1)?.error).toEqual({
+      errCode: 'OPENCTI_RATE_LIMITED',
+      errMessage:
+        'this connection sent one frame of 9073 bytes, over limits.bytesPerSecond (8192) by itself and over limits.maxFrameBytes (4096): closing it',
+    });
+  });
+});
+
+describe('many sockets of one address, each within its own budget', () => {
+  it('before login share one byte budget (anonymousBytesPerSecond): the socket over it is told why and closed 1008; logged-in sockets are not charged', async () => {
+    const server = await serve({ limits: { maxFrameBytes: 4096, bytesPerSecond: 8192, anonymousBytesPerSecond: 8192 } });
+    const desktop = await connect(server);
+    await desktop.ok('login', { agentId: 'agent1', agentPwd: 'demo' });
+    const frame = (id: string) => JSON.stringify({ type: 'request', id, op: 'login', args: { agentId: 'x', agentPwd: 'p'.repeat(3000) } });
+    const anonymous = await Promise.all([1, 2, 3, 4].map(() => connect(server)));
+    // Two frames each: 6 KB a socket, under its own 8 KB budget; 24 KB together, three times the address's.
+    const outcomes = await Promise.all(
+      anonymous.map(async (client, i) => {
+        const end = closed(client).then((c) => ({ closed: c }));
+        client.sendRaw(frame(`a${i}`));
+        client.sendRaw(frame(`b${i}`));
+        return Promise.race([end, client.waitFor(() => client.responses.length >= 2, 'two answers', 10_000).then(() => ({ closed: undefined }))]);
+      }),
+    );
+    const dropped = outcomes.filter((o) => o.closed);
+    expect(dropped.length).toBeGreaterThanOrEqual(1);
+    for (const { closed: c } of dropped) expect(c).toEqual({ code: 1008, reason: 'rate limited: over 8192 bytes per second from this address before login' });
+    const told = anonymous.flatMap((c) => c.responses).find((r) => r.error?.errCode === 'OPENCTI_RATE_LIMITED');
+    expect(told?.id).toBeNull();
+    expect(told?.error?.errMessage).toBe(
+      'the connections of this address that are not logged in sent more than 8192 bytes per second together (limits.anonymousBytesPerSecond): closing this one; log in first',
+    );
+    // The logged-in desktop on the same address sends as much and is served.
+    for (let i = 0; i < 2; i++) {
+      const answer = await desktop.raw(JSON.stringify({ type: 'request', id: `d${i}`, op: 'agentReady', args: { options: { pad: 'p'.repeat(3000) } } }));
+      expect(answer.error?.errCode).not.toBe('OPENCTI_RATE_LIMITED');
+    }
+    expect(desktop.socket.readyState).toBe(WebSocket.OPEN);
+    await desktop.ok('logout', {});
   });
 });
 

@@ -22,6 +22,7 @@ describe('limits', () => {
       maxStringLength: 8192,
       framesPerSecond: 200,
       bytesPerSecond: 262_144,
+      anonymousBytesPerSecond: 131_072,
       maxSendBufferBytes: 1_048_576,
       loginTimeoutMs: 10_000,
       idleTimeoutMs: 300_000,
