@@ -113,7 +113,8 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
 
   /**
    * Logs the agent out of the switch and ends their server session: their desktops get the
-   * closing Snapshot, then OPENCTI_SESSION_ENDED. Refused (409) during a call and when not logged in.
+   * closing Snapshot, then OPENCTI_SESSION_ENDED. Refused when not logged in (409) and, by the
+   * switch, during a call (OPENCTI_INVALID_ACTION, 400).
    */
   app.post<{ Params: AgentIdParams; Body: AgentLogoutBody }>(
     '/api/agents/:agentId/logout',
