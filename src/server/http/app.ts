@@ -132,6 +132,15 @@ export function contentSecurityPolicy(extra: Readonly<Record<string, readonly st
  * API's error shape rather than Fastify's own; the path is cut, as every echo of client input.
  */
 function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // Helmet's hooks have not run: the headers it would have set (README, "Security headers").
+  void reply.headers({
+    'content-security-policy': contentSecurityPolicy(),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'SAMEORIGIN',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  });
   if (error.code === 'FST_ERR_BAD_URL') {
     const path = (request.url.split('?')[0] ?? '').slice(0, 200);
     return void reply.status(400).send({ errCode: BAD_REQUEST, errMessage: `the path ${path} is not valid: a %-escape does not decode to UTF-8 text` });
