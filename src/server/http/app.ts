@@ -9,10 +9,10 @@ import type { Socket } from 'node:net';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Ajv } from 'ajv';
-import Fastify, { type FastifyHttpOptions, type FastifyInstance, type onRequestHookHandler } from 'fastify';
+import Fastify, { type FastifyError, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
 import { bearerToken, createAuthenticator, type Authenticator, type Role } from './auth.js';
 import type { HttpApiDeps, HttpLimits, RouteContext } from './context.js';
-import { formatSchemaErrors, HttpError, httpErrCode, mapError } from './errors.js';
+import { BAD_REQUEST, formatSchemaErrors, HttpError, httpErrCode, mapError } from './errors.js';
 import { passwordPolicyHook } from './password-policy.js';
 import { agentRoutes } from './routes/agents.js';
 import { customerRoutes } from './routes/customers.js';
@@ -127,10 +127,33 @@ export function contentSecurityPolicy(extra: Readonly<Record<string, readonly st
     .join(';');
 }
 
+/**
+ * What the router refuses before any route runs (a path whose %-escapes are not UTF-8), in the
+ * API's error shape rather than Fastify's own; the path is cut, as every echo of client input.
+ */
+function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // Helmet's hooks have not run: the headers it would have set (README, "Security headers").
+  void reply.headers({
+    'content-security-policy': contentSecurityPolicy(),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'SAMEORIGIN',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  });
+  if (error.code === 'FST_ERR_BAD_URL') {
+    const path = (request.url.split('?')[0] ?? '').slice(0, 200);
+    return void reply.status(400).send({ errCode: BAD_REQUEST, errMessage: `the path ${path} is not valid: a %-escape does not decode to UTF-8 text` });
+  }
+  const mapped = mapError(error);
+  void reply.status(mapped.status).send(mapped.body);
+}
+
 export function createHttpApi(deps: HttpApiDeps): FastifyInstance {
   const options: FastifyHttpOptions<Server> = {
     ...(deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
     ...timeoutOptions(deps.limits),
+    frameworkErrors: answerFrameworkError,
   };
   const app: FastifyInstance = Fastify(options);
   const ajv = validators();

@@ -18,11 +18,15 @@ export function weakPassword(password: string, agentId: string | undefined): str
   return undefined;
 }
 
-/** preHandler of the agent routes (after schema validation): refuses a weak `password` in the body. */
+/**
+ * preHandler of the agent routes (after schema validation): refuses a weak `password` in the body.
+ * The route's pattern, not the request's URL, says whether it is an agent route: the router
+ * decodes percent-escapes, so /api/%61gents/x reaches PATCH /api/agents/:agentId too.
+ */
 export function passwordPolicyHook(policy: PasswordPolicy): preHandlerHookHandler {
   return function checkPassword(request, _reply, done) {
     const body = request.body as { password?: unknown; agentId?: unknown } | undefined;
-    if (policy === 'any' || typeof body?.password !== 'string' || !request.url.startsWith('/api/agents')) return done();
+    if (policy === 'any' || typeof body?.password !== 'string' || !(request.routeOptions.url ?? '').startsWith('/api/agents')) return done();
     const agentId = (request.params as { agentId?: unknown } | undefined)?.agentId ?? body.agentId;
     const problem = weakPassword(body.password, typeof agentId === 'string' ? agentId : undefined);
     if (problem === undefined) return done();

@@ -96,7 +96,8 @@ export interface Store {
   /**
    * Closes, as `interrupted`, every interaction whose call was still in progress when the server
    * stopped (open, never ended): no call survives a restart. Their end time is their last timeline
-   * event, the last thing known before the stop. Run once at start; returns what it closed.
+   * event, the last thing known before the stop. One already wrapped up (or marked abandoned) during
+   * its call keeps its status and gets that end time too. Run once at start; returns what it closed.
    */
   closeInterruptedInteractions(): InterruptedSummary;
 

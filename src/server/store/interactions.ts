@@ -196,20 +196,27 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
     return get(id) as InteractionWithTimeline;
   });
 
-  const unended = db.prepare<[], { id: number; last_at: number | null; offered_at: number }>(
-    `SELECT i.id, i.offered_at, (SELECT MAX(at) FROM interaction_events e WHERE e.interaction_id = i.id) AS last_at
-       FROM interactions i WHERE i.status = 'open' AND i.ended_at IS NULL ORDER BY i.id`,
+  // Every call never ended, whatever its status: the agent may wrap up (or mark abandoned) during
+  // the call. One scan of the table, once at start.
+  const unended = db.prepare<[], { id: number; status: InteractionStatus; last_at: number | null; offered_at: number }>(
+    `SELECT i.id, i.status, i.offered_at, (SELECT MAX(at) FROM interaction_events e WHERE e.interaction_id = i.id) AS last_at
+       FROM interactions i WHERE i.ended_at IS NULL ORDER BY i.id`,
   );
   const interrupt = db.prepare(
     "UPDATE interactions SET status = 'interrupted', ended_at = @endedAt, event_count = event_count + 1, updated_at = @now WHERE id = @id RETURNING event_count",
+  );
+  /** A call already wrapped up keeps the agent's status: only its end is recorded. */
+  const endOnly = db.prepare(
+    'UPDATE interactions SET ended_at = @endedAt, event_count = event_count + 1, updated_at = @now WHERE id = @id RETURNING event_count',
   );
   const closeInterrupted = db.transaction((): { count: number; ids: number[] } => {
     const at = now();
     const ids: number[] = [];
     for (const row of unended.all()) {
       const endedAt = row.last_at ?? row.offered_at;
-      const { event_count } = interrupt.get({ id: row.id, endedAt, now: at }) as { event_count: number };
-      appendEvent.run(row.id, event_count, 'status', endedAt, 'interrupted', null);
+      const open = row.status === 'open';
+      const { event_count } = (open ? interrupt : endOnly).get({ id: row.id, endedAt, now: at }) as { event_count: number };
+      appendEvent.run(row.id, event_count, open ? 'status' : 'ended', endedAt, 'interrupted', null);
       ids.push(row.id);
     }
     return { count: ids.length, ids };

@@ -60,6 +60,16 @@ describe('admin: agents', () => {
     expect(h.store.getAgent('agent1')?.extension).toBe('5001');
   });
 
+  it('a change the switch refuses changes nothing else of the same request: password and extension rules stay', async () => {
+    const clash = await h.req('PATCH', '/api/agents/agent1', {
+      body: { extension: '8000', password: 'new-password', displayName: 'Someone Else', allowedExtensions: ['5009'], anyExtension: true },
+    });
+    expect(clash.status).toBe(409);
+    expect(h.store.getAgent('agent1')).toMatchObject({ extension: '5001', displayName: 'Ada Lovelace', allowedExtensions: [], anyExtension: false });
+    expect(await h.store.verifyAgentPassword('agent1', 'pw1')).toBe(true);
+    expect(await h.store.verifyAgentPassword('agent1', 'new-password')).toBe(false);
+  });
+
   it('wrong bodies are 400 naming the property', async () => {
     const missing = await h.req('POST', '/api/agents', { body: { agentId: 'agent3', displayName: 'C', extension: '5003' } });
     expect(missing.status).toBe(400);

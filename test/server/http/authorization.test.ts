@@ -88,4 +88,26 @@ describe('authorization by identity', () => {
     h.tokenAgents.set('token-3', 'agent3');
     expect((await h.req<Interaction[]>('GET', '/api/interactions', { token: 'token-3' })).body).toEqual([]);
   });
+
+  it('an agent whose phone only rang (no answer) sees the call but cannot change what the answering agent wrote', async () => {
+    h.sw.login('agent1', '');
+    h.sw.ready('agent1');
+    const { callId } = (await h.req<{ callId: string }>('POST', '/api/calls', { body: { from: '+12025550104', to: '8000' } })).body;
+    h.clock.advance(20_000); // agent1 lets it ring out: back to the queue, agent1 Not Ready
+    h.sw.login('agent2', '');
+    h.sw.ready('agent2');
+    h.sw.answer('agent2', callId);
+    const [interaction] = (await h.req<Interaction[]>('GET', `/api/interactions?callId=${callId}`, { token: 'token-2' })).body;
+    expect(interaction).toMatchObject({ agentId: 'agent2' });
+    const id = interaction!.id;
+    expect((await h.req('PATCH', `/api/interactions/${id}`, { token: 'token-2', body: { notes: 'by agent2' } })).status).toBe(200);
+
+    expect((await h.req<Interaction[]>('GET', `/api/interactions?callId=${callId}`, { token: 'token-1' })).body).toHaveLength(1);
+    for (const body of [{ notes: 'by agent1' }, { disposition: 'spam' }, { status: 'wrapped-up' }, { customerId: null }]) {
+      const patch = await h.req('PATCH', `/api/interactions/${id}`, { token: 'token-1', body });
+      expect(patch.status, JSON.stringify(body)).toBe(403);
+      expect(patch.body.errCode).toBe('OPENCTI_FORBIDDEN');
+    }
+    expect((await h.req<Interaction>('GET', `/api/interactions/${id}`)).body).toMatchObject({ notes: 'by agent2', status: 'open' });
+  });
 });

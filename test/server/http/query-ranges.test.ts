@@ -36,3 +36,14 @@ describe('numbers in queries and paths', () => {
     expect((await h.req('GET', '/api/interactions?offset=1000000000&limit=1000')).body).toEqual([]);
   });
 });
+
+describe('paths that are not valid URL components', () => {
+  it.each(['/api/calls/%', '/api/customers/%C0%AF', '/api/agents/%E0%A4%A'])(
+    'GET %s is 400 OPENCTI_BAD_REQUEST in the API error shape, naming the path',
+    async (path) => {
+      const reply = await h.req('GET', path);
+      expect(reply.status).toBe(400);
+      expect(reply.body).toEqual({ errCode: 'OPENCTI_BAD_REQUEST', errMessage: `the path ${path} is not valid: a %-escape does not decode to UTF-8 text` });
+    },
+  );
+});

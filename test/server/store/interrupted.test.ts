@@ -45,6 +45,24 @@ describe('closing interactions left open by a stop', () => {
     expect(store.updateInteraction(cut!.id, { status: 'wrapped-up' }).status).toBe('wrapped-up');
   });
 
+  it('ends a call wrapped up while still in progress, keeping the wrap-up, with an ended entry saying it was interrupted', () => {
+    let clock = 9_000;
+    const store = open({ seed: false, now: () => clock });
+    store.recordCallEvent(rec('offered', 'early', 1_000, { agentId: 'agent1', extension: '5001' }));
+    store.recordCallEvent(rec('answered', 'early', 1_500, { agentId: 'agent1', extension: '5001' }));
+    // The desktop lets the agent wrap up during the call; the server stops before it ends.
+    clock = 2_000;
+    const { id } = store.updateInteraction(store.getInteractionByCallId('early')!.id, { notes: 'done early', status: 'wrapped-up' });
+    clock = 9_000;
+
+    const summary = store.closeInterruptedInteractions();
+    expect(summary).toEqual({ count: 1, ids: [id] });
+    const early = store.getInteraction(id);
+    expect(early).toMatchObject({ status: 'wrapped-up', notes: 'done early', endedAt: 2_000 });
+    expect(early?.timeline.at(-1)).toMatchObject({ kind: 'ended', detail: 'interrupted', at: 2_000 });
+    expect(store.closeInterruptedInteractions().count).toBe(0);
+  });
+
   it('migrations 2 and 3 keep every interaction and its timeline of a version-1 file and allow the new status', () => {
     const file = tempFile();
     const db = openDatabase(file, {});

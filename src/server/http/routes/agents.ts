@@ -90,12 +90,21 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
     { onRequest: adminOnly, schema: { params: AgentIdParams, body: AgentPatchBody } },
     async (request) => {
       const before = getStored(request.params.agentId);
-      const agent = store.updateAgent(before.agentId, request.body);
+      // What the switch must accept first; the password and the extension rules only once it has,
+      // so that a refusal changes nothing (a password hash cannot be put back).
+      const { password, allowedExtensions, anyExtension, ...configuration } = request.body;
+      const restore = () => {
+        store.updateAgent(before.agentId, { displayName: before.displayName, extension: before.extension, skills: before.skills });
+        sw.configure({ agents: [toConfig(before)] });
+      };
+      let agent = store.updateAgent(before.agentId, configuration);
       try {
         sw.configure({ agents: [toConfig(agent)] });
+        const rules = Object.fromEntries(Object.entries({ password, allowedExtensions, anyExtension }).filter(([, value]) => value !== undefined));
+        if (Object.keys(rules).length > 0) agent = store.updateAgent(before.agentId, rules);
       } catch (error) {
-        // The switch refused (e.g. the extension is in use): put the configuration back.
-        store.updateAgent(before.agentId, { displayName: before.displayName, extension: before.extension, skills: before.skills });
+        // The switch refused (e.g. the extension is a queue's number): put the configuration back.
+        restore();
         throw error;
       }
       request.log.info({ agentId: agent.agentId, fields: Object.keys(request.body) }, 'agent updated');
@@ -113,7 +122,8 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
 
   /**
    * Logs the agent out of the switch and ends their server session: their desktops get the
-   * closing Snapshot, then OPENCTI_SESSION_ENDED. Refused (409) during a call and when not logged in.
+   * closing Snapshot, then OPENCTI_SESSION_ENDED. Refused when not logged in (409) and, by the
+   * switch, during a call (OPENCTI_INVALID_ACTION, 400).
    */
   app.post<{ Params: AgentIdParams; Body: AgentLogoutBody }>(
     '/api/agents/:agentId/logout',

@@ -17,6 +17,14 @@ const agentOf = (request: FastifyRequest): string | undefined => (request.identi
 const involves = (interaction: InteractionWithTimeline, agentId: string): boolean =>
   interaction.agentId === agentId || interaction.timeline.some((entry) => entry.agentId === agentId);
 
+/**
+ * An agent took part in a call as its owner or by doing something on it (answer, hold, transfer…):
+ * a phone that only rang (offered, then ring-no-answer) may show the call, not change the notes,
+ * disposition or status of the agent who took it.
+ */
+const tookPart = (interaction: InteractionWithTimeline, agentId: string): boolean =>
+  interaction.agentId === agentId || interaction.timeline.some((entry) => entry.agentId === agentId && entry.kind !== 'offered');
+
 export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: RouteContext): void {
   const { store } = deps;
 
@@ -37,13 +45,19 @@ export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: 
     },
   );
 
-  /** The interaction, if the caller may see it: 404 when it does not exist, 403 when it is another agent's. */
-  const visible = (request: FastifyRequest, id: number): InteractionWithTimeline => {
+  /**
+   * The interaction, if the caller may see it (or, `change`, change it): 404 when it does not exist,
+   * 403 when it is another agent's.
+   */
+  const visible = (request: FastifyRequest, id: number, change = false): InteractionWithTimeline => {
     const interaction = store.getInteraction(id);
     if (interaction === undefined) throw notFound(`interaction ${id} does not exist`);
     const agentId = agentOf(request);
     if (agentId !== undefined && !involves(interaction, agentId)) {
       throw forbidden(`interaction ${id} is not a call of agent ${JSON.stringify(agentId)}: an agent may read and change only their own interactions`);
+    }
+    if (change && agentId !== undefined && !tookPart(interaction, agentId)) {
+      throw forbidden(`interaction ${id} was only offered to agent ${JSON.stringify(agentId)}: only the agents who took the call may change it`);
     }
     return interaction;
   };
@@ -59,7 +73,7 @@ export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: 
     '/api/interactions/:id',
     { onRequest: adminOrAgent, schema: { params: InteractionIdParams, body: InteractionPatchBody } },
     async (request) => {
-      visible(request, request.params.id);
+      visible(request, request.params.id, true);
       return store.updateInteraction(request.params.id, request.body);
     },
   );
