@@ -282,6 +282,8 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   function settleAuth(connection: Connection): void {
     connection.authInFlight--;
+    // A client that left while its check waited is no login timeout: nothing to count or cut.
+    if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
     if (connection.session) {
       if (connection.loginTimer) clearTimeout(connection.loginTimer);
       connection.loginTimer = undefined;

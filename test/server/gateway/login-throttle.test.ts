@@ -8,6 +8,7 @@ import { resolveConfig, type ServerConfig } from '../../../src/server/config.js'
 import { DEFAULT_LOGIN_LIMITS } from '../../../src/server/gateway/login-guard.js';
 import { api, startTestServer, type TestServer } from '../../helpers/server.js';
 import { WsClient } from '../../helpers/ws-client.js';
+import { metric as metricWith } from './metrics.js';
 
 const DEFAULTS = resolveConfig({}).login;
 const servers: TestServer[] = [];
@@ -206,5 +207,21 @@ describe('the password check', () => {
     const agent = await connect(server);
     await agent.ok('login', { agentId: 'agent1', agentPwd: 'demo' });
     await agent.ok('logout', {});
+  });
+  it('waiting past the login deadline and then left by its client is no login timeout: nothing counted on a closed socket', async () => {
+    const server = await serve({ maxConcurrentHashes: 1 }, { loginTimeoutMs: 100 });
+    const hashesBefore = await metric(server, 'opencti_login_hashes_total');
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => WsClient.connect(server.ctiUrl)));
+    sockets.forEach((s, i) => s.sendRaw(loginFrame(i, `ghost${i}`, 'x')));
+    // The server armed each deadline before the client saw the socket open: this fires after all of them.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await Promise.all(sockets.map((s) => s.close()));
+    const settled = async () =>
+      (await metric(server, 'opencti_login_hashes_total')) - hashesBefore + (await metric(server, 'opencti_login_checks_dropped_total'));
+    await expect.poll(settled, { timeout: 10_000 }).toBe(20);
+    // Only a check answered while its socket was still open may end in a login timeout.
+    const hashed = (await metric(server, 'opencti_login_hashes_total')) - hashesBefore;
+    expect(await metric(server, 'opencti_login_checks_dropped_total')).toBeGreaterThan(hashed);
+    expect(await metricWith(server, 'opencti_ws_closed_by_server_total', 'reason="login_timeout"')).toBeLessThanOrEqual(hashed);
   });
 });
