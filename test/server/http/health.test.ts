@@ -27,6 +27,30 @@ describe('/healthz', () => {
     });
   });
 
+  it('is 503 naming the switch, not a 500, when the switch cannot list its agents or calls', async () => {
+    server = await startTestServer();
+    const sw = server.switch;
+    const agents = sw.agents.bind(sw);
+    sw.agents = () => {
+      throw new Error('the agent table is gone');
+    };
+    const noAgents = await fetch(`${server.url}/healthz`);
+    expect(noAgents.status).toBe(503);
+    expect(await noAgents.json()).toMatchObject({
+      status: 'down',
+      down: ['switch'],
+      checks: { store: { ok: true }, switch: { ok: false, error: 'the agent table is gone' } },
+    });
+
+    sw.agents = agents;
+    sw.calls = () => {
+      throw new Error('the call table is gone');
+    };
+    const noCalls = await fetch(`${server.url}/healthz`);
+    expect(noCalls.status).toBe(503);
+    expect(await noCalls.json()).toMatchObject({ status: 'down', down: ['switch'], checks: { switch: { ok: false, error: 'the call table is gone' } } });
+  });
+
   it('names each back end link that is down (a link view as the SIP back end gives it)', async () => {
     const h = await startHarness();
     try {

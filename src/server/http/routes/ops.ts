@@ -23,24 +23,42 @@ export interface HealthReport {
   readonly down: readonly string[];
 }
 
+const failed = (error: unknown): Check => ({ ok: false, error: error instanceof Error ? error.message : String(error) });
+
 const attempt = (probe: () => unknown): Check => {
   try {
     probe();
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return failed(error);
   }
 };
 
+/** Calls in progress and agents logged in to the switch; a switch that throws is down, not a 500. */
+function switchCounts(sw: HttpApiDeps['switch']): { check: Check; calls?: number; agents?: number } {
+  try {
+    const calls = sw.calls().length;
+    const agents = sw.agents().filter((a) => !LOGGED_OUT.has(a.state)).length;
+    return { check: { ok: true }, calls, agents };
+  } catch (error) {
+    return { check: failed(error) };
+  }
+}
+
 /** Probes the store (a trivial query), the switch and each back end link; down when any is. */
 export function healthReport(deps: Pick<HttpApiDeps, 'store' | 'switch' | 'links'>): HealthReport {
+  return probeHealth(deps).report;
+}
+
+/** The report, and the switch's counts read by the same probe (absent when the switch is down). */
+function probeHealth(deps: Pick<HttpApiDeps, 'store' | 'switch' | 'links'>): { report: HealthReport; calls?: number; agents?: number } {
   const store = attempt(() => deps.store.ping());
-  const sw = attempt(() => deps.switch.calls());
+  const { check: sw, ...counts } = switchCounts(deps.switch);
   const links: Record<string, Check> = {};
   try {
     for (const [endpoint, up] of Object.entries(deps.links?.() ?? {})) links[endpoint] = up ? { ok: true } : { ok: false, error: 'not connected' };
   } catch (error) {
-    links['(links)'] = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    links['(links)'] = failed(error);
   }
   const down = [
     ...(store.ok ? [] : ['store']),
@@ -49,7 +67,7 @@ export function healthReport(deps: Pick<HttpApiDeps, 'store' | 'switch' | 'links
       .filter(([, check]) => !check.ok)
       .map(([endpoint]) => `link ${endpoint}`),
   ];
-  return { status: down.length === 0 ? 'ok' : 'down', checks: { store, switch: sw, links }, down };
+  return { report: { status: down.length === 0 ? 'ok' : 'down', checks: { store, switch: sw, links }, down }, ...counts };
 }
 
 export function opsRoutes(app: FastifyInstance, { deps }: RouteContext): void {
@@ -61,13 +79,12 @@ export function opsRoutes(app: FastifyInstance, { deps }: RouteContext): void {
    * `calls`: calls in progress; `agents`: agents logged in to the switch.
    */
   app.get('/healthz', async (_request, reply) => {
-    const report = healthReport(deps);
-    const live = report.checks.switch.ok ? sw.calls().length : undefined;
+    const { report, calls, agents } = probeHealth(deps);
     return reply.status(report.status === 'ok' ? 200 : 503).send({
       status: report.status,
       uptimeSeconds: Math.floor((performance.now() - started) / 1000),
-      calls: live,
-      agents: report.checks.switch.ok ? sw.agents().filter((a) => !LOGGED_OUT.has(a.state)).length : undefined,
+      calls,
+      agents,
       ...(report.down.length > 0 ? { down: report.down } : {}),
       checks: report.checks,
     });
