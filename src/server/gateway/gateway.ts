@@ -14,9 +14,9 @@ import type { DeviceEvent, Switch } from '../switch/types.js';
 import { AgentSession } from './agent-session.js';
 import { agentTopic, type EventBus } from './bus.js';
 import { byteLength, parseFrame } from './frames.js';
-import { CLOSE_CODES, GATEWAY_LIMIT_DEFAULTS, type GatewayLimits } from './limits.js';
+import { CLOSE_CODES, GATEWAY_LIMIT_DEFAULTS, sessionBytesPerSecond, type GatewayLimits } from './limits.js';
 import { originPolicy } from './origin.js';
-import { AddressBudgets, SocketBudget } from './socket-budget.js';
+import { AddressBudgets, SessionBudgets, SocketBudget } from './socket-budget.js';
 import { createLoginGuard, DEFAULT_LOGIN_LIMITS, type LoginGuard } from './login-guard.js';
 import { endAgentSession, ProtocolError, runOperation, type CallControl, type OperationContext } from './operations.js';
 
@@ -114,6 +114,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const unsubscribers = new Map<AgentSession, () => void>();
   const bySocket = new Map<WebSocket, Connection>();
   const anonymousBudgets = new AddressBudgets(limits.anonymousBytesPerSecond);
+  const sessionBudgets = new SessionBudgets(sessionBytesPerSecond(limits));
 
   const send = (connection: Connection, frame: ResponseFrame) => {
     if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
@@ -296,14 +297,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     const now = performance.now();
     connection.lastActive = now;
     const size = byteLength(data);
-    const over = connection.budget.charge(size, now) ?? (connection.session ? undefined : anonymousBudgets.charge(connection.address, size, now));
+    const over =
+      connection.budget.charge(size, now) ??
+      (connection.session ? sessionBudgets.charge(connection.session, size, now) : anonymousBudgets.charge(connection.address, size, now));
     if (over) {
       const what =
         over.budget === 'frames'
           ? `${over.perSecond} frames per second`
           : over.budget === 'bytes'
             ? `${over.perSecond} bytes per second`
-            : `${over.perSecond} bytes per second from this address before login`;
+            : over.budget === 'sessionBytes'
+              ? `${over.perSecond} bytes per second from this agent's connections`
+              : `${over.perSecond} bytes per second from this address before login`;
       // One frame bigger than a second's worth of bytes is no flood: say so, or the client looks for one.
       const alone = over.budget === 'bytes' && size > over.perSecond;
       drop(connection, {
@@ -316,7 +321,9 @@ export function createGateway(options: GatewayOptions): Gateway {
             ? `this connection sent one frame of ${size} bytes, over limits.bytesPerSecond (${over.perSecond}) by itself and over limits.maxFrameBytes (${limits.maxFrameBytes}): closing it`
             : over.budget === 'anonymousBytes'
               ? `the connections of this address that are not logged in sent more than ${over.perSecond} bytes per second together (limits.anonymousBytesPerSecond): closing this one; log in first`
-              : `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it`,
+              : over.budget === 'sessionBytes'
+                ? `the connections of agent "${connection.session?.agentId}" sent more than ${over.perSecond} bytes per second together (limits.sessionBytesPerSecond): closing this one`
+                : `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it`,
         },
         stopReading: true,
       });

@@ -59,6 +59,15 @@ export const GatewayLimits = Type.Object(
       description:
         'Bytes per second the sockets of one address that are not logged in may send together (a second of it at once); past it the socket that sent the frame gets OPENCTI_RATE_LIMITED, then close 1008',
     }),
+    // No schema default: it follows bytesPerSecond (see sessionBytesPerSecond below).
+    sessionBytesPerSecond: Type.Optional(
+      Type.Integer({
+        minimum: 1024,
+        maximum: 1024 * 1024 * 1024,
+        description:
+          'Bytes per second all the sockets of one agent session may send together (a second of it at once); default twice bytesPerSecond, at least bytesPerSecond; past it the socket that sent the frame gets OPENCTI_RATE_LIMITED, then close 1008',
+      }),
+    ),
     maxSendBufferBytes: Type.Integer({
       minimum: 16 * 1024,
       maximum: 1024 * 1024 * 1024,
@@ -94,6 +103,14 @@ export const CLOSE_CODES = {
   sessionEnded: 4003,
 } as const;
 
+/**
+ * Bytes per second the sockets of one agent session share: a token holder may open many sockets
+ * with `resume`, each within its own budget. Twice one socket's by default: a desktop with a few
+ * tabs sends little more than heartbeats.
+ */
+export const sessionBytesPerSecond = (limits: Pick<GatewayLimits, 'bytesPerSecond' | 'sessionBytesPerSecond'>): number =>
+  limits.sessionBytesPerSecond ?? 2 * limits.bytesPerSecond;
+
 /** What the schema cannot check: limits that only make sense against each other. Paths are JSON Pointers. */
 export function crossCheckLimits(limits: GatewayLimits, heartbeatMs: number): string[] {
   const problems: string[] = [];
@@ -103,6 +120,11 @@ export function crossCheckLimits(limits: GatewayLimits, heartbeatMs: number): st
   }
   if (limits.bytesPerSecond < limits.maxFrameBytes) {
     problems.push(`/limits/bytesPerSecond ${limits.bytesPerSecond} must be at least /limits/maxFrameBytes (${limits.maxFrameBytes}), or one full-size frame is over the budget`);
+  }
+  if (limits.sessionBytesPerSecond !== undefined && limits.sessionBytesPerSecond < limits.bytesPerSecond) {
+    problems.push(
+      `/limits/sessionBytesPerSecond ${limits.sessionBytesPerSecond} must be at least /limits/bytesPerSecond (${limits.bytesPerSecond}), or one socket of a session could not use its own budget`,
+    );
   }
   return problems;
 }

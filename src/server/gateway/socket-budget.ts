@@ -9,7 +9,7 @@ export interface BudgetLimits {
 }
 
 export interface OverBudget {
-  readonly budget: 'frames' | 'bytes' | 'anonymousBytes';
+  readonly budget: 'frames' | 'bytes' | 'anonymousBytes' | 'sessionBytes';
   readonly perSecond: number;
 }
 
@@ -86,5 +86,23 @@ export class AddressBudgets {
   /** Addresses with a socket open, for tests and metrics. */
   get size(): number {
     return this.#entries.size;
+  }
+}
+
+/**
+ * Bytes per second that the sockets of one agent session may send together. Anyone holding a
+ * session token can attach many sockets with `resume`, each within its own budget: without this,
+ * one token multiplies the per-socket budget. An entry lives as long as its session object.
+ */
+export class SessionBudgets {
+  readonly #buckets = new WeakMap<object, TokenBucket>();
+
+  constructor(private readonly bytesPerSecond: number) {}
+
+  /** Charges a frame of a socket attached to `session`; says so when the session is over its budget. */
+  charge(session: object, bytes: number, now: number): OverBudget | undefined {
+    let bucket = this.#buckets.get(session);
+    if (!bucket) this.#buckets.set(session, (bucket = new TokenBucket(this.bytesPerSecond, now)));
+    return bucket.take(bytes, now) ? undefined : { budget: 'sessionBytes', perSecond: this.bytesPerSecond };
   }
 }

@@ -154,6 +154,39 @@ describe('many sockets of one address, each within its own budget', () => {
   });
 });
 
+describe('many sockets of one agent session, each within its own budget', () => {
+  it('share one byte budget (sessionBytesPerSecond): the socket over it is told why and closed 1008; the agent resumes', async () => {
+    const server = await serve({ limits: { maxFrameBytes: 4096, bytesPerSecond: 8192, sessionBytesPerSecond: 8192 } });
+    const first = await connect(server);
+    const { token } = await first.ok<{ token: string }>('login', { agentId: 'agent1', agentPwd: 'demo' });
+    const tabs = [first, ...(await Promise.all([1, 2].map(() => connect(server))))];
+    for (const tab of tabs.slice(1)) await tab.ok('resume', { token });
+    const frame = (id: string) => JSON.stringify({ type: 'request', id, op: 'agentReady', args: { options: { pad: 'p'.repeat(3000) } } });
+    // Two frames each: 6 KB a socket, under its own 8 KB budget; 18 KB together, over the session's.
+    const outcomes = await Promise.all(
+      tabs.map(async (client, i) => {
+        const end = closed(client).then((c) => ({ closed: c }));
+        client.sendRaw(frame(`a${i}`));
+        client.sendRaw(frame(`b${i}`));
+        return Promise.race([end, client.waitFor(() => client.responses.length >= 3, 'two answers', 10_000).then(() => ({ closed: undefined }))]);
+      }),
+    );
+    const dropped = outcomes.filter((o) => o.closed);
+    expect(dropped.length).toBeGreaterThanOrEqual(1);
+    for (const { closed: c } of dropped) expect(c).toEqual({ code: 1008, reason: "rate limited: over 8192 bytes per second from this agent's connections" });
+    const told = tabs.flatMap((c) => c.responses).find((r) => r.error?.errCode === 'OPENCTI_RATE_LIMITED');
+    expect(told?.id).toBeNull();
+    expect(told?.error?.errMessage).toBe(
+      'the connections of agent "agent1" sent more than 8192 bytes per second together (limits.sessionBytesPerSecond): closing this one',
+    );
+    expect(await metric(server, 'opencti_ws_closed_by_server_total', 'reason="rate_limited"')).toBe(dropped.length);
+    // The session itself stays: a desktop reconnects with its token, as after any drop.
+    const back = await connect(server);
+    await back.ok('resume', { token });
+    await back.ok('logout', {});
+  });
+});
+
 describe('a client that does not read', () => {
   it('is dropped once its unread output is over maxSendBufferBytes; the agent keeps the grace period', async () => {
     // A long heartbeat, so that only the send buffer bound can end this connection during the test.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/server/config.js';
+import { sessionBytesPerSecond } from '../../../src/server/gateway/limits.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -30,12 +31,19 @@ describe('limits', () => {
     expect(resolveConfig({ limits: { framesPerSecond: 50 } }).limits).toMatchObject({ framesPerSecond: 50, maxDepth: 32 });
   });
 
+  it('shares twice one socket\'s byte budget among the sockets of a session unless sessionBytesPerSecond is given', () => {
+    expect(sessionBytesPerSecond(resolveConfig({}).limits)).toBe(524_288);
+    expect(sessionBytesPerSecond(resolveConfig({ limits: { bytesPerSecond: 100_000 } }).limits)).toBe(200_000);
+    expect(sessionBytesPerSecond(resolveConfig({ limits: { sessionBytesPerSecond: 300_000 } }).limits)).toBe(300_000);
+  });
+
   it.each([
     [{ limits: { maxDepth: 2 } }, '/limits/maxDepth must be >= 4 (got 2)'],
     [{ limits: { framesPerSecond: 'many' } }, '/limits/framesPerSecond must be integer (got "many")'],
     [{ limits: { maxFrames: 3 } }, '/limits/maxFrames is not an allowed property (got 3)'],
     [{ heartbeatMs: 200_000 }, '/limits/idleTimeoutMs 300000 must be at least three heartbeat intervals (3 × /heartbeatMs = 600000)'],
     [{ limits: { maxFrameBytes: 1_000_000, bytesPerSecond: 500_000 } }, '/limits/bytesPerSecond 500000 must be at least /limits/maxFrameBytes (1000000)'],
+    [{ limits: { sessionBytesPerSecond: 4096 } }, '/limits/sessionBytesPerSecond 4096 must be at least /limits/bytesPerSecond (262144)'],
   ])('refuses %j naming the problem', (config, message) => {
     expect(() => resolveConfig(config)).toThrow(message);
   });
