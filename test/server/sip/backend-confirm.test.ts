@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KamailioEvapi, type EvapiEvent } from '../../../src/server/sip/kamailio-evapi.js';
 import { inDialogCalleeScenario, registerScenario, type InDialogCalleeOptions, type SippRun } from '../../../src/server/sip/testbed/index.js';
 import type { CallRecord } from '../../../src/server/switch/types.js';
-import { callIn, createAgent, type TestAgent } from '../../helpers/agents.js';
-import { alive, startSipStack, type SipStack } from './sip-stack.js';
+import { callIn, type TestAgent } from '../../helpers/agents.js';
+import { alive, desktopLoggedIn, startSipStack, type SipStack } from './sip-stack.js';
 
 describe('sip back end: hold, retrieve and DTMF confirmed by the far end', () => {
   let stack: SipStack;
@@ -42,12 +42,7 @@ describe('sip back end: hold, retrieve and DTMF confirmed by the far end', () =>
     expect(stack.pids.filter(alive)).toEqual([]);
   });
 
-  async function loggedIn(agentId: string): Promise<TestAgent> {
-    const agent = createAgent(stack.server.ctiUrl, 'full');
-    agents.push(agent);
-    await agent.session.login({ agentId, agentPwd: 'demo' });
-    return agent;
-  }
+  const loggedIn = (agentId: string): Promise<TestAgent> => desktopLoggedIn(stack, agents, agentId);
 
   /** A SIPp far end registered under a new number, called from the desktop and answered. */
   async function callFarEnd(agent: TestAgent, options: InDialogCalleeOptions): Promise<{ callId: string; farEnd: SippRun }> {

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManagedProcess } from '../../../src/server/sip/testbed/index.js';
-import { createAgent, type TestAgent } from '../../helpers/agents.js';
-import { alive, startSipStack, type SipStack } from './sip-stack.js';
+import type { TestAgent } from '../../helpers/agents.js';
+import { alive, desktopLoggedIn, startSipStack, type SipStack } from './sip-stack.js';
 
 const CALLER = '+12025550188';
 
@@ -32,12 +32,7 @@ describe('sip back end: phones and Kamailio going away and coming back', () => {
     expect([...stack.pids, ...restarted.map((p) => p.pid)].filter(alive)).toEqual([]);
   });
 
-  async function loggedIn(agentId: string): Promise<TestAgent> {
-    const agent = createAgent(stack.server.ctiUrl, 'full');
-    agents.push(agent);
-    await agent.session.login({ agentId, agentPwd: 'demo' });
-    return agent;
-  }
+  const loggedIn = (agentId: string): Promise<TestAgent> => desktopLoggedIn(stack, agents, agentId);
 
   it('a phone that goes away: device CLOSED, requests fail naming the phone, a waiting answer fails at once; back when it returns', async () => {
     const a1 = await loggedIn('agent1');

@@ -4,8 +4,8 @@
  * that answers at once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { callIn, createAgent, type TestAgent } from '../../helpers/agents.js';
-import { alive, startSipStack, type SipStack } from './sip-stack.js';
+import { callIn, type TestAgent } from '../../helpers/agents.js';
+import { alive, desktopLoggedIn, startSipStack, type SipStack } from './sip-stack.js';
 
 const CALLER = '+12025550102';
 const FAR_END = '+15557770000';
@@ -35,16 +35,7 @@ describe('sip back end: consult transfer and conference on a linphone agent', ()
     expect(stack.pids.filter(alive)).toEqual([]);
   });
 
-  async function loggedIn(agentId: string, ready: boolean): Promise<TestAgent> {
-    const agent = createAgent(stack.server.ctiUrl, 'full');
-    agents.push(agent);
-    await agent.session.login({ agentId, agentPwd: 'demo' });
-    if (ready) {
-      await agent.session.agentReady({});
-      await agent.until((s) => s.agent.state === 'Ready', `${agentId} Ready`);
-    }
-    return agent;
-  }
+  const loggedIn = (agentId: string, ready: boolean): Promise<TestAgent> => desktopLoggedIn(stack, agents, agentId, ready);
 
   /** The caller dials the support queue; agent3 answers from the desktop. */
   async function answeredAtAgent3(agent3: TestAgent): Promise<{ callId: string; sipId: string }> {

@@ -7,8 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KamailioEvapi, type EvapiEvent } from '../../../src/server/sip/kamailio-evapi.js';
-import { callIn, createAgent, type TestAgent } from '../../helpers/agents.js';
-import { alive, startSipStack, type SipStack } from './sip-stack.js';
+import { callIn, type TestAgent } from '../../helpers/agents.js';
+import { alive, desktopLoggedIn, startSipStack, type SipStack } from './sip-stack.js';
 
 const CUSTOMER = '+12025550177';
 
@@ -38,16 +38,7 @@ describe('sip back end: consult transfer with Replaces (the default) between lin
     expect(stack.pids.filter(alive)).toEqual([]);
   });
 
-  async function loggedIn(agentId: string, ready: boolean): Promise<TestAgent> {
-    const agent = createAgent(stack.server.ctiUrl, 'full');
-    agents.push(agent);
-    await agent.session.login({ agentId, agentPwd: 'demo' });
-    if (ready) {
-      await agent.session.agentReady({});
-      await agent.until((s) => s.agent.state === 'Ready', `${agentId} Ready`);
-    }
-    return agent;
-  }
+  const loggedIn = (agentId: string, ready: boolean): Promise<TestAgent> => desktopLoggedIn(stack, agents, agentId, ready);
 
   it('the server runs the default: transferComplete sends a REFER with Replaces, the customer replaces the consult dialog at agent2', async () => {
     const agent3 = await loggedIn('agent3', true);

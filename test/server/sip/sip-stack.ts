@@ -2,6 +2,7 @@
 import type { ServerConfig } from '../../../src/server/config.js';
 import type { SipConfig } from '../../../src/server/sip/backend/config.js';
 import { type BedAgent, type PhoneSpec, type Testbed, sipConfigFor, startTestbed } from '../../../src/server/sip/testbed/index.js';
+import { createAgent, type TestAgent } from '../../helpers/agents.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
 export interface SipStack {
@@ -62,3 +63,15 @@ export const alive = (pid: number): boolean => {
     return false;
   }
 };
+
+/** A full-mode desktop logged in as `agentId` (made Ready when asked), added to `open` for the file's cleanup. */
+export async function desktopLoggedIn(stack: SipStack, open: TestAgent[], agentId: string, ready = false): Promise<TestAgent> {
+  const agent = createAgent(stack.server.ctiUrl, 'full');
+  open.push(agent);
+  await agent.session.login({ agentId, agentPwd: 'demo' });
+  if (ready) {
+    await agent.session.agentReady({});
+    await agent.until((s) => s.agent.state === 'Ready', `${agentId} Ready`);
+  }
+  return agent;
+}
