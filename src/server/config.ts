@@ -43,6 +43,24 @@ export const HttpConfig = Type.Object(
 );
 export type HttpConfig = Static<typeof HttpConfig>;
 
+/** Names the cluster's JetStream stream, KV buckets, subjects and lock; one name per call center. */
+const CLUSTER_NAME = '^[A-Za-z0-9_-]{1,32}$';
+const NODE_ID = '^[A-Za-z0-9_.-]{1,64}$';
+
+/** Several `opencti serve` processes sharing one call center over NATS JetStream and PostgreSQL (docs/cluster.md). */
+export const ClusterConfig = Type.Object(
+  {
+    name: Type.String({ pattern: CLUSTER_NAME, description: 'Cluster name: letters, digits, _ and -, at most 32; every node of one call center uses the same' }),
+    nats: Type.String({ pattern: '^(nats|tls)://[^\\s]+$', maxLength: 2048, description: 'NATS server with JetStream, e.g. nats://127.0.0.1:4222 (several: comma-separated)' }),
+    nodeId: Type.Optional(Type.String({ pattern: NODE_ID, description: 'This node\'s id, unique in the cluster; default the host name and the port' })),
+    advertiseUrl: Type.Optional(
+      Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048, description: 'The URL other nodes and GET /api/cluster give for this node; default the listening address' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ClusterConfig = Static<typeof ClusterConfig>;
+
 export const ServerConfig = Type.Object(
   {
     host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on' }),
@@ -103,6 +121,14 @@ export const ServerConfig = Type.Object(
     ),
     sip: Type.Optional(SipConfig),
     limits: GatewayLimits,
+    database: Type.Optional(
+      Type.String({
+        pattern: '^postgres(ql)?://[^\\s]+$',
+        maxLength: 4096,
+        description: 'PostgreSQL store, e.g. postgres://127.0.0.1:5432/opencti; absent = the SQLite file in dataDir',
+      }),
+    ),
+    cluster: Type.Optional(ClusterConfig),
   },
   { additionalProperties: false, title: 'ServerConfig' },
 );
@@ -131,6 +157,12 @@ export function resolveConfig(file: Record<string, unknown> = {}, overrides: Rec
     throw new ConfigError(
       `${source} is not valid: /allowedOrigins: production needs the list of origins whose pages may open /cti, e.g. ["https://desk.example.com"]`,
     );
+  }
+  if (config.cluster && !config.database) {
+    throw new ConfigError(`${source} is not valid: /database: a cluster keeps its store in PostgreSQL: give database (--database postgres://…) with cluster`);
+  }
+  if (config.cluster && config.backend === 'sip') {
+    throw new ConfigError(`${source} is not valid: /cluster: the sip back end runs on one node only for now (docs/cluster.md); leave out cluster or use backend "simulated"`);
   }
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     throw new ConfigError(

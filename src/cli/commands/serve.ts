@@ -12,6 +12,19 @@ interface ServeFlags {
   backend?: string;
   logLevel?: string;
   production?: boolean;
+  cluster?: string;
+  nats?: string;
+  database?: string;
+  nodeId?: string;
+}
+
+/** The cluster flags over the file's "cluster" section: a flag given replaces that field only. */
+function clusterFrom(flags: ServeFlags, file: Record<string, unknown>): unknown {
+  const fromFile = file.cluster;
+  if (flags.cluster === undefined && flags.nats === undefined && flags.nodeId === undefined) return fromFile;
+  const base = typeof fromFile === 'object' && fromFile !== null && !Array.isArray(fromFile) ? fromFile : {};
+  const given = Object.fromEntries(Object.entries({ name: flags.cluster, nats: flags.nats, nodeId: flags.nodeId }).filter(([, v]) => v !== undefined));
+  return { ...base, ...given };
 }
 
 function configFrom(flags: ServeFlags): ServerConfig {
@@ -24,6 +37,8 @@ function configFrom(flags: ServeFlags): ServerConfig {
       dataDir: flags.dataDir,
       backend: flags.backend,
       logLevel: flags.logLevel,
+      database: flags.database,
+      cluster: clusterFrom(flags, file),
       adminToken: process.env.OPENCTI_ADMIN_TOKEN || undefined,
       // The flag or NODE_ENV=production turn production on; neither turns off a file's "production": true.
       production: flags.production || process.env.NODE_ENV === 'production' ? true : undefined,
@@ -54,6 +69,10 @@ export function registerServe(program: Command): void {
     .option('--backend <name>', 'what drives the switch: simulated or sip')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .option('--production', 'production stance: allowedOrigins required, no demo data, strong passwords, no secrets printed (also NODE_ENV=production)')
+    .option('--cluster <name>', 'run as a node of this cluster (with --nats and --database; docs/cluster.md)')
+    .option('--nats <url>', 'NATS server with JetStream for the cluster, e.g. nats://127.0.0.1:4222')
+    .option('--database <url>', 'PostgreSQL store, e.g. postgres://127.0.0.1:5432/opencti (default: SQLite in the data folder)')
+    .option('--node-id <id>', "this node's id in the cluster (default: host name and port)")
     .action(async (flags: ServeFlags) => {
       let config: ServerConfig;
       try {
