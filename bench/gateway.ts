@@ -15,7 +15,6 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenCtiEvent } from '../src/framework/schema/events.js';
-import { publishDeviceEvent } from '../src/server/gateway/bus.js';
 import type { DeviceEvent } from '../src/server/switch/index.js';
 import type { LatencyReport } from './gateway/clients.js';
 import { ClientPool } from './gateway/pool.js';
@@ -337,7 +336,7 @@ async function throughput(server: BenchServer, clients: ClientPool, p: Plan, eve
     gateway: async () => {
       const sentBefore = await sentCounter();
       const r = await round(() => {
-        for (let k = 0; k < K; k++) for (const list of messages) publishDeviceEvent(server.bus, list[k] as DeviceEvent);
+        for (let k = 0; k < K; k++) for (const list of messages) server.publish(list[k] as DeviceEvent);
       });
       const sent = (await sentCounter()) - sentBefore;
       if (sent !== count) throw new Error(`the gateway sent ${sent} event frames for ${count} published`);

@@ -1,6 +1,6 @@
 /**
  * The server under test, composed the way src/server/server.ts composes it minus the store and
- * HTTP API: a switch on the system clock, the in-process bus, the real gateway on a plain
+ * HTTP API: the call center on a local driver (the switch on real timers), the real gateway on a plain
  * node:http server at /cti — and, beside it, a raw `ws` server that only broadcasts (the baseline).
  *
  * authenticate accepts everyone: password hashing (scrypt in the real server) is not what the
@@ -11,10 +11,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pino } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { InProcessBus, publishDeviceEvent } from '../../src/server/gateway/bus.js';
+import { createLocalDriver, type LocalDriver } from '../../src/server/center/local-driver.js';
+import { immediateSwitch } from '../../src/server/center/driver.js';
 import { createGateway, type Gateway } from '../../src/server/gateway/gateway.js';
 import { createMetrics, type ServerMetrics } from '../../src/server/metrics.js';
-import { createSwitch, systemClock, type AgentConfig, type DeviceEvent, type Switch } from '../../src/server/switch/index.js';
+import type { AgentConfig, DeviceEvent, Switch } from '../../src/server/switch/index.js';
 
 export const QUEUES = [
   { name: 'sales', dnis: '8000' },
@@ -24,7 +25,9 @@ export const QUEUES = [
 export interface BenchServer {
   readonly agents: readonly AgentConfig[];
   readonly sw: Switch;
-  readonly bus: InProcessBus;
+  /** Numbers an event into its agent's session and sends it on, as a switch event would be. */
+  publish(event: DeviceEvent): void;
+  readonly driver: LocalDriver;
   readonly gateway: Gateway;
   readonly metrics: ServerMetrics;
   readonly url: string;
@@ -65,22 +68,17 @@ export function benchAgents(count: number): AgentConfig[] {
 export async function startBenchServer(count: number, options: { wrapUpMs: number }): Promise<BenchServer> {
   const agents = benchAgents(count);
   const listenerErrors: unknown[] = [];
-  const sw = createSwitch({
-    clock: systemClock,
-    agents,
-    queues: QUEUES,
-    wrapUpMs: options.wrapUpMs,
-    callIdPrefix: 'bench-',
-    onListenerError: (error) => listenerErrors.push(error),
-  });
-  const bus = new InProcessBus();
+  const driver = createLocalDriver(
+    { agents, queues: QUEUES, wrapUpMs: options.wrapUpMs, ringTimeoutMs: 20_000, farEndAnswerMs: 0 },
+    { sessionGraceMs: 60_000, log: (level, message, detail) => level === 'error' && listenerErrors.push(detail?.err ?? message) },
+  );
+  const sw = immediateSwitch(driver);
   const metrics = createMetrics({ defaultMetrics: false });
   const heartbeatMs = 10_000;
   const createdAt = performance.timeOrigin + performance.now();
   const gateway = createGateway({
     heartbeatMs,
-    switch: sw,
-    bus,
+    driver,
     metrics,
     logger: pino({ level: 'silent' }),
     authenticate: () => true,
@@ -108,7 +106,8 @@ export async function startBenchServer(count: number, options: { wrapUpMs: numbe
   const server: BenchServer = {
     agents,
     sw,
-    bus,
+    driver,
+    publish: (event) => driver.center.route(event),
     gateway,
     metrics,
     url: `ws://${address}/cti`,
@@ -120,6 +119,7 @@ export async function startBenchServer(count: number, options: { wrapUpMs: numbe
     heartbeatMs,
     async close() {
       await gateway.close();
+      driver.close();
       for (const socket of rawSockets) socket.terminate();
       await new Promise<void>((resolve) => rawWss.close(() => resolve()));
       await Promise.all([closeHttp(http), closeHttp(rawHttp)]);
@@ -127,6 +127,5 @@ export async function startBenchServer(count: number, options: { wrapUpMs: numbe
   };
   // The tap sees each event first, so the time it records is before the gateway's work on it.
   sw.onDeviceEvent((event) => server.tap?.(event));
-  sw.onDeviceEvent((event) => publishDeviceEvent(bus, event));
   return server;
 }

@@ -52,7 +52,7 @@ export const ClusterConfig = Type.Object(
   {
     name: Type.String({ pattern: CLUSTER_NAME, description: 'Cluster name: letters, digits, _ and -, at most 32; every node of one call center uses the same' }),
     nats: Type.String({ pattern: '^(nats|tls)://[^\\s]+$', maxLength: 2048, description: 'NATS server with JetStream, e.g. nats://127.0.0.1:4222 (several: comma-separated)' }),
-    nodeId: Type.Optional(Type.String({ pattern: NODE_ID, description: 'This node\'s id, unique in the cluster; default the host name and the port' })),
+    nodeId: Type.Optional(Type.String({ pattern: NODE_ID, description: 'This node\'s id, unique in the cluster; default the host name and the process id' })),
     advertiseUrl: Type.Optional(
       Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048, description: 'The URL other nodes and GET /api/cluster give for this node; default the listening address' }),
     ),

@@ -9,13 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
-import { InProcessBus, publishDeviceEvent } from './gateway/bus.js';
+import { immediateSwitch } from './center/driver.js';
+import { createLocalDriver, type LocalDriver } from './center/local-driver.js';
 import { limitConnections } from './connection-limits.js';
 import { createLoginGuard } from './gateway/login-guard.js';
 import { createHttpApi } from './http/app.js';
 import { createMetrics } from './metrics.js';
 import { openStore, SEED_PASSWORD, type Store } from './store/index.js';
-import { createSwitch, systemClock } from './switch/index.js';
 import type { Switch } from './switch/types.js';
 import { registerStaticPages } from './static-pages.js';
 import { createSipBackend, type SipBackend } from './sip/backend/backend.js';
@@ -99,21 +99,24 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   if (interrupted > 0) logger.warn({ count: interrupted }, `closed ${interrupted} interaction(s) of calls cut by the last stop as interrupted`);
   else logger.info({ count: 0 }, 'no interaction left open by the last stop');
 
-  const sw = createSwitch({
-    clock: systemClock,
-    agents: store.listAgents().map((a) => ({ agentId: a.agentId, extension: a.extension, skills: a.skills })),
-    queues: store.listQueues().map((q) => ({ name: q.name, dnis: q.dnis, skill: q.skill })),
-    wrapUpMs: config.wrapUpMs,
-    ringTimeoutMs: config.ringTimeoutMs,
-    farEndAnswerMs: config.farEndAnswerMs,
-  });
-  const bus = new InProcessBus();
-  sw.onDeviceEvent((event) => publishDeviceEvent(bus, event));
-  sw.onCallRecord((record) => {
+  const centerLogger = logger.child({ part: 'center' });
+  const driver: LocalDriver = createLocalDriver(
+    {
+      agents: store.listAgents().map((a) => ({ agentId: a.agentId, extension: a.extension, skills: a.skills })),
+      queues: store.listQueues().map((q) => ({ name: q.name, dnis: q.dnis, skill: q.skill })),
+      wrapUpMs: config.wrapUpMs,
+      ringTimeoutMs: config.ringTimeoutMs,
+      farEndAnswerMs: config.farEndAnswerMs,
+    },
+    { sessionGraceMs: config.sessionGraceMs, log: (level, message, detail) => centerLogger[level](detail ?? {}, message) },
+  );
+  const sw = immediateSwitch(driver);
+  driver.onEffect((effect) => {
+    if (effect.kind !== 'record') return;
     try {
-      store.recordCallEvent(record);
+      store.recordCallEvent(effect.record);
     } catch (error) {
-      logger.error({ err: error, callId: record.callId }, 'could not record a call event');
+      logger.error({ err: error, callId: effect.record.callId }, 'could not record a call event');
     }
   });
 
@@ -135,14 +138,12 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   const gateway = createGateway({
     logins,
     agentOf: (agentId) => store.getAgent(agentId),
-    switch: sw,
+    driver,
     callControl: sip?.callControl,
-    bus,
     metrics,
     logger: logger.child({ part: 'gateway' }),
     authenticate: (agentId, password) => store.verifyAgentPassword(agentId, password),
     heartbeatMs: config.heartbeatMs,
-    sessionGraceMs: config.sessionGraceMs,
     limits: config.limits,
     allowedOrigins: config.allowedOrigins,
   });
@@ -168,6 +169,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   } catch (error) {
     await gateway.close();
     await sip?.close();
+    driver.close();
     store.close();
     throw error;
   }
@@ -195,6 +197,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
       await gateway.close();
       await sip?.close();
       await app.close();
+      driver.close();
       store.close();
     },
   };

@@ -72,7 +72,7 @@ export function registerServe(program: Command): void {
     .option('--cluster <name>', 'run as a node of this cluster (with --nats and --database; docs/cluster.md)')
     .option('--nats <url>', 'NATS server with JetStream for the cluster, e.g. nats://127.0.0.1:4222')
     .option('--database <url>', 'PostgreSQL store, e.g. postgres://127.0.0.1:5432/opencti (default: SQLite in the data folder)')
-    .option('--node-id <id>', "this node's id in the cluster (default: host name and port)")
+    .option('--node-id <id>', "this node's id in the cluster (default: host name and process id)")
     .action(async (flags: ServeFlags) => {
       let config: ServerConfig;
       try {

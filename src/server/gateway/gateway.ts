@@ -2,6 +2,7 @@
  * The WebSocket gateway at /cti: authenticates agents, turns request frames into switch
  * operations, and streams each agent's numbered events to every socket attached to its session.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -10,34 +11,35 @@ import type { ErrorObject } from '../../framework/schema/error.js';
 import { previewValue } from '../../framework/schema/validate.js';
 import { OPS, type RequestFrame, type ResponseFrame } from '../../framework/schema/protocol.js';
 import type { ServerMetrics } from '../metrics.js';
-import type { DeviceEvent, Switch } from '../switch/types.js';
-import { AgentSession } from './agent-session.js';
-import { agentTopic, type EventBus } from './bus.js';
+import type { CenterSession, Effect } from '../center/center.js';
+import type { CenterDriver } from '../center/driver.js';
+import type { SocketRef } from '../center/inputs.js';
 import { byteLength, parseFrame } from './frames.js';
 import { CLOSE_CODES, GATEWAY_LIMIT_DEFAULTS, sessionBytesPerSecond, type GatewayLimits } from './limits.js';
 import { originPolicy } from './origin.js';
 import { AddressBudgets, SessionBudgets, SocketBudget } from './socket-budget.js';
 import { createLoginGuard, DEFAULT_LOGIN_LIMITS, type LoginGuard } from './login-guard.js';
-import { endAgentSession, ProtocolError, runOperation, type CallControl, type OperationContext } from './operations.js';
+import { hashToken, ProtocolError, runOperation, type CallControl, type OperationContext } from './operations.js';
+
+/** WebSocket close code of a session ended by the server (4000–4999 are the application's). */
+export const SESSION_ENDED_CLOSE = CLOSE_CODES.sessionEnded;
 
 export interface GatewayOptions {
-  readonly switch: Switch;
-  /** Where agents' call requests go; default the switch itself (simulated telephony). */
-  readonly callControl?: CallControl;
-  readonly bus: EventBus;
+  /** The call center (switch and agent sessions) this node serves. */
+  readonly driver: CenterDriver;
+  /** This node's prefix of socket refs, `<nodeId>/<boot>/`: unique per process start in a cluster. */
+  readonly nodeRef?: string;
+  /** Where agents' call requests go with a real back end; default the switch (simulated telephony). */
+  readonly callControl?: CallControl | undefined;
   readonly authenticate: (agentId: string, password: string) => boolean | Promise<boolean>;
   readonly metrics: ServerMetrics;
   readonly logger: Logger;
   /** Interval of heartbeat frames and ping/pong checks. Default 10 s. */
   readonly heartbeatMs?: number;
-  /** How long an agent stays logged in with no socket attached. Default 60 s. */
-  readonly sessionGraceMs?: number;
   /** What one client may cost (frame size and shape, rates, unread output, time); defaults in limits.ts. */
   readonly limits?: Partial<GatewayLimits>;
   /** Origins whose pages may open the socket; undefined = any. Upgrades without Origin always may. */
   readonly allowedOrigins?: readonly string[];
-  /** Events kept per session for resume; a client further behind gets a fresh Snapshot. Default 256. */
-  readonly replayLimit?: number;
   /** Login throttling and lockout; default one with DEFAULT_LOGIN_LIMITS. */
   readonly logins?: LoginGuard;
   /** The store's agent, for the extension rule at login; absent = any extension. */
@@ -63,7 +65,10 @@ interface Closing {
 
 interface Connection {
   readonly socket: WebSocket;
-  session: AgentSession | undefined;
+  readonly ref: SocketRef;
+  sessionId: string | undefined;
+  /** Frames held back while a login or resume is answered. */
+  held: string[] | undefined;
   /** A pong came since the last ping: the client reads what the server sends. */
   alive: boolean;
   readonly address: string;
@@ -84,8 +89,8 @@ interface Connection {
 export interface Gateway {
   /** Serves WebSocket upgrades on `path` of an HTTP server. */
   attach(server: Server, path?: string): void;
-  /** Agents with a server session, for admin views and metrics. */
-  sessions(): ReadonlyMap<string, AgentSession>;
+  /** Agents with a server session (on any node), by agent id, for admin views and metrics. */
+  sessions(): ReadonlyMap<string, CenterSession>;
   /** True for the token of a live agent session (the desktop's credential for the REST API). */
   isSessionToken(token: string): boolean;
   /** The agent id of a live session token, else undefined: who a REST request with it is. */
@@ -94,24 +99,26 @@ export interface Gateway {
    * Logs the agent out and ends their session (desktops told OPENCTI_SESSION_ENDED); false when
    * not logged in. Throws the switch's refusal (a call in progress), changing nothing.
    */
-  logoutAgent(agentId: string, reasonCode?: string): boolean;
+  logoutAgent(agentId: string, reasonCode?: string): Promise<boolean>;
+  /** Sockets of this node attached to a session. */
+  attachedSockets(): number;
   close(): Promise<void>;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
   const heartbeatMs = options.heartbeatMs ?? 10_000;
-  const graceMs = options.sessionGraceMs ?? 60_000;
   const limits: GatewayLimits = { ...GATEWAY_LIMIT_DEFAULTS, ...options.limits };
-  const replayLimit = options.replayLimit ?? 256;
-  const { metrics, logger } = options;
-  const sw = options.switch;
+  const { metrics, logger, driver } = options;
+  const center = driver.center;
+  const nodeRef = options.nodeRef ?? `local/${randomUUID()}/`;
+  let socketCount = 0;
   const originAllowed = originPolicy(options.allowedOrigins);
 
   // ws's own limit closes the socket; ours answers and keeps it, so ws gets generous headroom.
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(limits.maxFrameBytes * 16, 1024 * 1024) });
-  const sessions = new Map<string, AgentSession>();
-  const byToken = new Map<string, AgentSession>();
-  const unsubscribers = new Map<AgentSession, () => void>();
+  /** This node's sockets by the session they are attached to. */
+  const attached = new Map<string, Set<Connection>>();
+  const byRef = new Map<SocketRef, Connection>();
   const bySocket = new Map<WebSocket, Connection>();
   const anonymousBudgets = new AddressBudgets(limits.anonymousBytesPerSecond);
   const sessionBudgets = new SessionBudgets(sessionBytesPerSecond(limits));
@@ -124,68 +131,101 @@ export function createGateway(options: GatewayOptions): Gateway {
   const fail = (connection: Connection, id: RequestFrame['id'] | null, error: ErrorObject) =>
     send(connection, { type: 'response', id, ok: false, error });
 
-  function openSession(agentId: string, extension: string): AgentSession {
-    const session = new AgentSession(agentId, extension, replayLimit, (n) => metrics.eventsSent.inc(n));
-    sessions.set(agentId, session);
-    byToken.set(session.token, session);
-    unsubscribers.set(
-      session,
-      options.bus.subscribe(
-        agentTopic(agentId),
-        guarded('event', undefined, ({ event }: DeviceEvent) => {
-          session.push(event);
-          for (const socket of session.sockets) {
-            const connection = bySocket.get(socket as WebSocket);
-            if (connection) guardSendBuffer(connection);
-          }
-        }),
-      ),
-    );
-    metrics.connectedAgents.set(sessions.size);
-    return session;
+  /** An event frame of the connection's session: held while its login or resume is answered. */
+  function deliver(connection: Connection, frame: string): void {
+    if (connection.held) return void connection.held.push(frame);
+    if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
+    connection.socket.send(frame);
+    metrics.eventsSent.inc();
+    guardSendBuffer(connection);
   }
 
-  function closeSession(session: AgentSession): void {
-    unsubscribers.get(session)?.();
-    unsubscribers.delete(session);
-    // A stale tab may close an old session after the agent logged in anew: leave the new one be.
-    if (sessions.get(session.agentId) === session) sessions.delete(session.agentId);
-    byToken.delete(session.token);
-    if (session.graceTimer) clearTimeout(session.graceTimer);
-    metrics.connectedAgents.set(sessions.size);
+  function releaseHeld(connection: Connection): void {
+    const held = connection.held;
+    connection.held = undefined;
+    for (const frame of held ?? []) deliver(connection, frame);
   }
 
-  /** No socket left: keep the agent logged in for the grace period, then log them out. */
-  function detach(connection: Connection): void {
-    const session = connection.session;
-    if (!session) return;
-    session.sockets.delete(connection.socket);
-    connection.session = undefined;
-    if (session.sockets.size > 0 || sessions.get(session.agentId) !== session) return;
-    session.graceTimer = setTimeout(() => {
-      logger.info({ agentId: session.agentId }, 'no desktop reconnected within the grace period: logging the agent out');
-      try {
-        sw.logout(session.agentId, 'LINK_LOST');
-      } catch (error) {
-        logger.warn({ agentId: session.agentId, err: error }, 'logout after grace period failed');
+  function unbind(connection: Connection): void {
+    const sessionId = connection.sessionId;
+    if (sessionId === undefined) return;
+    connection.sessionId = undefined;
+    const set = attached.get(sessionId);
+    set?.delete(connection);
+    if (set?.size === 0) attached.delete(sessionId);
+  }
+
+  /** What the call center did, as far as this node's sockets are concerned. */
+  const onEffect = (effect: Effect): void => {
+    switch (effect.kind) {
+      case 'frame': {
+        if (effect.to !== undefined) {
+          const connection = byRef.get(effect.to);
+          if (connection?.sessionId === effect.sessionId) deliver(connection, effect.frame);
+          return;
+        }
+        for (const connection of attached.get(effect.sessionId) ?? []) deliver(connection, effect.frame);
+        return;
       }
-      closeSession(session);
-    }, graceMs);
-    session.graceTimer.unref?.();
+      case 'attached': {
+        const connection = byRef.get(effect.socket);
+        if (!connection || connection.closing) {
+          // Our socket closed while its login or resume was served: the session is left without it.
+          if (effect.socket.startsWith(nodeRef)) detachRef(effect.sessionId, effect.socket);
+          return;
+        }
+        if (connection.sessionId !== effect.sessionId) unbind(connection);
+        connection.sessionId = effect.sessionId;
+        let set = attached.get(effect.sessionId);
+        if (!set) attached.set(effect.sessionId, (set = new Set()));
+        set.add(connection);
+        metrics.connectedAgents.set(center.sessions.size);
+        return;
+      }
+      case 'closed': {
+        const connections = [...(attached.get(effect.sessionId) ?? [])];
+        attached.delete(effect.sessionId);
+        for (const connection of connections) {
+          connection.sessionId = undefined;
+          if (!effect.error) continue;
+          const frame = JSON.stringify({ type: 'response', id: null, ok: false, error: effect.error } satisfies ResponseFrame);
+          if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(frame);
+          connection.socket.close(SESSION_ENDED_CLOSE, effect.error.errCode);
+        }
+        metrics.connectedAgents.set(center.sessions.size);
+        return;
+      }
+      case 'record':
+        return;
+    }
+  };
+  const stopEffects = driver.onEffect((effect) => {
+    try {
+      onEffect(effect);
+    } catch (error) {
+      handlerFailed('event', undefined, error);
+    }
+  });
+
+  function detachRef(sessionId: string, socket: SocketRef): void {
+    driver.exec({ k: 'detach', sessionId, socket }).catch((error: unknown) => logger.warn({ err: error, sessionId }, 'could not detach a socket from its session'));
+  }
+
+  /** The socket leaves its session; with none left anywhere, the call center starts the grace period. */
+  function detach(connection: Connection): void {
+    const sessionId = connection.sessionId;
+    if (sessionId === undefined) return;
+    unbind(connection);
+    detachRef(sessionId, connection.ref);
   }
 
   const context: OperationContext = {
     logins: options.logins ?? createLoginGuard(DEFAULT_LOGIN_LIMITS, metrics.registry),
     agentOf: options.agentOf,
-    switch: sw,
-    callControl: options.callControl ?? sw,
+    driver,
+    callControl: options.callControl,
     authenticate: options.authenticate,
-    sessions,
-    byToken,
     heartbeatMs,
-    openSession,
-    closeSession,
-    detach,
   };
 
   /**
@@ -201,7 +241,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       socket.send(JSON.stringify({ type: 'response', id: null, ok: false, error } satisfies ResponseFrame));
     }
     metrics.wsClosedByServer.inc({ reason: why });
-    logger.info({ agentId: connection.session?.agentId, code, reason }, 'closing a WebSocket connection');
+    logger.info({ sessionId: connection.sessionId, code, reason }, 'closing a WebSocket connection');
     clearTimers(connection);
     detach(connection);
     socket.close(code, reason);
@@ -226,7 +266,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   function loginDeadline(connection: Connection): void {
     connection.loginTimer = undefined;
-    if (connection.session || connection.closing) return;
+    if (connection.sessionId !== undefined || connection.closing) return;
     // A login still being checked is answered first; the deadline applies when it settles.
     if (connection.authInFlight > 0) {
       connection.loginOverdue = true;
@@ -261,9 +301,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       const result = await runOperation(context, connection, request.op, request.args ?? {});
       ok = true;
       send(connection, { type: 'response', id: request.id, ok: true, result: result.result });
-      result.after?.();
-      // `after` may have replayed a session's events to this socket.
-      guardSendBuffer(connection);
     } catch (error) {
       const errorObject = toErrorObject(error);
       if (errorObject.errCode === 'OPENCTI_BAD_FRAME') metrics.badFrames.inc({ reason: 'bad_request' });
@@ -272,6 +309,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       fail(connection, request.id, errorObject);
     } finally {
+      // The answer to a login or resume is out: the session's events held back for it follow.
+      if (isAuthOp(request.op)) releaseHeld(connection);
       // Label by known ops only: a client's made-up op names must not grow the metrics without bound.
       const op = (OPS as readonly string[]).includes(request.op) ? request.op : 'unknown';
       metrics.requestLatency.observe({ op, ok: String(ok) }, (performance.now() - started) / 1000);
@@ -285,7 +324,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     connection.authInFlight--;
     // A client that left while its check waited is no login timeout: nothing to count or cut.
     if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
-    if (connection.session) {
+    if (connection.sessionId !== undefined) {
       if (connection.loginTimer) clearTimeout(connection.loginTimer);
       connection.loginTimer = undefined;
       connection.loginOverdue = false;
@@ -297,9 +336,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     const now = performance.now();
     connection.lastActive = now;
     const size = byteLength(data);
+    const session = connection.sessionId === undefined ? undefined : center.sessionById(connection.sessionId);
     const over =
-      connection.budget.charge(size, now) ??
-      (connection.session ? sessionBudgets.charge(connection.session, size, now) : anonymousBudgets.charge(connection.address, size, now));
+      connection.budget.charge(size, now) ?? (session ? sessionBudgets.charge(session, size, now) : anonymousBudgets.charge(connection.address, size, now));
     if (over) {
       const what =
         over.budget === 'frames'
@@ -322,7 +361,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             : over.budget === 'anonymousBytes'
               ? `the connections of this address that are not logged in sent more than ${over.perSecond} bytes per second together (limits.anonymousBytesPerSecond): closing this one; log in first`
               : over.budget === 'sessionBytes'
-                ? `the connections of agent "${connection.session?.agentId}" sent more than ${over.perSecond} bytes per second together (limits.sessionBytesPerSecond): closing this one`
+                ? `the connections of agent "${session?.agentId}" sent more than ${over.perSecond} bytes per second together (limits.sessionBytesPerSecond): closing this one`
                 : `this connection sent more than ${what} (limits.${over.budget}PerSecond): closing it`,
         },
         stopReading: true,
@@ -373,8 +412,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     guarded('connection', undefined, (socket: WebSocket, request: IncomingMessage) => {
       const connection: Connection = {
         socket,
+        ref: `${nodeRef}${++socketCount}`,
+        sessionId: undefined,
+        held: undefined,
         address: request.socket.remoteAddress ?? '',
-        session: undefined,
         alive: true,
         budget: new SocketBudget(limits, performance.now()),
         lastActive: performance.now(),
@@ -397,12 +438,14 @@ export function createGateway(options: GatewayOptions): Gateway {
           clearTimers(connection);
           live.delete(connection);
           bySocket.delete(socket);
+          byRef.delete(connection.ref);
           anonymousBudgets.leave(connection.address);
           detach(connection);
         }),
       );
       live.add(connection);
       bySocket.set(socket, connection);
+      byRef.set(connection.ref, connection);
       anonymousBudgets.join(connection.address, performance.now());
       connection.loginTimer = setTimeout(loginDeadline, limits.loginTimeoutMs, connection);
       connection.loginTimer.unref?.();
@@ -460,14 +503,15 @@ export function createGateway(options: GatewayOptions): Gateway {
         }
       });
     },
-    sessions: () => sessions,
-    isSessionToken: (token) => byToken.has(token),
-    agentForToken: (token) => byToken.get(token)?.agentId,
-    logoutAgent: (agentId, reasonCode = '') =>
-      endAgentSession(context, agentId, reasonCode, `an administrator ended the session of agent "${agentId}": log in again to continue`),
+    sessions: () => center.sessions,
+    isSessionToken: (token) => center.sessionByTokenHash(hashToken(token)) !== undefined,
+    agentForToken: (token) => center.sessionByTokenHash(hashToken(token))?.agentId,
+    logoutAgent: async (agentId, reasonCode = '') =>
+      (await driver.exec({ k: 'end', agentId, reasonCode, why: `an administrator ended the session of agent "${agentId}": log in again to continue` })) === true,
+    attachedSockets: () => [...attached.values()].reduce((n, set) => n + set.size, 0),
     async close() {
       clearInterval(heartbeat);
-      for (const session of [...sessions.values()]) closeSession(session);
+      stopEffects();
       for (const connection of live) connection.socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

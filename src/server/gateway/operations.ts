@@ -1,11 +1,14 @@
 /** What each request op does: its arguments checked against the protocol schema, then the switch. */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { OP_ARGS, OPS, type Op, type OpArgs } from '../../framework/schema/protocol.js';
 import { compileValidator, describeProblems, type ValidationResult } from '../../framework/schema/validate.js';
 import { mayUseExtension } from '../store/agents.js';
 import type { Agent } from '../store/types.js';
 import type { Switch } from '../switch/types.js';
-import type { AgentSession } from './agent-session.js';
+import type { CenterSession, LoginResult } from '../center/center.js';
+import type { CenterDriver } from '../center/driver.js';
+import type { SocketRef, SwitchCommand } from '../center/inputs.js';
 import type { LoginGuard } from './login-guard.js';
 
 export class ProtocolError extends Error {
@@ -41,34 +44,35 @@ export type CallControl = {
 };
 
 export interface OperationContext {
-  readonly switch: Switch;
-  readonly callControl: CallControl;
+  /** The call center: sessions and the switch, changed through its log. */
+  readonly driver: CenterDriver;
+  /** Where agents' call requests go with a real back end; undefined = the switch (through the log). */
+  readonly callControl: CallControl | undefined;
   readonly authenticate: (agentId: string, password: string) => boolean | Promise<boolean>;
-  readonly sessions: Map<string, AgentSession>;
-  readonly byToken: Map<string, AgentSession>;
   readonly heartbeatMs: number;
   /** Throttling, lockout and the gate of the password hash. */
   readonly logins: LoginGuard;
   /** The agent's own extension and the others an admin allowed; undefined = no extension rule. */
-  readonly agentOf?: ((agentId: string) => Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'> | undefined) | undefined;
-  openSession(agentId: string, extension: string): AgentSession;
-  closeSession(session: AgentSession): void;
-  detach(connection: OperationConnection): void;
+  readonly agentOf?: ((agentId: string) => Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'> | undefined | Promise<Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'> | undefined>) | undefined;
 }
 
 export interface OperationConnection {
   readonly socket: WebSocket;
-  session: AgentSession | undefined;
+  /** This socket, as the call center knows it. */
+  readonly ref: SocketRef;
+  /** The session this socket is attached to (set and cleared by the call center's effects). */
+  sessionId: string | undefined;
   /** The peer's IP address, for login throttling. */
   readonly address?: string | undefined;
   /** One login at a time per connection: a flood of login frames must not queue hashes. */
   loginInFlight?: boolean;
+  /** Frames of the session held back while its login or resume is answered: the answer goes first. */
+  held: string[] | undefined;
 }
 
-/** The response's result, and what must happen once the response is on the wire. */
+/** The response's result. */
 export interface OperationResult {
   result?: unknown;
-  after?: () => void;
 }
 
 type Handler<O extends Op> = (ctx: OperationContext, connection: OperationConnection, args: OpArgs<O>) => OperationResult | Promise<OperationResult>;
@@ -77,51 +81,47 @@ const validators = Object.fromEntries(OPS.map((op) => [op, compileValidator(OP_A
   [O in Op]: (input: unknown) => ValidationResult<OpArgs<O>>;
 };
 
-/** The connection's session while it is still the agent's live one (another tab may have logged out). */
-function liveSession(ctx: OperationContext, connection: OperationConnection): AgentSession | undefined {
-  const session = connection.session;
-  if (session && ctx.sessions.get(session.agentId) !== session) connection.session = undefined;
-  return connection.session;
+/** Session tokens are kept (and logged) only as hashes: the log and the replicas never hold one. */
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/** The connection's session while it is still live (another tab may have logged out). */
+function liveSession(ctx: OperationContext, connection: OperationConnection): CenterSession | undefined {
+  const session = connection.sessionId === undefined ? undefined : ctx.driver.center.sessionById(connection.sessionId);
+  if (!session) connection.sessionId = undefined;
+  return session;
 }
 
-function sessionOf(ctx: OperationContext, connection: OperationConnection): AgentSession {
+function sessionOf(ctx: OperationContext, connection: OperationConnection): CenterSession {
   const session = liveSession(ctx, connection);
   if (!session) throw new ProtocolError('OPENCTI_AGENT_NOT_LOGGED_IN', 'this connection has no logged-in agent: log in or resume first');
   return session;
 }
 
-/**
- * Attaches the socket and brings it up to date: the events it missed in seq order (when still
- * kept), then always a fresh Snapshot, which also covers what the replay buffer no longer has.
- */
-function attach(ctx: OperationContext, connection: OperationConnection, session: AgentSession, lastSeq?: number): () => void {
-  if (connection.session && connection.session !== session) ctx.detach(connection);
-  connection.session = session;
-  return () => {
-    // The socket may have closed while the request was served (a reload during login): then the
-    // session is left without it, and its grace period starts as for any lost desktop.
-    if (connection.socket.readyState !== connection.socket.OPEN) return ctx.detach(connection);
-    const missed = lastSeq === undefined ? undefined : session.framesAfter(lastSeq);
-    for (const frame of missed ?? []) connection.socket.send(frame);
-    session.push(ctx.switch.snapshot(session.agentId), [connection.socket]);
-    session.attach(connection.socket);
-  };
-}
+const sessionInfo = (ctx: OperationContext, result: LoginResult, token: string) => ({
+  sessionId: result.sessionId,
+  token,
+  agentId: result.agentId,
+  extension: result.extension,
+  seq: result.seq,
+  heartbeatMs: ctx.heartbeatMs,
+});
+
+/** A switch command on behalf of the connection's agent, refused once that session has ended. */
+const agentSwitch = (ctx: OperationContext, session: CenterSession, m: SwitchCommand, a: readonly unknown[]) =>
+  ctx.driver.exec({ k: 'switch', m, a: [session.agentId, ...a], session: session.sessionId });
 
 const agentCall =
-  <O extends Op>(run: (sw: Switch, agentId: string, args: OpArgs<O>) => unknown): Handler<O> =>
-  (ctx, connection, args) => {
-    const result = run(ctx.switch, sessionOf(ctx, connection).agentId, args);
-    return { result: result ?? null };
-  };
+  <O extends Op>(m: SwitchCommand, args: (a: OpArgs<O>) => readonly unknown[]): Handler<O> =>
+  async (ctx, connection, a) => ({ result: (await agentSwitch(ctx, sessionOf(ctx, connection), m, args(a))) ?? null });
 
-/** A call request through the call-control seam; waits when the telephony answers later. */
+/** A call request: through the real back end's call control when there is one, else the switch. */
 const callRequest =
-  <O extends Op>(run: (cc: CallControl, agentId: string, args: OpArgs<O>) => unknown): Handler<O> =>
-  (ctx, connection, args) => {
-    const result = run(ctx.callControl, sessionOf(ctx, connection).agentId, args);
-    if (result instanceof Promise) return result.then((value: unknown) => ({ result: value ?? null }));
-    return { result: result ?? null };
+  <O extends Op>(m: CallControlMethod, args: (a: OpArgs<O>) => readonly unknown[]): Handler<O> =>
+  async (ctx, connection, a) => {
+    const session = sessionOf(ctx, connection);
+    if (!ctx.callControl) return { result: (await agentSwitch(ctx, session, m, args(a))) ?? null };
+    const run = ctx.callControl[m] as (...x: unknown[]) => unknown;
+    return { result: (await run(session.agentId, ...args(a))) ?? null };
   };
 
 const handlers: { [O in Op]: Handler<O> } = {
@@ -148,7 +148,7 @@ const handlers: { [O in Op]: Handler<O> } = {
     }
     ctx.logins.succeeded(agentId);
 
-    const existing = ctx.sessions.get(agentId);
+    const existing = ctx.driver.center.sessions.get(agentId);
     if (existing && existing.sockets.size > 0) {
       throw new ProtocolError(
         'OPENCTI_AGENT_LOGGED_IN',
@@ -157,7 +157,7 @@ const handlers: { [O in Op]: Handler<O> } = {
       );
     }
     // Checked once the password is right, so that nobody learns anything about an agent id without it.
-    const agent = ctx.agentOf?.(agentId);
+    const agent = await ctx.agentOf?.(agentId);
     const wanted = extension || agent?.extension || '';
     if (agent && !mayUseExtension(agent, wanted)) {
       throw new ProtocolError(
@@ -166,86 +166,57 @@ const handlers: { [O in Op]: Handler<O> } = {
       );
     }
 
-    if (existing) takeOver(ctx, existing, wanted);
-
-    // Subscribe before the switch acts so that no event of the login itself is lost.
-    const session = ctx.openSession(agentId, extension ?? '');
-    let assigned: string;
-    try {
-      assigned = ctx.switch.login(agentId, extension ?? '').extension;
-    } catch (error) {
-      ctx.closeSession(session);
-      throw error;
-    }
-    session.extension = assigned;
-    const after = attach(ctx, connection, session);
-    return { result: session.info(ctx.heartbeatMs), after };
+    const token = randomBytes(24).toString('base64url');
+    connection.held ??= [];
+    const result = (await ctx.driver.exec({
+      k: 'login',
+      agentId,
+      extension: extension ?? '',
+      sessionId: randomUUID(),
+      tokenHash: hashToken(token),
+      socket: connection.ref,
+    })) as LoginResult;
+    return { result: sessionInfo(ctx, result, token) };
   },
 
-  logout(ctx, connection, { reasonCode }) {
+  async logout(ctx, connection, { reasonCode }) {
     const session = sessionOf(ctx, connection);
-    ctx.switch.logout(session.agentId, reasonCode ?? '');
     // The closing Snapshot reaches every tab before the response does.
-    session.push(ctx.switch.snapshot(session.agentId));
-    ctx.closeSession(session);
-    connection.session = undefined;
+    await ctx.driver.exec({ k: 'logout', sessionId: session.sessionId, reasonCode: reasonCode ?? '' });
+    connection.sessionId = undefined;
     return { result: null };
   },
 
-  resume(ctx, connection, { token, lastSeq }) {
-    const session = ctx.byToken.get(token);
-    if (!session) throw new ProtocolError('OPENCTI_AGENT_NOT_LOGGED_IN', 'the session token is unknown or the session has ended: log in again');
-    const after = attach(ctx, connection, session, lastSeq);
-    return { result: session.info(ctx.heartbeatMs), after };
+  async resume(ctx, connection, { token, lastSeq }) {
+    const tokenHash = hashToken(token);
+    if (!ctx.driver.center.sessionByTokenHash(tokenHash)) {
+      throw new ProtocolError('OPENCTI_AGENT_NOT_LOGGED_IN', 'the session token is unknown or the session has ended: log in again');
+    }
+    connection.held ??= [];
+    const input = lastSeq === undefined ? { k: 'resume' as const, tokenHash, socket: connection.ref } : { k: 'resume' as const, tokenHash, lastSeq, socket: connection.ref };
+    const result = (await ctx.driver.exec(input)) as LoginResult;
+    return { result: sessionInfo(ctx, result, token) };
   },
 
-  agentReady: agentCall<'agentReady'>((sw, agentId, a) => sw.ready(agentId, a.workMode)),
-  agentNotReady: agentCall<'agentNotReady'>((sw, agentId, a) => sw.notReady(agentId, a.reasonCode ?? '', a.workMode)),
-  answerCall: callRequest<'answerCall'>((cc, agentId, a) => cc.answer(agentId, a.callId)),
-  hangUpCall: callRequest<'hangUpCall'>((cc, agentId, a) => cc.hangUp(agentId, a.callId)),
-  holdCall: callRequest<'holdCall'>((cc, agentId, a) => cc.hold(agentId, a.callId)),
-  retrieveCall: callRequest<'retrieveCall'>((cc, agentId, a) => cc.retrieve(agentId, a.callId)),
-  makeCall: callRequest<'makeCall'>((cc, agentId, a) => cc.makeCall(agentId, a.destination)),
-  sendDTMF: callRequest<'sendDTMF'>((cc, agentId, a) => cc.sendDtmf(agentId, a.callId, a.digits)),
-  blindTransfer: callRequest<'blindTransfer'>((cc, agentId, a) => cc.blindTransfer(agentId, a.callId, a.destination)),
-  transferInitiate: callRequest<'transferInitiate'>((cc, agentId, a) => cc.consult(agentId, a.callId, a.destination)),
-  consultationCall: callRequest<'consultationCall'>((cc, agentId, a) => cc.consult(agentId, a.callId, a.destination)),
-  conferenceInitiate: callRequest<'conferenceInitiate'>((cc, agentId, a) => cc.consult(agentId, a.callId, a.destination)),
-  transferComplete: callRequest<'transferComplete'>((cc, agentId, a) => cc.transferComplete(agentId, a.heldCallId, a.activeCallId)),
-  conferenceComplete: callRequest<'conferenceComplete'>((cc, agentId, a) => cc.conferenceComplete(agentId, a.heldCallId, a.activeCallId)),
-  dropParty: callRequest<'dropParty'>((cc, agentId, a) => cc.dropParty(agentId, a.callId, a.party)),
-  alternateCall: callRequest<'alternateCall'>((cc, agentId, a) => cc.alternate(agentId, a.heldCallId, a.activeCallId)),
+  agentReady: agentCall<'agentReady'>('ready', (a) => [a.workMode]),
+  agentNotReady: agentCall<'agentNotReady'>('notReady', (a) => [a.reasonCode ?? '', a.workMode]),
+  answerCall: callRequest<'answerCall'>('answer', (a) => [a.callId]),
+  hangUpCall: callRequest<'hangUpCall'>('hangUp', (a) => [a.callId]),
+  holdCall: callRequest<'holdCall'>('hold', (a) => [a.callId]),
+  retrieveCall: callRequest<'retrieveCall'>('retrieve', (a) => [a.callId]),
+  makeCall: callRequest<'makeCall'>('makeCall', (a) => [a.destination]),
+  sendDTMF: callRequest<'sendDTMF'>('sendDtmf', (a) => [a.callId, a.digits]),
+  blindTransfer: callRequest<'blindTransfer'>('blindTransfer', (a) => [a.callId, a.destination]),
+  transferInitiate: callRequest<'transferInitiate'>('consult', (a) => [a.callId, a.destination]),
+  consultationCall: callRequest<'consultationCall'>('consult', (a) => [a.callId, a.destination]),
+  conferenceInitiate: callRequest<'conferenceInitiate'>('consult', (a) => [a.callId, a.destination]),
+  transferComplete: callRequest<'transferComplete'>('transferComplete', (a) => [a.heldCallId, a.activeCallId]),
+  conferenceComplete: callRequest<'conferenceComplete'>('conferenceComplete', (a) => [a.heldCallId, a.activeCallId]),
+  dropParty: callRequest<'dropParty'>('dropParty', (a) => [a.callId, a.party]),
+  alternateCall: callRequest<'alternateCall'>('alternate', (a) => [a.heldCallId, a.activeCallId]),
 };
 
 const isOpen = (connection: OperationConnection): boolean => connection.socket.readyState === connection.socket.OPEN;
-
-/**
- * A login with the right password while the agent's session has no desktop attached (its grace
- * period): that session ends at once (its token stops working) and the new login proceeds. The
- * agent stays logged in on the switch, calls and all, unless another extension is asked for.
- */
-function takeOver(ctx: OperationContext, previous: AgentSession, extension: string): void {
-  if (extension && extension !== previous.extension) ctx.switch.logout(previous.agentId, ''); // refused during a call: nothing changed
-  ctx.closeSession(previous);
-}
-
-/**
- * Ends an agent's session from the server side (an administrator): the agent is logged out of the
- * switch, every desktop gets the closing Snapshot, then an OPENCTI_SESSION_ENDED error and a close.
- * False when the agent had neither a session nor a switch login.
- */
-export function endAgentSession(ctx: OperationContext, agentId: string, reasonCode: string, why: string): boolean {
-  const session = ctx.sessions.get(agentId);
-  const loggedIn = ctx.switch.agents().some((a) => a.agentId === agentId && a.state !== 'Logout' && a.state !== 'Unknown');
-  if (!session && !loggedIn) return false;
-  if (loggedIn) ctx.switch.logout(agentId, reasonCode); // refused during a call: nothing changed
-  if (session) {
-    session.push(ctx.switch.snapshot(agentId));
-    ctx.closeSession(session);
-    session.end({ errCode: 'OPENCTI_SESSION_ENDED', errMessage: why });
-  }
-  return true;
-}
 
 /** Runs one request: unknown ops and wrong arguments are refused with what is wrong. */
 export function runOperation(ctx: OperationContext, connection: OperationConnection, op: string, args: Record<string, unknown>): OperationResult | Promise<OperationResult> {

@@ -76,7 +76,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
   app.post<{ Body: NewAgentBody }>('/api/agents', { onRequest: adminOnly, schema: { body: NewAgentBody } }, async (request, reply) => {
     const agent = store.createAgent(request.body);
     try {
-      sw.configure({ agents: [toConfig(agent)] });
+      await sw.configure({ agents: [toConfig(agent)] });
     } catch (error) {
       store.deleteAgent(agent.agentId);
       throw error;
@@ -93,18 +93,18 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
       // What the switch must accept first; the password and the extension rules only once it has,
       // so that a refusal changes nothing (a password hash cannot be put back).
       const { password, allowedExtensions, anyExtension, ...configuration } = request.body;
-      const restore = () => {
+      const restore = async () => {
         store.updateAgent(before.agentId, { displayName: before.displayName, extension: before.extension, skills: before.skills });
-        sw.configure({ agents: [toConfig(before)] });
+        await sw.configure({ agents: [toConfig(before)] });
       };
       let agent = store.updateAgent(before.agentId, configuration);
       try {
-        sw.configure({ agents: [toConfig(agent)] });
+        await sw.configure({ agents: [toConfig(agent)] });
         const rules = Object.fromEntries(Object.entries({ password, allowedExtensions, anyExtension }).filter(([, value]) => value !== undefined));
         if (Object.keys(rules).length > 0) agent = store.updateAgent(before.agentId, rules);
       } catch (error) {
         // The switch refused (e.g. the extension is a queue's number): put the configuration back.
-        restore();
+        await restore();
         throw error;
       }
       request.log.info({ agentId: agent.agentId, fields: Object.keys(request.body) }, 'agent updated');
@@ -131,7 +131,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
     async (request) => {
       const agent = getStored(request.params.agentId);
       const reasonCode = request.body?.reasonCode ?? '';
-      if (!deps.logins?.logout(agent.agentId, reasonCode)) throw conflict(`agent ${JSON.stringify(agent.agentId)} is not logged in`);
+      if (!(await deps.logins?.logout(agent.agentId, reasonCode))) throw conflict(`agent ${JSON.stringify(agent.agentId)} is not logged in`);
       request.log.info({ agentId: agent.agentId, reasonCode }, 'agent logged out by an administrator');
       return view(agent, liveAgents(), sessions());
     },
@@ -149,11 +149,11 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
       if (live !== undefined && !LOGGED_OUT.has(live.state)) {
         throw conflict(`agent ${JSON.stringify(agent.agentId)} is logged in (state ${live.state}): log the agent out first`);
       }
-      sw.configure({ removeAgents: [agent.agentId] });
+      await sw.configure({ removeAgents: [agent.agentId] });
       try {
         store.deleteAgent(agent.agentId);
       } catch (error) {
-        sw.configure({ agents: [toConfig(agent)] }); // keep the switch in step with the store
+        await sw.configure({ agents: [toConfig(agent)] }); // keep the switch in step with the store
         throw error;
       }
       request.log.info({ agentId: agent.agentId }, 'agent deleted');

@@ -55,7 +55,7 @@ export function queueRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
   app.post<{ Body: NewQueueBody }>('/api/queues', { onRequest: adminOnly, schema: { body: NewQueueBody } }, async (request, reply) => {
     const queue = store.createQueue(request.body);
     try {
-      sw.configure({ queues: [{ name: queue.name, dnis: queue.dnis, skill: queue.skill }] });
+      await sw.configure({ queues: [{ name: queue.name, dnis: queue.dnis, skill: queue.skill }] });
     } catch (error) {
       store.deleteQueue(queue.name);
       throw error;
@@ -72,7 +72,7 @@ export function queueRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
       if (before === undefined) throw notFound(`queue ${JSON.stringify(request.params.name)} does not exist`);
       const queue = store.updateQueue(before.name, request.body);
       try {
-        sw.configure({ queues: [{ name: queue.name, dnis: queue.dnis, skill: queue.skill }] });
+        await sw.configure({ queues: [{ name: queue.name, dnis: queue.dnis, skill: queue.skill }] });
       } catch (error) {
         store.updateQueue(before.name, { dnis: before.dnis, skill: before.skill });
         throw error;
@@ -92,11 +92,11 @@ export function queueRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
       const waiting = live(name)?.waiting.length ?? 0;
       if (waiting > 0) throw conflict(`queue ${JSON.stringify(name)} has ${waiting} call(s) waiting: delete it when it is empty`);
       const stored = store.getQueue(name)!;
-      sw.configure({ removeQueues: [name] });
+      await sw.configure({ removeQueues: [name] });
       try {
         store.deleteQueue(name);
       } catch (error) {
-        sw.configure({ queues: [{ name: stored.name, dnis: stored.dnis, skill: stored.skill }] });
+        await sw.configure({ queues: [{ name: stored.name, dnis: stored.dnis, skill: stored.skill }] });
         throw error;
       }
       request.log.info({ queue: name }, 'queue deleted');

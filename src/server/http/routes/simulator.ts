@@ -13,7 +13,7 @@ export function simulatorRoutes(app: FastifyInstance, { deps, adminOnly }: Route
   /** A caller dials `to` (a queue's DNIS, an extension or an agent) from `from`, with attached data. */
   app.post<{ Body: PlaceCallBody }>('/api/calls', { onRequest: adminOnly, schema: { body: PlaceCallBody } }, async (request, reply) => {
     const { from, to, data } = request.body;
-    const { callId } = sw.inboundCall(from, to, data ?? {});
+    const { callId } = await sw.inboundCall(from, to, data ?? {});
     request.log.info({ callId, from, to }, 'simulated inbound call');
     return reply.status(201).send({ callId });
   });
@@ -26,12 +26,12 @@ export function simulatorRoutes(app: FastifyInstance, { deps, adminOnly }: Route
     return call;
   });
 
-  const action = (verb: string, run: (callId: string) => void) =>
+  const action = (verb: string, run: (callId: string) => void | Promise<void>) =>
     app.post<{ Params: CallIdParams }>(
       `/api/calls/:callId/${verb}`,
       { onRequest: adminOnly, schema: { params: CallIdParams } },
       async (request, reply) => {
-        run(request.params.callId);
+        await run(request.params.callId);
         return reply.status(204).send();
       },
     );
@@ -47,7 +47,7 @@ export function simulatorRoutes(app: FastifyInstance, { deps, adminOnly }: Route
     '/api/far-ends/:number',
     { onRequest: adminOnly, schema: { params: FarEndParams, body: FarEndBody } },
     async (request) => {
-      sw.setFarEnd(request.params.number, request.body.behaviour);
+      await sw.setFarEnd(request.params.number, request.body.behaviour);
       return { number: request.params.number, behaviour: request.body.behaviour };
     },
   );
