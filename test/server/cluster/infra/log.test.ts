@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NatsConnection } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import { LogConflictError, openLog, type ReplicatedLog } from '../../../../src/server/cluster/infra/log.js';
 import { bytes, deferred, natsConnect, randomCluster, text, waitFor } from './helpers.js';
+import { natsProcess } from './nats-process.js';
 
 let nc: NatsConnection;
 let nc2: NatsConnection;
@@ -158,3 +159,64 @@ describe('replicated log', () => {
     await expect(log.append(bytes('x'), 0)).rejects.toThrow(new RegExp(`OPENCTI_${cluster}_LOG`));
   });
 });
+
+describe('replicated log: healing a follower', () => {
+  it('resumes without gap or duplicate when its consumer is removed under it', async () => {
+    const { log } = await freshLog();
+    const seen: number[] = [];
+    const f = log.follow(1, (seq) => seen.push(seq));
+    for (let i = 0; i < 50; i++) await log.append(bytes(`e${i + 1}`), i);
+    await waitFor(() => seen.length === 50, 'the first 50 entries');
+    const jsm = await nc.jetstreamManager();
+    const consumers = await jsm.consumers.list(log.stream).next();
+    expect(consumers).toHaveLength(1);
+    await jsm.consumers.delete(log.stream, consumers[0]!.name);
+    for (let i = 50; i < 100; i++) await log.append(bytes(`e${i + 1}`), i);
+    await waitFor(() => seen.length === 100, 'the next 50 entries');
+    await f.stop();
+    expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it('resumes without gap or duplicate after the NATS server restarts', async () => {
+    const server = await natsProcess();
+    const conn = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 50 });
+    const writerConn = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 50 });
+    try {
+      const cluster = randomCluster();
+      const log = await openLog(conn, cluster);
+      const writer = await openLog(writerConn, cluster);
+      const seen: number[] = [];
+      const f = log.follow(1, (seq, data) => {
+        expect(text(data)).toBe(`e${seq}`);
+        seen.push(seq);
+      });
+      for (let i = 0; i < 100; i++) await writer.append(bytes(`e${i + 1}`), i);
+      await waitFor(() => seen.length === 100, 'the entries before the restart');
+      const reconnected = Promise.all([waitForStatus(conn, 'reconnect'), waitForStatus(writerConn, 'reconnect')]);
+      await server.kill();
+      await server.start();
+      await reconnected;
+      for (let i = 100; i < 200; ) {
+        // The writer's connection may still be coming back: an append that failed is tried again.
+        try {
+          await writer.append(bytes(`e${i + 1}`), i);
+          i++;
+        } catch (err) {
+          if (err instanceof LogConflictError) throw err;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      await waitFor(() => seen.length === 200, 'the entries after the restart');
+      await f.stop();
+      expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    } finally {
+      await conn.close();
+      await writerConn.close();
+      await server.remove();
+    }
+  });
+});
+
+async function waitForStatus(conn: NatsConnection, type: string): Promise<void> {
+  for await (const s of conn.status()) if (s.type === type) return;
+}
