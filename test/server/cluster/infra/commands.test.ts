@@ -55,13 +55,14 @@ describe('commands to the leader', () => {
       received.resolve();
       return new Promise<Uint8Array>(() => undefined); // never answers: the process died
     });
+    await leader.flush(); // the server has its subscription before the command is sent
     const reasons: string[] = [];
     const reply = sendCommand(client, cluster, bytes('x'), { timeoutMs: 300, deadlineMs: 20_000, onRetry: (_a, r) => reasons.push(r) });
     await received.promise;
     void dying.stop(); // no longer takes commands (its hung one is never answered)
     serve(cluster, async () => bytes('from the new leader'));
     expect(text(await reply)).toBe('from the new leader');
-    expect(reasons[0]).toMatch(/no answer within 300 ms/);
+    expect(reasons).toContain('no answer within 300 ms');
   });
 
   it('gives up at the deadline with an error that says so', async () => {

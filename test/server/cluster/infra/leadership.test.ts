@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLeadership, currentLeader, forgetLeader, type Leadership } from '../../../../src/server/cluster/infra/leadership.js';
+import { leaderLockKey } from '../../../../src/server/cluster/infra/names.js';
 import { deferred, PG_URL, randomCluster, waitFor } from './helpers.js';
 
 const clusters: string[] = [];
@@ -164,6 +165,25 @@ describe('leadership by advisory lock', () => {
     await waitFor(() => logged.filter((m) => m.includes('unreachable')).length >= 3, 'three failed attempts');
     expect(a.leadership.isLeader).toBe(false);
     expect(a.elected).toBe(0);
+  });
+
+  it('finds the lock holder in pg_locks whatever the sign and bits of the lock key', async () => {
+    const holder = new pg.Client({ connectionString: PG_URL });
+    await holder.connect();
+    try {
+      for (let i = 0; i < 12; i++) {
+        const c = cluster();
+        const key = leaderLockKey(c);
+        await holder.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+        await holder.query(`CREATE TABLE IF NOT EXISTS opencti_cluster_leaders (cluster text PRIMARY KEY, node_id text NOT NULL, since timestamptz NOT NULL)`);
+        await holder.query(`INSERT INTO opencti_cluster_leaders VALUES ($1, 'raw', now())`, [c]);
+        expect(await currentLeader(PG_URL, c), `key ${key}`).toMatchObject({ nodeId: 'raw' });
+        await holder.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+        expect(await currentLeader(PG_URL, c), `key ${key} released`).toBeNull();
+      }
+    } finally {
+      await holder.end();
+    }
   });
 
   it('answers null when no node leads, and refuses bad options by name', async () => {
