@@ -20,6 +20,8 @@ export class CommandError extends Error {
 }
 
 export interface CommandServer {
+  /** Resolves once the NATS server has the subscription (commands sent after it reach this server). */
+  readonly ready: Promise<void>;
   /** Stops taking commands; resolves once the commands in hand have been answered. */
   stop(): Promise<void>;
 }
@@ -69,7 +71,10 @@ export function serveCommands(
     },
   });
   let stopping: Promise<void> | null = null;
+  const ready = nc.flush();
+  ready.catch(() => undefined); // a caller that never awaits it must not see an unhandled rejection
   return {
+    ready,
     stop(): Promise<void> {
       stopping ??= (async () => {
         if (!nc.isClosed()) await sub.drain().catch(() => sub.unsubscribe());

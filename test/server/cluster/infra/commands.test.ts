@@ -55,7 +55,7 @@ describe('commands to the leader', () => {
       received.resolve();
       return new Promise<Uint8Array>(() => undefined); // never answers: the process died
     });
-    await leader.flush(); // the server has its subscription before the command is sent
+    await dying.ready; // the server has its subscription before the command is sent
     const reasons: string[] = [];
     const reply = sendCommand(client, cluster, bytes('x'), { timeoutMs: 300, deadlineMs: 20_000, onRetry: (_a, r) => reasons.push(r) });
     await received.promise;
