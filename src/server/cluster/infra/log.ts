@@ -235,24 +235,32 @@ class LogFollower implements Follower {
     while (!this.stopped) {
       try {
         if (this.consumer === null || this.reset) await this.newConsumer();
-        const got = await this.pullOnce();
+        await this.pullOnce();
         failures = 0;
-        if (got === 0 && !this.reset) await this.checkIdleConsumer();
+        if (!this.reset) await this.checkConsumer();
       } catch (err) {
         if (err instanceof EntryHandlerError) {
           this.stopped = true;
-          this.options.onError?.(err.cause as Error, false);
+          this.report(err.cause as Error, false);
           break;
         }
         if (this.stopped) break;
         failures++;
-        this.options.onError?.(wrap(err, `following ${this.stream} from seq ${this.next}`), true);
+        this.report(wrap(err, `following ${this.stream} from seq ${this.next}`), true);
         this.reset = true;
         await this.pause(Math.min(100 * 2 ** Math.min(failures, 5), 2000));
       }
     }
     this.statusIter.stop();
     await this.dropConsumer();
+  }
+
+  private report(err: Error, retrying: boolean): void {
+    try {
+      this.options.onError?.(err, retrying);
+    } catch {
+      // A failing error handler must not end the follower's loop.
+    }
   }
 
   private async newConsumer(): Promise<void> {
@@ -284,6 +292,7 @@ class LogFollower implements Follower {
     const consumer = this.consumer!;
     const messages = await consumer.fetch({ max_messages: PULL_BATCH, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS });
     this.stopCurrent = () => messages.stop();
+    if (this.stopped || this.reset) messages.stop(); // stop() or a reconnect came while the pull was set up
     let delivered = 0;
     try {
       for await (const m of messages) {
@@ -309,8 +318,8 @@ class LogFollower implements Follower {
     return delivered;
   }
 
-  /** A pull that brought nothing: make sure the consumer did not hand entries to a lost pull. */
-  private async checkIdleConsumer(): Promise<void> {
+  /** After a pull: make sure the consumer did not hand entries to a pull whose replies were lost. */
+  private async checkConsumer(): Promise<void> {
     if (this.stopped || this.consumerName === null) return;
     const info = await this.jsm.consumers.info(this.stream, this.consumerName);
     if (info.delivered.stream_seq >= this.next) this.reset = true;
