@@ -15,6 +15,7 @@ import type { HttpApiDeps, HttpLimits, RouteContext } from './context.js';
 import { BAD_REQUEST, formatSchemaErrors, HttpError, httpErrCode, mapError } from './errors.js';
 import { passwordPolicyHook } from './password-policy.js';
 import { agentRoutes } from './routes/agents.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { customerRoutes } from './routes/customers.js';
 import { interactionRoutes } from './routes/interactions.js';
 import { opsRoutes } from './routes/ops.js';
@@ -208,6 +209,7 @@ export function createHttpApi(deps: HttpApiDeps): FastifyInstance {
     queueRoutes(api, ctx);
     customerRoutes(api, ctx);
     interactionRoutes(api, ctx);
+    clusterRoutes(api, ctx);
   });
   return app;
 }

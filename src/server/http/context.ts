@@ -5,7 +5,8 @@ import type { HttpConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { PasswordPolicy } from './password-policy.js';
 import type { Store } from '../store/index.js';
-import type { Switch } from '../switch/types.js';
+import type { CommandSwitch } from '../center/driver.js';
+import type { ClusterView } from '../cluster/node.js';
 
 /** One agent with a server session, as the WebSocket gateway keeps it. */
 export interface SessionView {
@@ -15,7 +16,8 @@ export interface SessionView {
 }
 
 export interface HttpApiDeps {
-  readonly switch: Switch;
+  /** Reads from this node's replica; changes go through the call center's log. */
+  readonly switch: CommandSwitch;
   /** Only the store's methods are used; its lifecycle (open, close) stays with the caller. */
   readonly store: Omit<Store, 'file' | 'migration' | 'seeded' | 'close' | 'info'>;
   readonly metrics: ServerMetrics;
@@ -39,6 +41,15 @@ export interface HttpApiDeps {
   readonly links?: () => Readonly<Record<string, boolean>>;
   /** Failed logins and lockouts of agents, and ending their sessions (the gateway's); absent = none known. */
   readonly logins?: AgentLogins;
+  /** The cluster this node belongs to; absent = one process (GET /api/cluster is 404). */
+  readonly cluster?: ClusterApi;
+}
+
+/** What the admin API shows of a cluster. */
+export interface ClusterApi {
+  view(): Promise<ClusterView>;
+  /** This node's replica: the last log entry applied and a digest of the whole state, to compare nodes. */
+  state(): { applied: number; leader: boolean; digest: string };
 }
 
 /** What the admin API sees and does of agents' logins. */
@@ -46,7 +57,7 @@ export interface AgentLogins {
   status(agentId: string): { readonly failedLogins: number; readonly locked: boolean; readonly lockedUntil: string | null };
   unlock(agentId: string): void;
   /** Logs the agent out and ends their session; false when they were not logged in. */
-  logout(agentId: string, reasonCode?: string): boolean;
+  logout(agentId: string, reasonCode?: string): Promise<boolean>;
 }
 
 export type HttpLimits = Pick<HttpConfig, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'idleTimeoutMs' | 'bodyLimitBytes' | 'rateLimit'>;
