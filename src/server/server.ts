@@ -59,7 +59,7 @@ function adminTokenFor(config: ServerConfig): { token: string; generated: boolea
 
 /** Refuses, in production, a store whose agents still have the demo password. */
 async function checkNoDemoPasswords(store: Store): Promise<void> {
-  const agents = store.listAgents();
+  const agents = await store.listAgents();
   const demo = await Promise.all(agents.map((a) => store.verifyAgentPassword(a.agentId, SEED_PASSWORD)));
   const weak = agents.filter((_, i) => demo[i]).map((a) => a.agentId);
   if (weak.length > 0) {
@@ -71,9 +71,9 @@ async function checkNoDemoPasswords(store: Store): Promise<void> {
 }
 
 /** The sip back end's agents must be agents of the store, on the same extensions. */
-function checkSipAgents(config: ServerConfig, store: Store): void {
+async function checkSipAgents(config: ServerConfig, store: Store): Promise<void> {
   if (!config.sip) throw new Error('the sip back end needs a "sip" section in the configuration');
-  const known = new Map(store.listAgents().map((a) => [a.agentId, a.extension]));
+  const known = new Map((await store.listAgents()).map((a) => [a.agentId, a.extension]));
   for (const [i, agent] of config.sip.agents.entries()) {
     if (!known.has(agent.agentId)) throw new Error(`/sip/agents/${i}/agentId: unknown agent "${agent.agentId}" (agents: ${[...known.keys()].join(', ')})`);
     if (known.get(agent.agentId) !== agent.extension) {
@@ -87,13 +87,13 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   mkdirSync(config.dataDir, { recursive: true });
   const { token: adminToken, generated: adminTokenGenerated, source: adminTokenSource } = adminTokenFor(config);
   // In production a new data folder starts empty: agents are added with `opencti agents add`.
-  const store = openStore(join(config.dataDir, 'opencti.db'), config.production ? { seed: false } : {});
+  const store = await openStore(config.database ?? join(config.dataDir, 'opencti.db'), config.production ? { seed: false } : {});
   let interrupted: number;
   try {
     if (config.production) await checkNoDemoPasswords(store);
-    interrupted = store.closeInterruptedInteractions().count;
+    interrupted = (await store.closeInterruptedInteractions()).count;
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
   if (interrupted > 0) logger.warn({ count: interrupted }, `closed ${interrupted} interaction(s) of calls cut by the last stop as interrupted`);
@@ -101,28 +101,25 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
 
   const sw = createSwitch({
     clock: systemClock,
-    agents: store.listAgents().map((a) => ({ agentId: a.agentId, extension: a.extension, skills: a.skills })),
-    queues: store.listQueues().map((q) => ({ name: q.name, dnis: q.dnis, skill: q.skill })),
+    agents: (await store.listAgents()).map((a) => ({ agentId: a.agentId, extension: a.extension, skills: a.skills })),
+    queues: (await store.listQueues()).map((q) => ({ name: q.name, dnis: q.dnis, skill: q.skill })),
     wrapUpMs: config.wrapUpMs,
     ringTimeoutMs: config.ringTimeoutMs,
     farEndAnswerMs: config.farEndAnswerMs,
   });
   const bus = new InProcessBus();
   sw.onDeviceEvent((event) => publishDeviceEvent(bus, event));
+  // Not awaited: the store applies the records in the order they are given.
   sw.onCallRecord((record) => {
-    try {
-      store.recordCallEvent(record);
-    } catch (error) {
-      logger.error({ err: error, callId: record.callId }, 'could not record a call event');
-    }
+    store.recordCallEvent(record).catch((error: unknown) => logger.error({ err: error, callId: record.callId }, 'could not record a call event'));
   });
 
   let sip: SipBackend | undefined;
   if (config.backend === 'sip') {
     try {
-      checkSipAgents(config, store);
+      await checkSipAgents(config, store);
     } catch (error) {
-      store.close();
+      await store.close();
       throw error;
     }
     const sipConfig = config.sip as NonNullable<ServerConfig['sip']>;
@@ -168,7 +165,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   } catch (error) {
     await gateway.close();
     await sip?.close();
-    store.close();
+    await store.close();
     throw error;
   }
   const { port } = app.server.address() as AddressInfo;
@@ -195,7 +192,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
       await gateway.close();
       await sip?.close();
       await app.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -40,6 +40,8 @@ export type CallControl = {
   readonly [K in CallControlMethod]: (...args: Parameters<Switch[K]>) => ReturnType<Switch[K]> | Promise<ReturnType<Switch[K]>>;
 };
 
+type AgentRules = Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'>;
+
 export interface OperationContext {
   readonly switch: Switch;
   readonly callControl: CallControl;
@@ -50,7 +52,7 @@ export interface OperationContext {
   /** Throttling, lockout and the gate of the password hash. */
   readonly logins: LoginGuard;
   /** The agent's own extension and the others an admin allowed; undefined = no extension rule. */
-  readonly agentOf?: ((agentId: string) => Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'> | undefined) | undefined;
+  readonly agentOf?: ((agentId: string) => AgentRules | undefined | Promise<AgentRules | undefined>) | undefined;
   openSession(agentId: string, extension: string): AgentSession;
   closeSession(session: AgentSession): void;
   detach(connection: OperationConnection): void;
@@ -147,6 +149,8 @@ const handlers: { [O in Op]: Handler<O> } = {
       throw new ProtocolError('OPENCTI_AUTH_FAILED', `wrong agent id or password for "${agentId}"`);
     }
     ctx.logins.succeeded(agentId);
+    // Checked once the password is right, so that nobody learns anything about an agent id without it.
+    const agent = await ctx.agentOf?.(agentId);
 
     const existing = ctx.sessions.get(agentId);
     if (existing && existing.sockets.size > 0) {
@@ -156,8 +160,6 @@ const handlers: { [O in Op]: Handler<O> } = {
           'close that desktop (or log out there) to log in here, or attach another tab with "resume" and the session token',
       );
     }
-    // Checked once the password is right, so that nobody learns anything about an agent id without it.
-    const agent = ctx.agentOf?.(agentId);
     const wanted = extension || agent?.extension || '';
     if (agent && !mayUseExtension(agent, wanted)) {
       throw new ProtocolError(
