@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
-import { immediateSwitch } from './center/driver.js';
+import type { CenterOptions } from './center/center.js';
+import { commandSwitch, immediateSwitch, type CenterDriver, type CommandSwitch } from './center/driver.js';
+import type { SwitchSetup } from './center/inputs.js';
+import { startClusterNode, type ClusterNode } from './cluster/node.js';
+import { CLOSE_CODES } from './gateway/limits.js';
 import { createLocalDriver, type LocalDriver } from './center/local-driver.js';
 import { limitConnections } from './connection-limits.js';
 import { createLoginGuard } from './gateway/login-guard.js';
@@ -34,8 +38,13 @@ export interface RunningServer {
   /** Interactions of calls cut by the previous stop, closed as interrupted by this start. */
   readonly interrupted: number;
   readonly store: Store;
+  /** The switch, changed at once: one process only (in a cluster its changes throw: use `commands`). */
   readonly switch: Switch;
+  /** The switch whose changes go through the call center's log, wherever it runs. */
+  readonly commands: CommandSwitch;
   readonly gateway: Gateway;
+  /** This node of a cluster, when configured as one. */
+  readonly cluster?: ClusterNode | undefined;
   readonly logger: Logger;
   /** The SIP back end when `backend` is "sip". */
   readonly sip?: SipBackend | undefined;
@@ -59,7 +68,7 @@ function adminTokenFor(config: ServerConfig): { token: string; generated: boolea
 
 /** Refuses, in production, a store whose agents still have the demo password. */
 async function checkNoDemoPasswords(store: Store): Promise<void> {
-  const agents = store.listAgents();
+  const agents = await store.listAgents();
   const demo = await Promise.all(agents.map((a) => store.verifyAgentPassword(a.agentId, SEED_PASSWORD)));
   const weak = agents.filter((_, i) => demo[i]).map((a) => a.agentId);
   if (weak.length > 0) {
@@ -71,9 +80,9 @@ async function checkNoDemoPasswords(store: Store): Promise<void> {
 }
 
 /** The sip back end's agents must be agents of the store, on the same extensions. */
-function checkSipAgents(config: ServerConfig, store: Store): void {
+async function checkSipAgents(config: ServerConfig, store: Store): Promise<void> {
   if (!config.sip) throw new Error('the sip back end needs a "sip" section in the configuration');
-  const known = new Map(store.listAgents().map((a) => [a.agentId, a.extension]));
+  const known = new Map((await store.listAgents()).map((a) => [a.agentId, a.extension]));
   for (const [i, agent] of config.sip.agents.entries()) {
     if (!known.has(agent.agentId)) throw new Error(`/sip/agents/${i}/agentId: unknown agent "${agent.agentId}" (agents: ${[...known.keys()].join(', ')})`);
     if (known.get(agent.agentId) !== agent.extension) {
@@ -87,45 +96,67 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   mkdirSync(config.dataDir, { recursive: true });
   const { token: adminToken, generated: adminTokenGenerated, source: adminTokenSource } = adminTokenFor(config);
   // In production a new data folder starts empty: agents are added with `opencti agents add`.
-  const store = openStore(join(config.dataDir, 'opencti.db'), config.production ? { seed: false } : {});
-  let interrupted: number;
+  const store = await openStore(config.database ?? join(config.dataDir, 'opencti.db'), config.production ? { seed: false } : {});
+  let interrupted = 0;
   try {
     if (config.production) await checkNoDemoPasswords(store);
-    interrupted = store.closeInterruptedInteractions().count;
+    // In a cluster, calls outlive a node: they are in the log, and the other nodes carry them on.
+    if (!config.cluster) interrupted = (await store.closeInterruptedInteractions()).count;
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
   if (interrupted > 0) logger.warn({ count: interrupted }, `closed ${interrupted} interaction(s) of calls cut by the last stop as interrupted`);
-  else logger.info({ count: 0 }, 'no interaction left open by the last stop');
+  else if (!config.cluster) logger.info({ count: 0 }, 'no interaction left open by the last stop');
 
   const centerLogger = logger.child({ part: 'center' });
-  const driver: LocalDriver = createLocalDriver(
-    {
-      agents: store.listAgents().map((a) => ({ agentId: a.agentId, extension: a.extension, skills: a.skills })),
-      queues: store.listQueues().map((q) => ({ name: q.name, dnis: q.dnis, skill: q.skill })),
-      wrapUpMs: config.wrapUpMs,
-      ringTimeoutMs: config.ringTimeoutMs,
-      farEndAnswerMs: config.farEndAnswerMs,
-    },
-    { sessionGraceMs: config.sessionGraceMs, log: (level, message, detail) => centerLogger[level](detail ?? {}, message) },
-  );
-  const sw = immediateSwitch(driver);
-  driver.onEffect((effect) => {
-    if (effect.kind !== 'record') return;
-    try {
-      store.recordCallEvent(effect.record);
-    } catch (error) {
-      logger.error({ err: error, callId: effect.record.callId }, 'could not record a call event');
-    }
+  const centerOptions: CenterOptions = { sessionGraceMs: config.sessionGraceMs, log: (level, message, detail) => centerLogger[level](detail ?? {}, message) };
+  const setup = async (): Promise<SwitchSetup> => ({
+    agents: (await store.listAgents()).map((a) => ({ agentId: a.agentId, extension: a.extension, skills: a.skills })),
+    queues: (await store.listQueues()).map((q) => ({ name: q.name, dnis: q.dnis, skill: q.skill })),
+    wrapUpMs: config.wrapUpMs,
+    ringTimeoutMs: config.ringTimeoutMs,
+    farEndAnswerMs: config.farEndAnswerMs,
   });
+  const metrics = createMetrics();
+  let gateway: Gateway | undefined;
+  let local: LocalDriver | undefined;
+  let cluster: ClusterNode | undefined;
+  let driver: CenterDriver;
+  if (config.cluster) {
+    try {
+      cluster = await startClusterNode({
+        settings: { ...config.cluster, database: config.database as string },
+        center: centerOptions,
+        setup,
+        records: store,
+        logger: logger.child({ part: 'cluster' }),
+        registry: metrics.registry,
+        localAgents: () => gateway?.localAgents() ?? [],
+      });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    driver = cluster.driver;
+  } else {
+    driver = local = createLocalDriver(await setup(), centerOptions);
+    // Not awaited: the store applies the records in the order they are given.
+    local.onEffect((effect) => {
+      if (effect.kind !== 'record') return;
+      store.recordCallEvent(effect.record).catch((error: unknown) => logger.error({ err: error, callId: effect.record.callId }, 'could not record a call event'));
+    });
+  }
+  // Synchronous callers (the SIP back end, tests) change the switch at once: one process only.
+  const sw = immediateSwitch(driver);
 
   let sip: SipBackend | undefined;
   if (config.backend === 'sip') {
     try {
-      checkSipAgents(config, store);
+      await checkSipAgents(config, store);
     } catch (error) {
-      store.close();
+      local?.close();
+      await store.close();
       throw error;
     }
     const sipConfig = config.sip as NonNullable<ServerConfig['sip']>;
@@ -133,12 +164,12 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     sip = createSipBackend({ switch: sw, config: sipConfig, log: (level, message, detail) => sipLogger[level](detail ?? {}, message) });
   }
 
-  const metrics = createMetrics();
   const logins = createLoginGuard(config.login, metrics.registry);
-  const gateway = createGateway({
+  const theGateway = (gateway = createGateway({
     logins,
     agentOf: (agentId) => store.getAgent(agentId),
     driver,
+    ...(cluster ? { nodeRef: cluster.driver.nodeRef } : {}),
     callControl: sip?.callControl,
     metrics,
     logger: logger.child({ part: 'gateway' }),
@@ -146,36 +177,43 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     heartbeatMs: config.heartbeatMs,
     limits: config.limits,
     allowedOrigins: config.allowedOrigins,
+  }));
+  // Its desktops move on to another node (their URL list) rather than wait here for NATS.
+  cluster?.onNats((up) => {
+    if (!up) theGateway.disconnectAll(CLOSE_CODES.serviceRestart, 'this node lost NATS: try another node');
   });
   const app = createHttpApi({
-    switch: sw,
+    switch: cluster ? commandSwitch(driver) : sw,
     store,
     metrics,
     adminToken,
     logger: logger.child({ part: 'http' }),
-    sessions: () => gateway.sessions(),
-    agentForToken: (token) => gateway.agentForToken(token),
+    sessions: () => theGateway.sessions(),
+    agentForToken: (token) => theGateway.agentForToken(token),
     limits: config.http,
-    links: sip === undefined ? undefined : () => sip.links(),
+    links: sip ? () => sip.links() : cluster ? () => cluster.links() : undefined,
     passwordPolicy: config.production ? 'strong' : 'any',
-    logins: { status: (agentId) => logins.status(agentId), unlock: (agentId) => logins.unlock(agentId), logout: (agentId, reasonCode) => gateway.logoutAgent(agentId, reasonCode) },
+    logins: { status: (agentId) => logins.status(agentId), unlock: (agentId) => logins.unlock(agentId), logout: (agentId, reasonCode) => theGateway.logoutAgent(agentId, reasonCode) },
+    ...(cluster ? { cluster: { view: () => cluster.view(), state: () => ({ applied: cluster.driver.applied, leader: cluster.driver.isLeader, digest: cluster.driver.center.digest() }) } } : {}),
   });
   await registerStaticPages(app);
   limitConnections(app.server, config.http, metrics.registry);
-  gateway.attach(app.server, '/cti');
+  theGateway.attach(app.server, '/cti');
 
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
-    await gateway.close();
+    await theGateway.close();
     await sip?.close();
-    driver.close();
-    store.close();
+    local?.close();
+    await cluster?.close();
+    await store.close();
     throw error;
   }
   const { port } = app.server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  cluster?.setUrl(url);
 
   let closed = false;
   return {
@@ -188,17 +226,20 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     interrupted,
     store,
     switch: sw,
-    gateway,
+    commands: commandSwitch(driver),
+    gateway: theGateway,
     logger,
     sip,
+    cluster,
     async close() {
       if (closed) return;
       closed = true;
-      await gateway.close();
+      await theGateway.close();
       await sip?.close();
       await app.close();
-      driver.close();
-      store.close();
+      local?.close();
+      await cluster?.close();
+      await store.close();
     },
   };
 }

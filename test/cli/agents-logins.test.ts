@@ -55,13 +55,13 @@ describe('opencti agents (logins)', { timeout: 120_000 }, () => {
   it('update and add set the extensions an agent may use; bad values exit 2', async () => {
     const allow = await runCli(['agents', 'update', 'agent3', '--allow-extensions', '5004,5001'], env);
     expect(allow).toMatchObject({ code: 0, stdout: 'agent agent3 updated (extension 5003; may log in on extensions 5003,5004,5001)\n' });
-    expect(server.store.getAgent('agent3')).toMatchObject({ allowedExtensions: ['5004', '5001'], anyExtension: false });
+    expect((await server.store.getAgent('agent3'))).toMatchObject({ allowedExtensions: ['5004', '5001'], anyExtension: false });
 
     const any = await runCli(['agents', 'update', 'agent3', '--any-extension'], env);
     expect(any.stdout).toContain('may log in on any extension');
     const own = await runCli(['agents', 'update', 'agent3', '--own-extension-only'], env);
     expect(own.stdout).toContain('may log in on extensions 5003)');
-    expect(server.store.getAgent('agent3')).toMatchObject({ allowedExtensions: [], anyExtension: false });
+    expect((await server.store.getAgent('agent3'))).toMatchObject({ allowedExtensions: [], anyExtension: false });
 
     const added = await runCli(['agents', 'add', 'agent8', '--extension', '5008', '--password', 'pw8', '--any-extension'], env);
     expect(added).toMatchObject({ code: 0, stderr: '' });

@@ -37,7 +37,7 @@ describe('opencti agents', { timeout: 120_000 }, () => {
 
     const removed = await runCli(['agents', 'remove', 'agent7'], env);
     expect(removed.code).toBe(0);
-    expect(h.store.getAgent('agent7')).toBeUndefined();
+    expect((await h.store.getAgent('agent7'))).toBeUndefined();
   });
 
   it('server refusals exit 1 with errCode: errMessage; bad arguments exit 2', async () => {
@@ -60,6 +60,6 @@ describe('opencti agents', { timeout: 120_000 }, () => {
     expect(noSubcommand.stderr).toContain("unknown command 'frobnicate'");
     expect(badSkills.code).toBe(2);
     expect(badSkills.stderr).toContain('give at least one skill');
-    expect(h.store.getAgent('agent8')).toBeUndefined();
+    expect((await h.store.getAgent('agent8'))).toBeUndefined();
   });
 });

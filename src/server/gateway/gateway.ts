@@ -102,6 +102,10 @@ export interface Gateway {
   logoutAgent(agentId: string, reasonCode?: string): Promise<boolean>;
   /** Sockets of this node attached to a session. */
   attachedSockets(): number;
+  /** Agents with a socket attached on this node. */
+  localAgents(): string[];
+  /** Closes every socket with this code and reason; the agents keep their grace period. */
+  disconnectAll(code: number, reason: string): void;
   close(): Promise<void>;
 }
 
@@ -477,7 +481,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     if (to < connections.length) setImmediate(sweep, connections, to);
   };
-  const heartbeat = setInterval(() => sweep([...live], 0), heartbeatMs);
+  /** Sockets of this node the call center still counts but this node no longer has (a detach that failed). */
+  const reconcile = () => {
+    for (const session of center.sessions.values()) {
+      for (const socket of session.sockets) if (socket.startsWith(nodeRef) && !byRef.has(socket)) detachRef(session.sessionId, socket);
+    }
+  };
+  const heartbeat = setInterval(() => {
+    sweep([...live], 0);
+    reconcile();
+  }, heartbeatMs);
   heartbeat.unref?.();
 
   function refuseUpgrade(socket: Duplex, why: 'path' | 'origin' | 'error', status: string, body: string): void {
@@ -509,6 +522,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     logoutAgent: async (agentId, reasonCode = '') =>
       (await driver.exec({ k: 'end', agentId, reasonCode, why: `an administrator ended the session of agent "${agentId}": log in again to continue` })) === true,
     attachedSockets: () => [...attached.values()].reduce((n, set) => n + set.size, 0),
+    localAgents: () => [...attached.keys()].flatMap((sessionId) => center.sessionById(sessionId)?.agentId ?? []),
+    disconnectAll(code, reason) {
+      for (const connection of [...live]) {
+        metrics.wsClosedByServer.inc({ reason: 'node_unavailable' });
+        clearTimers(connection);
+        detach(connection);
+        connection.closing = true;
+        connection.socket.close(code, reason);
+      }
+    },
     async close() {
       clearInterval(heartbeat);
       stopEffects();

@@ -98,6 +98,8 @@ export type GatewayLimits = Static<typeof GatewayLimits>;
 export const CLOSE_CODES = {
   rateLimited: 1008,
   sendBufferFull: 1013,
+  /** The node cannot serve (lost its cluster): the client should reconnect, to another node if it can. */
+  serviceRestart: 1012,
   loginTimeout: 4001,
   idleTimeout: 4002,
   sessionEnded: 4003,

@@ -43,6 +43,8 @@ export type CallControl = {
   readonly [K in CallControlMethod]: (...args: Parameters<Switch[K]>) => ReturnType<Switch[K]> | Promise<ReturnType<Switch[K]>>;
 };
 
+type AgentRules = Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'>;
+
 export interface OperationContext {
   /** The call center: sessions and the switch, changed through its log. */
   readonly driver: CenterDriver;
@@ -53,7 +55,7 @@ export interface OperationContext {
   /** Throttling, lockout and the gate of the password hash. */
   readonly logins: LoginGuard;
   /** The agent's own extension and the others an admin allowed; undefined = no extension rule. */
-  readonly agentOf?: ((agentId: string) => Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'> | undefined | Promise<Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'> | undefined>) | undefined;
+  readonly agentOf?: ((agentId: string) => AgentRules | undefined | Promise<AgentRules | undefined>) | undefined;
 }
 
 export interface OperationConnection {

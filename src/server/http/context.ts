@@ -19,7 +19,7 @@ export interface HttpApiDeps {
   /** Reads from this node's replica; changes go through the call center's log. */
   readonly switch: CommandSwitch;
   /** Only the store's methods are used; its lifecycle (open, close) stays with the caller. */
-  readonly store: Omit<Store, 'file' | 'migration' | 'seeded' | 'close' | 'info'>;
+  readonly store: Omit<Store, 'backend' | 'location' | 'migration' | 'seeded' | 'close' | 'info'>;
   readonly metrics: ServerMetrics;
   /** Bearer token of the simulator and admin routes. */
   readonly adminToken: string;

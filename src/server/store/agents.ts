@@ -4,7 +4,7 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import type { Agent, AgentPatch, NewAgent } from './types.js';
 import * as v from './validate.js';
 
-interface AgentRow {
+export interface AgentRow {
   agent_id: string;
   display_name: string;
   extension: string;
@@ -17,7 +17,7 @@ interface AgentRow {
 
 const COLUMNS = 'agent_id, display_name, extension, skills, allowed_extensions, any_extension, created_at, updated_at';
 
-const toAgent = (r: AgentRow): Agent => ({
+export const toAgent = (r: AgentRow): Agent => ({
   agentId: r.agent_id,
   displayName: r.display_name,
   extension: r.extension,

@@ -5,7 +5,7 @@ import { phoneKey, tryPhoneKey, type PhoneKey } from './phone.js';
 import type { Customer, CustomerPatch, CustomerQuery, JsonValue, NewCustomer } from './types.js';
 import * as v from './validate.js';
 
-interface CustomerRow {
+export interface CustomerRow {
   id: string;
   name: string;
   email: string | null;
@@ -23,7 +23,7 @@ interface PhoneRow {
 const COLUMNS = 'c.id, c.name, c.email, c.notes, c.extra, c.created_at, c.updated_at';
 const MAX_PHONES = 20;
 
-function phoneList(value: unknown): PhoneKey[] {
+export function phoneList(value: unknown): PhoneKey[] {
   if (!Array.isArray(value)) throw invalid(`phones must be an array of phone numbers, got ${v.describe(value)}`);
   if (value.length > MAX_PHONES) throw invalid(`a customer has at most ${MAX_PHONES} phone numbers, got ${value.length}`);
   const byDigits = new Map<string, PhoneKey>();

@@ -1,6 +1,7 @@
 /**
  * The one error type the store throws. Callers switch on `code`; `message` names what is wrong
- * (which id, which field). Raw SQLite exceptions never leave the store: they are translated here.
+ * (which id, which field). Raw SQLite exceptions never leave the store: they are translated here
+ * (PostgreSQL's in postgres/errors.ts).
  */
 export type StoreErrorCode =
   /** The id names nothing (agent, queue, customer, interaction). */
@@ -17,8 +18,10 @@ export type StoreErrorCode =
   | 'BUSY'
   /** The store was closed. */
   | 'CLOSED'
-  /** The file could not be opened or is not a SQLite database. */
+  /** The file could not be opened or is not a SQLite database; the PostgreSQL database does not exist or refused us. */
   | 'OPEN_FAILED'
+  /** The database server (PostgreSQL) cannot be reached right now; later calls may succeed again. */
+  | 'UNAVAILABLE'
   /** A migration failed; it was rolled back and the ones before it stay applied. */
   | 'MIGRATION_FAILED'
   /** Anything else SQLite reported (disk full, I/O error…); `cause` keeps the original. */
@@ -63,7 +66,7 @@ export function toStoreError(err: unknown, context: string): StoreError {
   return new StoreError('INTERNAL', `${context}: ${message}`, { cause: err });
 }
 
-const UNIQUE_FIELDS: Record<string, string> = {
+export const UNIQUE_FIELDS: Record<string, string> = {
   'agents.agent_id': 'agent id',
   'agents.extension': 'extension',
   'queues.name': 'queue name',

@@ -1,5 +1,6 @@
 import type { CallRecord } from '../switch/types.js';
 import type { RepoContext } from './context.js';
+import type { LogPosition } from './store.js';
 import { invalid, notFound } from './errors.js';
 import { tryPhoneKey } from './phone.js';
 import {
@@ -15,7 +16,7 @@ import {
 } from './types.js';
 import * as v from './validate.js';
 
-interface InteractionRow {
+export interface InteractionRow {
   id: number;
   call_id: string;
   ani: string;
@@ -33,7 +34,7 @@ interface InteractionRow {
   updated_at: number;
 }
 
-interface EventRow {
+export interface EventRow {
   seq: number;
   kind: TimelineKind;
   at: number;
@@ -41,7 +42,7 @@ interface EventRow {
   agent_id: string | null;
 }
 
-const COLUMNS =
+export const COLUMNS =
   'id, call_id, ani, dnis, queue, agent_id, extension, customer_id, offered_at, answered_at, ended_at, status, notes, disposition, updated_at';
 
 const RECORD_KINDS: ReadonlySet<string> = new Set<CallRecord['kind']>([
@@ -50,7 +51,7 @@ const RECORD_KINDS: ReadonlySet<string> = new Set<CallRecord['kind']>([
 
 const opt = <T>(value: T | null): T | undefined => value ?? undefined;
 
-const toInteraction = (r: InteractionRow): Interaction => ({
+export const toInteraction = (r: InteractionRow): Interaction => ({
   id: r.id,
   callId: r.call_id,
   ani: r.ani,
@@ -68,9 +69,9 @@ const toInteraction = (r: InteractionRow): Interaction => ({
   updatedAt: r.updated_at,
 });
 
-const toEntry = (r: EventRow): TimelineEntry => ({ seq: r.seq, kind: r.kind, at: r.at, detail: opt(r.detail), agentId: opt(r.agent_id) });
+export const toEntry = (r: EventRow): TimelineEntry => ({ seq: r.seq, kind: r.kind, at: r.at, detail: opt(r.detail), agentId: opt(r.agent_id) });
 
-function checkRecord(record: CallRecord): void {
+export function checkRecord(record: CallRecord): void {
   if (typeof record !== 'object' || record === null) throw invalid(`call record must be an object, got ${v.describe(record)}`);
   if (!RECORD_KINDS.has(record.kind)) throw invalid(`call record kind ${v.describe(record.kind)} is not one of ${[...RECORD_KINDS].join(', ')}`);
   if (typeof record.callId !== 'string' || record.callId.length === 0) throw invalid('call record callId must be a non-empty string');
@@ -80,6 +81,16 @@ function checkRecord(record: CallRecord): void {
     const value = record[field];
     if (value !== undefined && typeof value !== 'string') throw invalid(`call record ${field} must be a string, got ${v.describe(value)}`);
   }
+}
+
+/** The log name and sequence number of a batch (recordCallEvents); shared with the PostgreSQL store. */
+export function checkPosition(position: LogPosition): LogPosition {
+  if (typeof position !== 'object' || position === null) throw invalid(`position must be an object { log, seq }, got ${v.describe(position)}`);
+  const log = v.text('position.log', position.log);
+  if (!Number.isSafeInteger(position.seq) || position.seq < 1) {
+    throw invalid(`position.seq must be a positive integer, got ${v.describe(position.seq)}`);
+  }
+  return { log, seq: position.seq };
 }
 
 export interface InteractionRepoOptions {
@@ -222,6 +233,15 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
     return { count: ids.length, ids };
   });
 
+  const selectPosition = db.prepare<[string], { seq: number }>('SELECT seq FROM log_positions WHERE log = ?');
+  const upsertPosition = db.prepare('INSERT INTO log_positions (log, seq) VALUES (?, ?) ON CONFLICT (log) DO UPDATE SET seq = excluded.seq');
+  /** The batch and the cursor in one transaction; nothing when the cursor is already there. */
+  const recordBatch = db.transaction((records: readonly CallRecord[], log: string, seq: number): void => {
+    if ((selectPosition.get(log)?.seq ?? 0) >= seq) return;
+    for (const r of records) record(r);
+    upsertPosition.run(log, seq);
+  });
+
   const listStatements = new Map<string, ReturnType<typeof db.prepare<Record<string, unknown>, InteractionRow>>>();
 
   return {
@@ -234,6 +254,18 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
     recordCallEvent(r: CallRecord): RecordResult {
       checkRecord(r);
       return record(r);
+    },
+
+    /** See Store.recordCallEvents: a replay of a batch already applied changes nothing. */
+    recordCallEvents(records: readonly CallRecord[], position: LogPosition): void {
+      const { log, seq } = checkPosition(position);
+      if (!Array.isArray(records)) throw invalid(`records must be an array of call records, got ${v.describe(records)}`);
+      records.forEach(checkRecord);
+      recordBatch.immediate(records, log, seq);
+    },
+
+    recordedPosition(log: string): number {
+      return selectPosition.get(v.text('log', log))?.seq ?? 0;
     },
 
     getInteraction: get,

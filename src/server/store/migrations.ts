@@ -161,6 +161,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE agents ADD COLUMN any_extension INTEGER NOT NULL DEFAULT 0 CHECK (any_extension IN (0, 1));
     `,
   },
+  {
+    version: 4,
+    name: 'log positions: how far each log of call records has been applied',
+    up: `
+      CREATE TABLE log_positions (
+        log TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export interface MigrationResult {

@@ -3,7 +3,7 @@ import { conflict, notFound } from './errors.js';
 import type { NewQueue, Queue, QueuePatch } from './types.js';
 import * as v from './validate.js';
 
-interface QueueRow {
+export interface QueueRow {
   name: string;
   dnis: string;
   skill: string;
@@ -13,7 +13,7 @@ interface QueueRow {
 
 const COLUMNS = 'name, dnis, skill, created_at, updated_at';
 
-const toQueue = (r: QueueRow): Queue => ({ name: r.name, dnis: r.dnis, skill: r.skill, createdAt: r.created_at, updatedAt: r.updated_at });
+export const toQueue = (r: QueueRow): Queue => ({ name: r.name, dnis: r.dnis, skill: r.skill, createdAt: r.created_at, updatedAt: r.updated_at });
 
 export function queueRepo({ db, now }: RepoContext) {
   const select = db.prepare<[string], QueueRow>(`SELECT ${COLUMNS} FROM queues WHERE name = ?`);

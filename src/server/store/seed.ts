@@ -87,3 +87,10 @@ export function applySeed(target: SeedTarget, data: SeedData = SEED): void {
   data.queues.forEach((q) => target.createQueue(q));
   data.customers.forEach((c) => target.createCustomer(c));
 }
+
+/** The same for a store whose writes answer Promises (PostgreSQL): one after another. */
+export async function applySeedAsync(target: SeedTarget, data: SeedData = SEED): Promise<void> {
+  for (const a of data.agents) await target.createAgent(a);
+  for (const q of data.queues) await target.createQueue(q);
+  for (const c of data.customers) await target.createCustomer(c);
+}

@@ -35,7 +35,7 @@ describe('admin: agents', () => {
 
     expect((await h.req('DELETE', '/api/agents/agent3')).status).toBe(204);
     expect((await h.req('GET', '/api/agents/agent3')).status).toBe(404);
-    expect(h.store.getAgent('agent3')).toBeUndefined();
+    expect((await h.store.getAgent('agent3'))).toBeUndefined();
   });
 
   it('a new agent is pushed to the switch: they log in and take queue calls at once', async () => {
@@ -57,7 +57,7 @@ describe('admin: agents', () => {
     const clash = await h.req('PATCH', '/api/agents/agent1', { body: { extension: '8000' } });
     expect(clash.status).toBe(409);
     expect(clash.body.errCode).toBe('OPENCTI_INVALID_CONFIG');
-    expect(h.store.getAgent('agent1')?.extension).toBe('5001');
+    expect((await h.store.getAgent('agent1'))?.extension).toBe('5001');
   });
 
   it('a change the switch refuses changes nothing else of the same request: password and extension rules stay', async () => {
@@ -65,7 +65,7 @@ describe('admin: agents', () => {
       body: { extension: '8000', password: 'new-password', displayName: 'Someone Else', allowedExtensions: ['5009'], anyExtension: true },
     });
     expect(clash.status).toBe(409);
-    expect(h.store.getAgent('agent1')).toMatchObject({ extension: '5001', displayName: 'Ada Lovelace', allowedExtensions: [], anyExtension: false });
+    expect((await h.store.getAgent('agent1'))).toMatchObject({ extension: '5001', displayName: 'Ada Lovelace', allowedExtensions: [], anyExtension: false });
     expect(await h.store.verifyAgentPassword('agent1', 'pw1')).toBe(true);
     expect(await h.store.verifyAgentPassword('agent1', 'new-password')).toBe(false);
   });
@@ -108,7 +108,7 @@ describe('admin: agents', () => {
     expect((await h.req('POST', '/api/agents', { body: carol, token: 'wrong' })).status).toBe(401);
     h.agentTokens.add('agent-token');
     expect((await h.req('GET', '/api/agents', { token: 'agent-token' })).status).toBe(401);
-    expect(h.store.getAgent('agent3')).toBeUndefined();
+    expect((await h.store.getAgent('agent3'))).toBeUndefined();
   });
 
   it('deleting a logged-in agent is refused', async () => {

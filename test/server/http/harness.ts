@@ -50,19 +50,19 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'opencti-http-'));
-  const store = openStore(join(dir, 'opencti.db'), { seed: false, scrypt: { N: 1024, r: 8, p: 1 } });
-  store.createQueue({ name: 'sales', dnis: '8000' });
-  store.createQueue({ name: 'support', dnis: '8001' });
-  store.createAgent({ agentId: 'agent1', displayName: 'Ada Lovelace', extension: '5001', skills: ['sales'], password: 'pw1' });
-  store.createAgent({ agentId: 'agent2', displayName: 'Alan Turing', extension: '5002', skills: ['sales', 'support'], password: 'pw2' });
+  const store = await openStore(join(dir, 'opencti.db'), { seed: false, scrypt: { N: 1024, r: 8, p: 1 } });
+  await store.createQueue({ name: 'sales', dnis: '8000' });
+  await store.createQueue({ name: 'support', dnis: '8001' });
+  await store.createAgent({ agentId: 'agent1', displayName: 'Ada Lovelace', extension: '5001', skills: ['sales'], password: 'pw1' });
+  await store.createAgent({ agentId: 'agent2', displayName: 'Alan Turing', extension: '5002', skills: ['sales', 'support'], password: 'pw2' });
 
   const clock = new ManualClock();
   const sw = createSwitch({
     clock,
-    agents: store.listAgents().map((a) => ({ agentId: a.agentId, extension: a.extension, skills: a.skills })),
-    queues: store.listQueues().map((q) => ({ name: q.name, dnis: q.dnis, skill: q.skill })),
+    agents: (await store.listAgents()).map((a) => ({ agentId: a.agentId, extension: a.extension, skills: a.skills })),
+    queues: (await store.listQueues()).map((q) => ({ name: q.name, dnis: q.dnis, skill: q.skill })),
   });
-  sw.onCallRecord((record) => store.recordCallEvent(record));
+  sw.onCallRecord((record) => void store.recordCallEvent(record));
 
   const metrics = createMetrics({ defaultMetrics: false });
   const sessions = new Map<string, SessionView>();
@@ -108,7 +108,7 @@ export async function startHarness(): Promise<Harness> {
     },
     async close() {
       await app.close();
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -17,7 +17,7 @@ describe('/healthz', () => {
     expect(healthy.status).toBe(200);
     expect(await healthy.json()).toMatchObject({ status: 'ok', checks: { store: { ok: true }, switch: { ok: true }, links: {} } });
 
-    server.store.close();
+    await server.store.close();
     const broken = await fetch(`${server.url}/healthz`);
     expect(broken.status).toBe(503);
     expect(await broken.json()).toMatchObject({
@@ -55,7 +55,7 @@ describe('/healthz', () => {
     const h = await startHarness();
     try {
       const links = { 'kamailio 127.0.0.1:8228': true, 'phone agent1 127.0.0.1:4444': false };
-      const report = healthReport({ store: h.store, switch: h.sw, links: () => links });
+      const report = await healthReport({ store: h.store, switch: h.sw, links: () => links });
       expect(report).toEqual({
         status: 'down',
         down: ['link phone agent1 127.0.0.1:4444'],
@@ -66,7 +66,7 @@ describe('/healthz', () => {
         },
       });
       links['phone agent1 127.0.0.1:4444'] = true;
-      expect(healthReport({ store: h.store, switch: h.sw, links: () => links }).status).toBe('ok');
+      expect((await healthReport({ store: h.store, switch: h.sw, links: () => links })).status).toBe('ok');
     } finally {
       await h.close();
     }

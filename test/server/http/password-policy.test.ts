@@ -34,6 +34,6 @@ describe('production password policy', () => {
 
     const added = await send('POST', '/api/%61gents', { agentId: 'omar', displayName: 'Omar', extension: '5002', password: 'omar' });
     expect(added.status).toBe(400);
-    expect(server.store.getAgent('omar')).toBeUndefined();
+    expect((await server.store.getAgent('omar'))).toBeUndefined();
   });
 });

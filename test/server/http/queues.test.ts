@@ -37,7 +37,7 @@ describe('admin: queues', () => {
     expect((await h.req('DELETE', '/api/queues/billing')).status).toBe(409); // a call waits
     for (const c of h.sw.calls()) h.sw.callerHangUp(c.callId);
     expect((await h.req('DELETE', '/api/queues/billing')).status).toBe(204);
-    expect(h.store.getQueue('billing')).toBeUndefined();
+    expect((await h.store.getQueue('billing'))).toBeUndefined();
     // gone from the running switch too: its number takes no more calls
     expect(h.sw.queues().map((q) => q.name)).not.toContain('billing');
     expect((await h.req('POST', '/api/calls', { body: { from: '2025550101', to: '8003' } })).status).toBeGreaterThanOrEqual(400);
@@ -57,7 +57,7 @@ describe('admin: queues', () => {
     const onExtension = await h.req('POST', '/api/queues', { body: { name: 'billing', dnis: '5001' } });
     expect(onExtension.status).toBe(409);
     expect(onExtension.body.errCode).toBe('OPENCTI_INVALID_CONFIG');
-    expect(h.store.getQueue('billing')).toBeUndefined(); // the switch refused: the store was put back
+    expect((await h.store.getQueue('billing'))).toBeUndefined(); // the switch refused: the store was put back
 
     expect((await h.req('GET', '/api/queues/ghost')).status).toBe(404);
     expect((await h.req('PATCH', '/api/queues/ghost', { body: { dnis: '8009' } })).status).toBe(404);

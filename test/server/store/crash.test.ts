@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { open, tempFile } from './helpers.js';
+import { openSqlite as open, tempFile } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -31,6 +31,8 @@ function startWriter(file: string) {
   return { child, committed, exited };
 }
 
+// About the SQLite file and its write-ahead log surviving SIGKILL: SQLite only (PostgreSQL's
+// durability is the server's own, outside this process).
 describe('crash safety', () => {
   it('keeps everything committed when the process is killed with SIGKILL', async () => {
     const file = tempFile('crash.db');
@@ -47,12 +49,12 @@ describe('crash safety', () => {
     expect(existsSync(`${file}-wal`)).toBe(true);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
 
-    const store = open({ file });
+    const store = await open({ file });
     expect(store.seeded).toBe(false);
-    const list = store.listInteractions({ limit: 1000 });
+    const list = await store.listInteractions({ limit: 1000 });
     expect(list).toHaveLength(CALLS);
     for (let n = 0; n < CALLS; n++) {
-      const i = store.getInteractionByCallId(`crash-${n}`);
+      const i = await store.getInteractionByCallId(`crash-${n}`);
       expect(i, `crash-${n}`).toMatchObject({
         agentId: 'agent1',
         answeredAt: n * 1000 + 200,
@@ -64,8 +66,8 @@ describe('crash safety', () => {
       });
       expect(i?.timeline.map((e) => e.kind)).toEqual(['queued', 'offered', 'answered', n % 2 === 0 ? 'ended' : 'abandoned']);
     }
-    expect(store.findCustomersByPhone('+12025550188').map((c) => c.id)).toEqual(['crash-customer']);
+    expect((await store.findCustomersByPhone('+12025550188')).map((c) => c.id)).toEqual(['crash-customer']);
     expect(await store.verifyAgentPassword('crash-agent', 'pw')).toBe(true);
-    expect(store.listAgents()).toHaveLength(5); // the seed committed in the same run is there too
+    expect(await store.listAgents()).toHaveLength(5); // the seed committed in the same run is there too
   });
 });

@@ -1,50 +1,54 @@
+/**
+ * The SQLite file's own opening and migrations (WAL, pragmas, user_version, a file that is not a
+ * database): SQLite only. PostgreSQL's migrations are tested in postgres.test.ts.
+ */
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/server/store/db.js';
 import { MIGRATIONS, migrate, type Migration } from '../../../src/server/store/migrations.js';
 import { openStore, StoreError } from '../../../src/server/store/index.js';
-import { FAST_SCRYPT, open, tempFile, thrown } from './helpers.js';
+import { FAST_SCRYPT, openSqlite as open, rejected, tempFile } from './helpers.js';
 
 const raw = (file: string) => new Database(file, { readonly: true });
 
 describe('opening a store', () => {
-  it('uses WAL, synchronous NORMAL by default (FULL on request), foreign keys and a busy timeout', () => {
-    const store = open({ seed: false });
-    expect(store.info()).toMatchObject({ journalMode: 'wal', synchronous: 'NORMAL', foreignKeys: true, busyTimeoutMs: 5000 });
-    const full = open({ seed: false, synchronous: 'FULL', busyTimeoutMs: 250 });
-    expect(full.info()).toMatchObject({ synchronous: 'FULL', busyTimeoutMs: 250 });
+  it('uses WAL, synchronous NORMAL by default (FULL on request), foreign keys and a busy timeout', async () => {
+    const store = await open({ seed: false });
+    expect(await store.info()).toMatchObject({ journalMode: 'wal', synchronous: 'NORMAL', foreignKeys: true, busyTimeoutMs: 5000 });
+    const full = await open({ seed: false, synchronous: 'FULL', busyTimeoutMs: 250 });
+    expect(await full.info()).toMatchObject({ synchronous: 'FULL', busyTimeoutMs: 250 });
   });
 
-  it('creates the folder of the file when missing', () => {
+  it('creates the folder of the file when missing', async () => {
     const file = `${tempFile('unused')}-dir/nested/store.db`;
-    expect(open({ file, seed: false }).info().schemaVersion).toBe(MIGRATIONS.length);
+    expect((await open({ file, seed: false }).then((st) => st.info())).schemaVersion).toBe(MIGRATIONS.length);
   });
 
-  it('refuses a file that is not a SQLite database with OPEN_FAILED', () => {
+  it('refuses a file that is not a SQLite database with OPEN_FAILED', async () => {
     const file = tempFile('garbage.db');
     writeFileSync(file, 'this is not a database, just some text that is long enough to have a header'.repeat(20));
-    const err = thrown(() => openStore(file));
+    const err = await rejected(openStore(file));
     expect(err).toBeInstanceOf(StoreError);
     expect(err).toMatchObject({ code: 'OPEN_FAILED' });
     expect((err as Error).message).toContain('garbage.db');
   });
 
-  it('refuses bad options with INVALID', () => {
-    expect(thrown(() => openStore(tempFile(), { busyTimeoutMs: -1 }))).toMatchObject({ code: 'INVALID' });
-    expect(thrown(() => openStore(''))).toMatchObject({ code: 'INVALID' });
+  it('refuses bad options with INVALID', async () => {
+    expect(await rejected(openStore(tempFile(), { busyTimeoutMs: -1 }))).toMatchObject({ code: 'INVALID' });
+    expect(await rejected(openStore(''))).toMatchObject({ code: 'INVALID' });
   });
 });
 
 describe('migrations', () => {
-  it('apply once on a new file and not again on reopen', () => {
+  it('apply once on a new file and not again on reopen', async () => {
     const file = tempFile();
-    const first = openStore(file, { seed: false });
+    const first = await openStore(file, { seed: false });
     expect(first.migration).toEqual({ from: 0, to: MIGRATIONS.length, applied: MIGRATIONS.map((m) => m.version) });
-    first.close();
-    const second = openStore(file, { seed: false });
+    await first.close();
+    const second = await openStore(file, { seed: false });
     expect(second.migration).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
-    second.close();
+    await second.close();
 
     const db = raw(file);
     const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
@@ -58,44 +62,44 @@ describe('migrations', () => {
     const v1 = openDatabase(file);
     migrate(v1, MIGRATIONS.slice(0, 1));
     v1.prepare("DELETE FROM meta WHERE key = 'seed_pending'").run();
-    const before = openStore(tempFile('hash.db'), { seed: false, scrypt: FAST_SCRYPT });
-    before.createAgent({ agentId: 'old', displayName: 'Old', extension: '5001', password: 'pw' });
-    const reader = raw(before.file);
+    const before = await openStore(tempFile('hash.db'), { seed: false, scrypt: FAST_SCRYPT });
+    await before.createAgent({ agentId: 'old', displayName: 'Old', extension: '5001', password: 'pw' });
+    const reader = raw(before.location);
     const hash = reader.prepare('SELECT password_hash FROM agents').pluck().get() as string;
     reader.close();
-    before.close();
+    await before.close();
     v1.prepare('INSERT INTO agents (agent_id, display_name, extension, skills, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1)').run(
       'old', 'Old', '5001', '[]', hash,
     );
     v1.close();
 
-    const store = openStore(file, { seed: false });
-    expect(store.migration).toMatchObject({ from: 1, applied: [2, 3] });
-    expect(store.getAgent('old')).toMatchObject({ extension: '5001', allowedExtensions: [], anyExtension: false });
+    const store = await openStore(file, { seed: false });
+    expect(store.migration).toMatchObject({ from: 1, applied: [2, 3, 4] });
+    expect(await store.getAgent('old')).toMatchObject({ extension: '5001', allowedExtensions: [], anyExtension: false });
     expect(await store.verifyAgentPassword('old', 'pw')).toBe(true);
-    store.close();
+    await store.close();
   });
 
-  it('refuses a database written by a newer version with SCHEMA_TOO_NEW', () => {
+  it('refuses a database written by a newer version with SCHEMA_TOO_NEW', async () => {
     const file = tempFile();
-    openStore(file, { seed: false }).close();
+    await (await openStore(file, { seed: false })).close();
     const db = new Database(file);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(MIGRATIONS.length + 1, 'from the future', 0);
     db.close();
 
-    const err = thrown(() => openStore(file));
+    const err = await rejected(openStore(file));
     expect(err).toBeInstanceOf(StoreError);
     expect(err).toMatchObject({ code: 'SCHEMA_TOO_NEW' });
     expect((err as Error).message).toMatch(new RegExp(`schema version ${MIGRATIONS.length + 1}.*only knows up to ${MIGRATIONS.length}`));
   });
 
-  it('refuses a database whose recorded migrations are not ours with SCHEMA_MISMATCH', () => {
+  it('refuses a database whose recorded migrations are not ours with SCHEMA_MISMATCH', async () => {
     const file = tempFile();
-    openStore(file, { seed: false }).close();
+    await (await openStore(file, { seed: false })).close();
     const db = new Database(file);
     db.prepare("UPDATE schema_migrations SET name = 'something else' WHERE version = 1").run();
     db.close();
-    expect(thrown(() => openStore(file))).toMatchObject({ code: 'SCHEMA_MISMATCH' });
+    expect(await rejected(openStore(file))).toMatchObject({ code: 'SCHEMA_MISMATCH' });
   });
 
   describe('with a list of our own', () => {
@@ -106,7 +110,7 @@ describe('migrations', () => {
       { version: 3, name: 'three', up: (db) => { log.push('three'); db.exec('INSERT INTO t VALUES (3)'); } },
     ];
 
-    it('applies them in order, only the new ones when the list grows', () => {
+    it('applies them in order, only the new ones when the list grows', async () => {
       const db = openDatabase(tempFile());
       log.length = 0;
       expect(migrate(db, steps.slice(0, 2)).applied).toEqual([1, 2]);
@@ -117,7 +121,7 @@ describe('migrations', () => {
       db.close();
     });
 
-    it('rolls back a failing migration whole and keeps the ones before it', () => {
+    it('rolls back a failing migration whole and keeps the ones before it', async () => {
       const db = openDatabase(tempFile());
       const failing: Migration = {
         version: 3,
@@ -127,7 +131,7 @@ describe('migrations', () => {
           d.exec('INSERT INTO no_such_table VALUES (1)');
         },
       };
-      const err = thrown(() => migrate(db, [steps[0]!, steps[1]!, failing]));
+      const err = await rejected(() => migrate(db, [steps[0]!, steps[1]!, failing]));
       expect(err).toMatchObject({ code: 'MIGRATION_FAILED' });
       expect((err as Error).message).toContain('migration 3 ("fails halfway")');
       expect(db.prepare('SELECT x FROM t').pluck().all()).toEqual([2]);
@@ -136,18 +140,18 @@ describe('migrations', () => {
       db.close();
     });
 
-    it('refuses a list with gaps or out of order', () => {
+    it('refuses a list with gaps or out of order', async () => {
       const db = openDatabase(':memory:');
-      expect(thrown(() => migrate(db, [steps[1]!]))).toMatchObject({ code: 'INVALID' });
+      expect(await rejected(() => migrate(db, [steps[1]!]))).toMatchObject({ code: 'INVALID' });
       db.close();
     });
   });
 
-  it('lets two stores on one file work side by side (WAL readers and a writer)', () => {
+  it('lets two stores on one file work side by side (WAL readers and a writer)', async () => {
     const file = tempFile();
-    const a = open({ file, seed: false });
-    const b = open({ file, seed: false, scrypt: FAST_SCRYPT });
-    a.createQueue({ name: 'billing', dnis: '8002' });
-    expect(b.getQueue('billing')?.dnis).toBe('8002');
+    const a = await open({ file, seed: false });
+    const b = await open({ file, seed: false, scrypt: FAST_SCRYPT });
+    await a.createQueue({ name: 'billing', dnis: '8002' });
+    expect((await b.getQueue('billing'))?.dnis).toBe('8002');
   });
 });

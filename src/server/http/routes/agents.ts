@@ -52,8 +52,8 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
     };
   };
   const liveAgents = () => new Map(sw.agents().map((a) => [a.agentId, a]));
-  const getStored = (agentId: string): Agent => {
-    const agent = store.getAgent(agentId);
+  const getStored = async (agentId: string): Promise<Agent> => {
+    const agent = await store.getAgent(agentId);
     if (agent === undefined) throw notFound(`agent ${JSON.stringify(agentId)} does not exist`);
     return agent;
   };
@@ -61,7 +61,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
   app.get('/api/agents', { onRequest: adminOnly }, async () => {
     const live = liveAgents();
     const open = sessions();
-    return store.listAgents().map((a) => view(a, live, open));
+    return (await store.listAgents()).map((a) => view(a, live, open));
   });
 
   /** Agents with a server session: extension and number of connected desktop sockets. */
@@ -70,15 +70,15 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
   );
 
   app.get<{ Params: AgentIdParams }>('/api/agents/:agentId', { onRequest: adminOnly, schema: { params: AgentIdParams } }, async (request) =>
-    view(getStored(request.params.agentId), liveAgents(), sessions()),
+    view(await getStored(request.params.agentId), liveAgents(), sessions()),
   );
 
   app.post<{ Body: NewAgentBody }>('/api/agents', { onRequest: adminOnly, schema: { body: NewAgentBody } }, async (request, reply) => {
-    const agent = store.createAgent(request.body);
+    const agent = await store.createAgent(request.body);
     try {
       await sw.configure({ agents: [toConfig(agent)] });
     } catch (error) {
-      store.deleteAgent(agent.agentId);
+      await store.deleteAgent(agent.agentId);
       throw error;
     }
     request.log.info({ agentId: agent.agentId }, 'agent created');
@@ -89,19 +89,19 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
     '/api/agents/:agentId',
     { onRequest: adminOnly, schema: { params: AgentIdParams, body: AgentPatchBody } },
     async (request) => {
-      const before = getStored(request.params.agentId);
+      const before = await getStored(request.params.agentId);
       // What the switch must accept first; the password and the extension rules only once it has,
       // so that a refusal changes nothing (a password hash cannot be put back).
       const { password, allowedExtensions, anyExtension, ...configuration } = request.body;
       const restore = async () => {
-        store.updateAgent(before.agentId, { displayName: before.displayName, extension: before.extension, skills: before.skills });
+        await store.updateAgent(before.agentId, { displayName: before.displayName, extension: before.extension, skills: before.skills });
         await sw.configure({ agents: [toConfig(before)] });
       };
-      let agent = store.updateAgent(before.agentId, configuration);
+      let agent = await store.updateAgent(before.agentId, configuration);
       try {
         await sw.configure({ agents: [toConfig(agent)] });
         const rules = Object.fromEntries(Object.entries({ password, allowedExtensions, anyExtension }).filter(([, value]) => value !== undefined));
-        if (Object.keys(rules).length > 0) agent = store.updateAgent(before.agentId, rules);
+        if (Object.keys(rules).length > 0) agent = await store.updateAgent(before.agentId, rules);
       } catch (error) {
         // The switch refused (e.g. the extension is a queue's number): put the configuration back.
         await restore();
@@ -114,7 +114,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
 
   /** Lifts a lockout after repeated failed logins and forgets the failures. */
   app.post<{ Params: AgentIdParams }>('/api/agents/:agentId/unlock', { onRequest: adminOnly, schema: { params: AgentIdParams } }, async (request) => {
-    const agent = getStored(request.params.agentId);
+    const agent = await getStored(request.params.agentId);
     deps.logins?.unlock(agent.agentId);
     request.log.info({ agentId: agent.agentId }, 'agent unlocked');
     return view(agent, liveAgents(), sessions());
@@ -129,7 +129,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
     '/api/agents/:agentId/logout',
     { onRequest: adminOnly, schema: { params: AgentIdParams, body: AgentLogoutBody } },
     async (request) => {
-      const agent = getStored(request.params.agentId);
+      const agent = await getStored(request.params.agentId);
       const reasonCode = request.body?.reasonCode ?? '';
       if (!(await deps.logins?.logout(agent.agentId, reasonCode))) throw conflict(`agent ${JSON.stringify(agent.agentId)} is not logged in`);
       request.log.info({ agentId: agent.agentId, reasonCode }, 'agent logged out by an administrator');
@@ -144,14 +144,14 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
     '/api/agents/:agentId',
     { onRequest: adminOnly, schema: { params: AgentIdParams } },
     async (request, reply) => {
-      const agent = getStored(request.params.agentId);
+      const agent = await getStored(request.params.agentId);
       const live = liveAgents().get(agent.agentId);
       if (live !== undefined && !LOGGED_OUT.has(live.state)) {
         throw conflict(`agent ${JSON.stringify(agent.agentId)} is logged in (state ${live.state}): log the agent out first`);
       }
       await sw.configure({ removeAgents: [agent.agentId] });
       try {
-        store.deleteAgent(agent.agentId);
+        await store.deleteAgent(agent.agentId);
       } catch (error) {
         await sw.configure({ agents: [toConfig(agent)] }); // keep the switch in step with the store
         throw error;

@@ -22,14 +22,14 @@ export function customerRoutes(app: FastifyInstance, { deps, adminOnly, adminOrA
   });
 
   app.get<{ Params: CustomerIdParams }>('/api/customers/:id', { onRequest: adminOrAgent, schema: { params: CustomerIdParams } }, async (request) => {
-    const customer = store.getCustomer(request.params.id);
+    const customer = await store.getCustomer(request.params.id);
     if (customer === undefined) throw notFound(`customer ${JSON.stringify(request.params.id)} does not exist`);
     return customer;
   });
 
   app.post<{ Body: NewCustomerBody }>('/api/customers', { onRequest: adminOnly, schema: { body: NewCustomerBody } }, async (request, reply) => {
     const { extra, ...rest } = request.body;
-    const customer = store.createCustomer({ ...rest, extra: extra as Record<string, JsonValue> | undefined });
+    const customer = await store.createCustomer({ ...rest, extra: extra as Record<string, JsonValue> | undefined });
     return reply.status(201).send(customer);
   });
 
@@ -47,7 +47,7 @@ export function customerRoutes(app: FastifyInstance, { deps, adminOnly, adminOrA
     '/api/customers/:id',
     { onRequest: adminOnly, schema: { params: CustomerIdParams } },
     async (request, reply) => {
-      store.deleteCustomer(request.params.id);
+      await store.deleteCustomer(request.params.id);
       return reply.status(204).send();
     },
   );

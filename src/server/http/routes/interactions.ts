@@ -36,7 +36,7 @@ export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: 
       const { callId, ...query } = request.query;
       const agentId = agentOf(request);
       if (callId !== undefined) {
-        const found = store.getInteractionByCallId(callId);
+        const found = await store.getInteractionByCallId(callId);
         if (found === undefined || (agentId !== undefined && !involves(found, agentId))) return [];
         const { timeline: _timeline, ...interaction } = found;
         return [interaction];
@@ -49,8 +49,8 @@ export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: 
    * The interaction, if the caller may see it (or, `change`, change it): 404 when it does not exist,
    * 403 when it is another agent's.
    */
-  const visible = (request: FastifyRequest, id: number, change = false): InteractionWithTimeline => {
-    const interaction = store.getInteraction(id);
+  const visible = async (request: FastifyRequest, id: number, change = false): Promise<InteractionWithTimeline> => {
+    const interaction = await store.getInteraction(id);
     if (interaction === undefined) throw notFound(`interaction ${id} does not exist`);
     const agentId = agentOf(request);
     if (agentId !== undefined && !involves(interaction, agentId)) {
@@ -73,7 +73,7 @@ export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: 
     '/api/interactions/:id',
     { onRequest: adminOrAgent, schema: { params: InteractionIdParams, body: InteractionPatchBody } },
     async (request) => {
-      visible(request, request.params.id, true);
+      await visible(request, request.params.id, true);
       return store.updateInteraction(request.params.id, request.body);
     },
   );

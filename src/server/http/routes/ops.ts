@@ -25,9 +25,9 @@ export interface HealthReport {
 
 const failed = (error: unknown): Check => ({ ok: false, error: error instanceof Error ? error.message : String(error) });
 
-const attempt = (probe: () => unknown): Check => {
+const attempt = async (probe: () => Promise<unknown>): Promise<Check> => {
   try {
-    probe();
+    await probe();
     return { ok: true };
   } catch (error) {
     return failed(error);
@@ -46,13 +46,13 @@ function switchCounts(sw: HttpApiDeps['switch']): { check: Check; calls?: number
 }
 
 /** Probes the store (a trivial query), the switch and each back end link; down when any is. */
-export function healthReport(deps: Pick<HttpApiDeps, 'store' | 'switch' | 'links'>): HealthReport {
-  return probeHealth(deps).report;
+export async function healthReport(deps: Pick<HttpApiDeps, 'store' | 'switch' | 'links'>): Promise<HealthReport> {
+  return (await probeHealth(deps)).report;
 }
 
 /** The report, and the switch's counts read by the same probe (absent when the switch is down). */
-function probeHealth(deps: Pick<HttpApiDeps, 'store' | 'switch' | 'links'>): { report: HealthReport; calls?: number; agents?: number } {
-  const store = attempt(() => deps.store.ping());
+async function probeHealth(deps: Pick<HttpApiDeps, 'store' | 'switch' | 'links'>): Promise<{ report: HealthReport; calls?: number; agents?: number }> {
+  const store = await attempt(() => deps.store.ping());
   const { check: sw, ...counts } = switchCounts(deps.switch);
   const links: Record<string, Check> = {};
   try {
@@ -79,7 +79,7 @@ export function opsRoutes(app: FastifyInstance, { deps }: RouteContext): void {
    * `calls`: calls in progress; `agents`: agents logged in to the switch.
    */
   app.get('/healthz', async (_request, reply) => {
-    const { report, calls, agents } = probeHealth(deps);
+    const { report, calls, agents } = await probeHealth(deps);
     return reply.status(report.status === 'ok' ? 200 : 503).send({
       status: report.status,
       uptimeSeconds: Math.floor((performance.now() - started) / 1000),

@@ -37,7 +37,7 @@ export function queueRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
 
   /** Every queue the switch routes to, plus any stored one it does not know yet. */
   app.get('/api/queues', { onRequest: adminOnly }, async () => {
-    const stored = new Map(store.listQueues().map((q) => [q.name, q]));
+    const stored = new Map((await store.listQueues()).map((q) => [q.name, q]));
     const views = sw.queues().map((q) => view(stored.get(q.name), q));
     const known = new Set(views.map((q) => q.name));
     for (const q of stored.values()) if (!known.has(q.name)) views.push(view(q, undefined));
@@ -46,18 +46,18 @@ export function queueRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
 
   app.get<{ Params: QueueNameParams }>('/api/queues/:name', { onRequest: adminOnly, schema: { params: QueueNameParams } }, async (request) => {
     const { name } = request.params;
-    const stored = store.getQueue(name);
+    const stored = await store.getQueue(name);
     const summary = live(name);
     if (stored === undefined && summary === undefined) throw notFound(`queue ${JSON.stringify(name)} does not exist`);
     return view(stored, summary);
   });
 
   app.post<{ Body: NewQueueBody }>('/api/queues', { onRequest: adminOnly, schema: { body: NewQueueBody } }, async (request, reply) => {
-    const queue = store.createQueue(request.body);
+    const queue = await store.createQueue(request.body);
     try {
       await sw.configure({ queues: [{ name: queue.name, dnis: queue.dnis, skill: queue.skill }] });
     } catch (error) {
-      store.deleteQueue(queue.name);
+      await store.deleteQueue(queue.name);
       throw error;
     }
     request.log.info({ queue: queue.name }, 'queue created');
@@ -68,13 +68,13 @@ export function queueRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
     '/api/queues/:name',
     { onRequest: adminOnly, schema: { params: QueueNameParams, body: QueuePatchBody } },
     async (request) => {
-      const before = store.getQueue(request.params.name);
+      const before = await store.getQueue(request.params.name);
       if (before === undefined) throw notFound(`queue ${JSON.stringify(request.params.name)} does not exist`);
-      const queue = store.updateQueue(before.name, request.body);
+      const queue = await store.updateQueue(before.name, request.body);
       try {
         await sw.configure({ queues: [{ name: queue.name, dnis: queue.dnis, skill: queue.skill }] });
       } catch (error) {
-        store.updateQueue(before.name, { dnis: before.dnis, skill: before.skill });
+        await store.updateQueue(before.name, { dnis: before.dnis, skill: before.skill });
         throw error;
       }
       request.log.info({ queue: queue.name, fields: Object.keys(request.body) }, 'queue updated');
@@ -88,13 +88,13 @@ export function queueRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
     { onRequest: adminOnly, schema: { params: QueueNameParams } },
     async (request, reply) => {
       const { name } = request.params;
-      if (store.getQueue(name) === undefined) throw notFound(`queue ${JSON.stringify(name)} does not exist`);
+      if ((await store.getQueue(name)) === undefined) throw notFound(`queue ${JSON.stringify(name)} does not exist`);
       const waiting = live(name)?.waiting.length ?? 0;
       if (waiting > 0) throw conflict(`queue ${JSON.stringify(name)} has ${waiting} call(s) waiting: delete it when it is empty`);
-      const stored = store.getQueue(name)!;
+      const stored = (await store.getQueue(name))!;
       await sw.configure({ removeQueues: [name] });
       try {
-        store.deleteQueue(name);
+        await store.deleteQueue(name);
       } catch (error) {
         await sw.configure({ queues: [{ name: stored.name, dnis: stored.dnis, skill: stored.skill }] });
         throw error;
