@@ -405,7 +405,7 @@ export class ReferenceConnector implements Implementation {
   async #resume(): Promise<void> {
     const session = this.#session;
     if (!session) return;
-    const failure = await this.#open(this.#at);
+    const failure = await this.#open(this.#at).catch((error: unknown) => String(error));
     if (this.#session !== session) return; // closed meanwhile
     if (failure !== undefined) {
       this.#next();
