@@ -16,18 +16,19 @@ export interface TestAgent {
 
 const WATCHED: SessionEventName[] = ['state', 'agentState', 'callAdded', 'call', 'callEnded', 'link', 'device', 'screenPop', 'interactionStart', 'error', 'loggedOut'];
 
-export function contextFor(mode: TelephonyMode, url: string) {
+/** `url` is the link's `url`; a list becomes its `urls`. */
+export function contextFor(mode: TelephonyMode, url: string | readonly string[]) {
   return {
     application: 'integration',
     telephonyMode: mode,
     implementation: { vendor: 'reference' },
-    ctiLink: { name: 'reference', url },
+    ctiLink: typeof url === 'string' ? { name: 'reference', url } : { name: 'reference', urls: [...url] },
     reasonCodes: { notReady: [{ code: 'BREAK', label: 'Break' }], logout: [{ code: 'EOD', label: 'End of day' }] },
     requestTimeoutMs: 5000,
   };
 }
 
-export function createAgent(ctiUrl: string, mode: TelephonyMode = 'full', connectorOptions = {}): TestAgent {
+export function createAgent(ctiUrl: string | readonly string[], mode: TelephonyMode = 'full', connectorOptions = {}): TestAgent {
   const connector = createNodeReferenceConnector({ reconnectInitialMs: 50, reconnectMaxMs: 200, ...connectorOptions });
   const session = new Session({ context: contextFor(mode, ctiUrl), implementation: connector });
   const emitted: TestAgent['emitted'] = [];

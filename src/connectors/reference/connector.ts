@@ -5,12 +5,17 @@
  * Link loss is reported as a Snapshot with pyLinkState DISCONNECTED that leaves out pyCalls
  * (calls unknown, not gone); the connector reconnects with backoff, resumes by seq, and the
  * server replays what was missed followed by a fresh Snapshot.
+ *
+ * Given several server URLs (cluster nodes serving the same call center), login takes the first
+ * that accepts a connection, and reconnecting moves through the list starting with the URL after
+ * the one whose link was lost: a node that just dropped its links is likely gone.
  */
 import { CtiError } from '../../framework/errors/cti-error.js';
 import type { ForwardEvent, Implementation, LinkDefinition, RequestOptions } from '../../framework/implementation.js';
 import type { AgentStateName, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
 import type { Op, ServerFrame, SessionInfo } from '../../framework/schema/protocol.js';
 import { FRAMEWORK_API_VERSION } from '../../framework/version.js';
+import { serverUrls } from './urls.js';
 
 /** The part of the WHATWG WebSocket both browsers and `ws` provide. */
 export interface SocketLike {
@@ -25,14 +30,19 @@ export interface SocketLike {
 export type SocketFactory = (url: string) => SocketLike;
 
 export interface ReferenceConnectorOptions {
-  /** Server URL, e.g. ws://127.0.0.1:8080/cti; the link definition's `url` is used when absent. */
+  /**
+   * Server URL, e.g. ws://127.0.0.1:8080/cti. With `urls` (ws:// or wss://, 1 to 16), `url` comes
+   * first, then `urls` without duplicates. When neither is given, the link definition's `url` and
+   * `urls` (ctiLink) are used the same way.
+   */
   readonly url?: string;
+  readonly urls?: readonly string[];
   /** Opens a socket; defaults to the global WebSocket. */
   readonly socketFactory?: SocketFactory;
   /** First reconnect delay, doubled up to `reconnectMaxMs`. Defaults 250 ms and 5 s. */
   readonly reconnectInitialMs?: number;
   readonly reconnectMaxMs?: number;
-  /** How long connecting may take before the attempt fails. Default 5 s. */
+  /** How long connecting to one URL may take before that attempt fails. Default 5 s. */
   readonly connectTimeoutMs?: number;
 }
 
@@ -67,7 +77,11 @@ export class ReferenceConnector implements Implementation {
 
   readonly #options: ReferenceConnectorOptions;
   #socket: SocketLike | undefined;
-  #url = '';
+  /** The servers to move through, and the index of the one the link is on (or tried last). */
+  #urls: readonly string[] = [];
+  #at = 0;
+  /** Bumped by teardown, so a connection attempt in flight knows to stop. */
+  #generation = 0;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
   #forward: ForwardEvent | undefined;
@@ -94,13 +108,21 @@ export class ReferenceConnector implements Implementation {
     return this.#session;
   }
 
+  /** The URL of the server the link is on, or was tried last; undefined before the first login. */
+  get serverUrl(): string | undefined {
+    return this.#urls[this.#at];
+  }
+
+  get #url(): string {
+    return this.#urls[this.#at] ?? '';
+  }
+
   async login(agentId: string, agentPwd: string, extension: string, link: LinkDefinition, options: RequestOptions, forwardEvent: ForwardEvent): Promise<unknown> {
     if (this.#session) throw new CtiError('OPENCTI_INVALID_ACTION', `already logged in as "${this.#session.agentId}"`);
-    this.#url = this.#options.url ?? (typeof link.url === 'string' ? link.url : '');
-    if (!this.#url) throw new CtiError('OPENCTI_INVALID_CONFIG', 'the CTI link has no url: set ctiLink.url in the application context');
+    this.#urls = serverUrls(this.#options, link);
     this.#forward = forwardEvent;
-    await this.#connect();
     try {
+      await this.#connectFirst();
       const args: Record<string, unknown> = { agentId, agentPwd, options };
       if (extension) args.extension = extension;
       const info = (await this.#request('login', args)) as SessionInfo;
@@ -117,10 +139,10 @@ export class ReferenceConnector implements Implementation {
 
   /** Attaches to a session another tab logged in (same events, same state); resolves like login. */
   async attach(token: string, link: LinkDefinition, forwardEvent: ForwardEvent): Promise<SessionInfo> {
-    this.#url = this.#options.url ?? (typeof link.url === 'string' ? link.url : '');
+    this.#urls = serverUrls(this.#options, link);
     this.#forward = forwardEvent;
-    await this.#connect();
     try {
+      await this.#connectFirst();
       const info = (await this.#request('resume', { token })) as SessionInfo;
       this.#session = info;
       this.#lastSeq = info.seq;
@@ -207,28 +229,67 @@ export class ReferenceConnector implements Implementation {
     });
   }
 
-  #connect(): Promise<void> {
-    const socket = (this.#options.socketFactory ?? defaultFactory)(this.#url);
+  /**
+   * Connects to the first URL that accepts a connection, trying the next on a failure (refused,
+   * unreachable, no answer in time). What a server answers once connected, such as a wrong
+   * password, is final and not retried elsewhere.
+   */
+  async #connectFirst(): Promise<void> {
+    const generation = this.#generation;
+    const failures: string[] = [];
+    for (let at = 0; at < this.#urls.length; at++) {
+      const failure = await this.#open(at);
+      if (failure === undefined) return;
+      if (generation !== this.#generation) throw linkDown('the connector was closed');
+      failures.push(`${this.#urls[at]} (${failure})`);
+    }
+    throw linkDown(failures.length === 1 ? `could not connect to ${failures[0]}` : `could not connect to any of ${failures.join(', ')}`);
+  }
+
+  /**
+   * Opens a socket to the URL at `at`. Resolves undefined once open, or why it failed; a socket
+   * that opened and closes later is a lost link (#onClose).
+   */
+  #open(at: number): Promise<string | undefined> {
+    this.#at = at;
+    const url = this.#urls[at]!;
+    const timeoutMs = this.#options.connectTimeoutMs ?? 5000;
+    let socket: SocketLike;
+    try {
+      socket = (this.#options.socketFactory ?? defaultFactory)(url);
+    } catch (error) {
+      if (error instanceof CtiError) throw error; // no WebSocket at all: no URL would do better
+      return Promise.resolve(error instanceof Error ? error.message : String(error));
+    }
     this.#socket = socket;
     this.#closingError = undefined;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.close();
-        reject(linkDown(`could not connect to ${this.#url} within ${this.#options.connectTimeoutMs ?? 5000} ms`));
-      }, this.#options.connectTimeoutMs ?? 5000);
-      socket.onopen = () => {
+    return new Promise((resolve) => {
+      let opened = false;
+      let settled = false;
+      const settle = (failure?: string) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
+        resolve(failure);
+      };
+      const timer = setTimeout(() => {
+        settle(`no answer within ${timeoutMs} ms`);
+        socket.close(); // onclose follows; the attempt already counts as failed
+      }, timeoutMs);
+      socket.onopen = () => {
+        if (settled) return;
+        opened = true;
         this.#reconnectDelay = this.#options.reconnectInitialMs ?? 250;
         this.#armWatchdog();
-        resolve();
+        settle();
       };
       socket.onerror = () => undefined; // onclose follows and carries the outcome
-      socket.onmessage = (message) => this.#onFrame(message.data);
+      socket.onmessage = (message) => {
+        if (this.#socket === socket) this.#onFrame(message.data);
+      };
       socket.onclose = (event) => {
-        clearTimeout(timer);
-        if (this.#socket !== socket) return;
-        reject(linkDown(`could not connect to ${this.#url} (close code ${event.code})`));
-        this.#onClose();
+        if (!opened) return settle(`close code ${event.code}`);
+        if (this.#socket === socket) this.#onClose();
       };
     });
   }
@@ -323,6 +384,7 @@ export class ReferenceConnector implements Implementation {
     if (!this.#session) return;
     if (!this.#downReported) this.#forward?.(this.#linkSnapshot('DISCONNECTED'));
     this.#downReported = true;
+    this.#next();
     this.#scheduleReconnect();
   }
 
@@ -334,13 +396,21 @@ export class ReferenceConnector implements Implementation {
     this.#reconnectTimer = setTimeout(() => void this.#resume(), delay * (0.75 + Math.random() * 0.5));
   }
 
+  /** Moves to the next URL in the list, wrapping around. */
+  #next(): void {
+    this.#at = (this.#at + 1) % this.#urls.length;
+  }
+
+  /** One reconnect attempt, on the current URL; a failure moves on to the next one, after the backoff. */
   async #resume(): Promise<void> {
     const session = this.#session;
     if (!session) return;
-    try {
-      await this.#connect();
-    } catch {
-      return; // onclose scheduled the next attempt
+    const failure = await this.#open(this.#at).catch((error: unknown) => String(error));
+    if (this.#session !== session) return; // closed meanwhile
+    if (failure !== undefined) {
+      this.#next();
+      this.#scheduleReconnect();
+      return;
     }
     try {
       const info = (await this.#request('resume', { token: session.token, lastSeq: this.#lastSeq })) as SessionInfo;
@@ -374,6 +444,7 @@ export class ReferenceConnector implements Implementation {
   }
 
   #teardown(): void {
+    this.#generation++;
     this.#session = undefined;
     this.#forward = undefined;
     this.#linkUp = false;

@@ -42,6 +42,14 @@ export const CtiLink = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the link definition' }),
     url: Type.Optional(Type.String({ minLength: 1, description: 'Where the CTI server is reached' })),
+    urls: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[Ww][Ss][Ss]?://[^\\s/?#]+', description: 'A ws:// or wss:// URL' }), {
+        minItems: 1,
+        maxItems: 16,
+        description:
+          'Servers of one call center (cluster nodes) tried in order at login, and in turn when the link is lost; with url, url comes first',
+      }),
+    ),
   },
   { additionalProperties: true, description: 'Vendor-specific link settings are allowed' },
 );
