@@ -422,7 +422,10 @@ export class ReferenceConnector implements Implementation {
         // The server ended the session while we were away: say so and stop.
         this.#forward?.({ ...this.#linkSnapshot('CONNECTED'), pyAgentState: 'Logout', pyDeviceState: 'CLOSED', pyCalls: [] });
         this.#teardown();
+        return;
       }
+      // This server cannot serve the session now (its cluster link is down): try the next one.
+      if (this.#session === session) this.#abandon();
     }
   }
 

@@ -235,7 +235,8 @@ export function createCallCenter(options: CenterOptions): CallCenter {
         const s = started();
         if (!(SWITCH_COMMANDS as readonly string[]).includes(input.m)) throw new SwitchError('OPENCTI_INVALID_ACTION', `unknown switch command ${q(input.m)}`);
         if (input.session !== undefined) liveSession(input.session);
-        return (s[input.m] as (...args: unknown[]) => unknown)(...input.a) ?? null;
+        // The log is JSON: an argument left out (undefined) comes back as null.
+        return (s[input.m] as (...args: unknown[]) => unknown)(...input.a.map((v) => (v === null ? undefined : v))) ?? null;
       }
       case 'login':
         return login(input);

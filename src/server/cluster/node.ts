@@ -11,7 +11,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { CenterOptions } from '../center/center.js';
 import type { SwitchSetup } from '../center/inputs.js';
 import { createClusterDriver, type ClusterDriver, type RecordSink } from './cluster-driver.js';
-import { createLeadership, type Leadership } from './infra/leadership.js';
+import { createLeadership, currentLeader, type Leadership } from './infra/leadership.js';
 import { openLog } from './infra/log.js';
 import { openNodeRegistry, type NodeInfo, type NodeRegistry } from './infra/nodes.js';
 
@@ -78,7 +78,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       timeout: 5000,
     });
   } catch (error) {
-    throw new Error(`cluster "${settings.name}": cannot reach NATS at ${settings.nats}: ${(error as Error).message}`);
+    throw new Error(`cluster "${settings.name}": cannot reach NATS at ${settings.nats}: ${(error as Error).message}`, { cause: error });
   }
   void (async () => {
     for await (const status of nc.status()) {
@@ -93,9 +93,9 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   let registry: NodeRegistry | undefined;
   let leadership: Leadership | undefined;
   let driver: ClusterDriver | undefined;
-  let reconcileTimer: ReturnType<typeof setInterval> | undefined;
+  const timers: { reconcile?: ReturnType<typeof setInterval> } = {};
   const cleanUp = async () => {
-    if (reconcileTimer) clearInterval(reconcileTimer);
+    if (timers.reconcile) clearInterval(timers.reconcile);
     await leadership?.stop().catch(() => undefined);
     await driver?.close().catch(() => undefined);
     await registry?.leave().catch(() => undefined);
@@ -137,7 +137,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   theRegistry.announce(info);
 
   // The leader detaches the sockets of node incarnations no longer announced (killed, restarted).
-  reconcileTimer = setInterval(() => {
+  const reconcileTimer = (timers.reconcile = setInterval(() => {
     if (!theDriver.isLeader) return;
     void theRegistry
       .list()
@@ -157,7 +157,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
         }
       })
       .catch((error: unknown) => logger.warn({ err: error }, 'could not list the cluster nodes'));
-  }, RECONCILE_MS);
+  }, RECONCILE_MS));
   reconcileTimer.unref?.();
 
   new Gauge({ name: 'opencti_cluster_leader', help: 'Whether this node leads the cluster (1) or follows (0)', registers: [options.registry], collect() {
@@ -179,12 +179,13 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     links: () => ({ [`nats ${settings.nats}`]: natsUp }),
     async view() {
       const nodes = await theRegistry.list();
-      const leader = nodes.find((n) => n.role === 'leader')?.id ?? null;
+      // The lock says who leads; a dead leader's announcement lingers until it expires.
+      const leader = theDriver.isLeader ? nodeId : ((await currentLeader(settings.database, settings.name).catch(() => null))?.nodeId ?? null);
       return {
         cluster: settings.name,
         leader,
         nodes: nodes
-          .map((n) => ({ id: n.id, url: n.url, role: n.role, agents: n.agents.length, since: n.since }))
+          .map((n) => ({ id: n.id, url: n.url, role: n.id === leader ? ('leader' as const) : ('follower' as const), agents: n.agents.length, since: n.since }))
           .sort((a, b) => a.id.localeCompare(b.id)),
       };
     },
