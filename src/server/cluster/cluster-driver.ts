@@ -150,26 +150,30 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
         });
 
   // ---- appending (leader) ----
-  let appendChain: Promise<unknown> = Promise.resolve();
-  let lastAppended = 0;
+  /** The seq the next append builds on: appends are pipelined, each expecting the one before. */
+  let nextAfter = 0;
+  let resync: Promise<void> | undefined;
 
-  /** Appends in order, one after the other; a conflict (another writer) re-reads the end and retries. */
-  function append(entry: Omit<Entry, 'at'>): Promise<number> {
-    const run = async (): Promise<number> => {
-      for (let attempt = 0; ; attempt++) {
-        const data = encoder.encode(JSON.stringify({ at: Date.now(), ...entry } satisfies Entry));
-        try {
-          lastAppended = await log.append(data, lastAppended);
-          return lastAppended;
-        } catch (error) {
-          if (attempt >= 5) throw error;
-          lastAppended = await log.lastSeq();
-        }
+  /**
+   * Appends in call order without waiting for the previous answer. A refused append (another writer
+   * got in, or an earlier one in the pipeline failed) re-reads the end of the log and tries again.
+   */
+  async function append(entry: Omit<Entry, 'at'>): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      if (resync) await resync;
+      const after = nextAfter++;
+      const data = encoder.encode(JSON.stringify({ at: Date.now(), ...entry } satisfies Entry));
+      try {
+        return await log.append(data, after);
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        resync ??= log
+          .lastSeq()
+          .then((seq) => void (nextAfter = seq))
+          .catch(() => undefined)
+          .finally(() => (resync = undefined));
       }
-    };
-    const result = appendChain.then(run, run);
-    appendChain = result.catch(() => undefined);
-    return result;
+    }
   }
 
   // ---- timers (leader) ----
@@ -276,8 +280,8 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     async lead() {
       if (leader || closed) return;
       // Everything the last leader logged is applied here first: then this node's state is the log's.
-      lastAppended = await log.lastSeq();
-      await waitApplied(lastAppended);
+      nextAfter = await log.lastSeq();
+      await waitApplied(nextAfter);
       leader = true;
       if (!center.switch) {
         const setup = await options.setup();
