@@ -46,6 +46,7 @@ describe('opencti serve in production', { timeout: 120_000 }, () => {
       const adminToken = tokenIn(dataDir);
       expect(server.stdout()).not.toContain(adminToken);
       expect(server.stdout()).toContain(`admin token:    in ${join(dataDir, 'admin-token')} (new)`);
+      expect(server.stdout()).toContain(`store:          SQLite ${join(dataDir, 'opencti.db')}\n`);
       expect(server.stdout()).not.toContain('demo');
 
       const s = { url: server.url, adminToken };

@@ -97,6 +97,7 @@ export function registerServe(program: Command): void {
           `  simulator:      ${server.url}/simulator`,
           `  CTI WebSocket:  ${server.ctiUrl}`,
           `  health:         ${server.url}/healthz   metrics: ${server.url}/metrics`,
+          `  store:          ${server.store.backend === 'postgres' ? 'PostgreSQL' : 'SQLite'} ${server.store.location}`,
           `  admin token:    ${adminTokenLine(server, config.production)}`,
           ...(config.production
             ? [`  production:     allowed origins ${(config.allowedOrigins ?? []).join(', ')}; add agents with \`opencti agents add\``]

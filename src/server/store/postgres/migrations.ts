@@ -170,7 +170,7 @@ export async function migratePostgres(
       throw new StoreError('INVALID', `migration #${i + 1} ("${m.name}") has version ${m.version}: versions must be 1, 2, 3… in order`);
     }
   });
-  const from = await underSchemaLock(sql, async (tx) => {
+  let from = await underSchemaLock(sql, async (tx) => {
     await tx.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
       name       text NOT NULL,
@@ -182,8 +182,10 @@ export async function migratePostgres(
   for (const m of migrations.slice(from)) {
     try {
       await underSchemaLock(sql, async (tx) => {
-        // Another process may have migrated while we waited for the lock.
-        if ((await current(tx, migrations, where)) >= m.version) return;
+        // Another process may have migrated while we waited for the lock: `from` is what this open found.
+        const seen = await current(tx, migrations, where);
+        if (applied.length === 0) from = seen;
+        if (seen >= m.version) return;
         if (typeof m.up === 'string') await tx.run(m.up);
         else await m.up(tx);
         await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, now()]);
