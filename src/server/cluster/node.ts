@@ -137,11 +137,13 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   theRegistry.announce(info);
 
   // The leader detaches the sockets of node incarnations no longer announced (killed, restarted).
+  let leaderKnown = true;
   const reconcileTimer = (timers.reconcile = setInterval(() => {
-    if (!theDriver.isLeader) return;
     void theRegistry
       .list()
       .then((nodes) => {
+        leaderKnown = theDriver.isLeader || nodes.some((n) => n.role === 'leader');
+        if (!theDriver.isLeader) return;
         const alive = new Set(nodes.map((n) => `${n.id}/${n.boot}/`));
         alive.add(nodeRef);
         const gone = new Set<string>();
@@ -156,7 +158,10 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
           void theDriver.exec({ k: 'nodeGone', prefix }).catch((error: unknown) => logger.warn({ err: error }, 'could not detach the sockets of a node that is gone'));
         }
       })
-      .catch((error: unknown) => logger.warn({ err: error }, 'could not list the cluster nodes'));
+      .catch((error: unknown) => {
+        leaderKnown = theDriver.isLeader;
+        logger.warn({ err: error }, 'could not list the cluster nodes');
+      });
   }, RECONCILE_MS));
   reconcileTimer.unref?.();
 
@@ -176,7 +181,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   return {
     nodeId,
     driver: theDriver,
-    links: () => ({ [`nats ${settings.nats}`]: natsUp }),
+    links: () => ({ [`nats ${settings.nats}`]: natsUp, [`cluster leader (${settings.name})`]: leaderKnown }),
     async view() {
       const nodes = await theRegistry.list();
       // The lock says who leads; a dead leader's announcement lingers until it expires.
