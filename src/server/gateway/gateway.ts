@@ -481,10 +481,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     if (to < connections.length) setImmediate(sweep, connections, to);
   };
-  /** Sockets of this node the call center still counts but this node no longer has (a detach that failed). */
+  /**
+   * This node's sockets as the call center counts them, put right: one it counts but this node no
+   * longer has (a detach that failed) is detached; one this node still serves but the center has
+   * let go (this node was taken for gone during a NATS outage) is attached again.
+   */
   const reconcile = () => {
     for (const session of center.sessions.values()) {
       for (const socket of session.sockets) if (socket.startsWith(nodeRef) && !byRef.has(socket)) detachRef(session.sessionId, socket);
+    }
+    for (const [sessionId, connections] of attached) {
+      const session = center.sessionById(sessionId);
+      if (!session) continue;
+      for (const connection of connections) {
+        if (connection.closing || session.sockets.has(connection.ref)) continue;
+        driver
+          .exec({ k: 'resume', tokenHash: session.tokenHash, lastSeq: session.seq, socket: connection.ref })
+          .catch((error: unknown) => logger.warn({ err: error, sessionId }, 'could not attach a socket again'));
+      }
     }
   };
   const heartbeat = setInterval(() => {
