@@ -89,6 +89,10 @@ interface Done {
   readonly outcome: Outcome;
 }
 
+/** What each live node printed last: why a node did not do what was expected. */
+const describeNodes = () =>
+  cluster.nodes.map((n) => `node ${n.id} (${n.alive() ? 'alive' : 'dead'}):\n${n.process?.stdout().slice(-4000)}${n.process?.stderr().slice(-4000)}`).join('\n');
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it(`keeps every replica equal to the log and every call recorded once while the leader is killed (FUZZ_SEED=${seed})`, async () => {
@@ -201,7 +205,9 @@ it(`keeps every replica equal to the log and every call recorded once while the 
     const leader = await cluster.waitLeader();
     const killAt = Date.now();
     await cluster.kill(leader);
-    const nextLeader = await cluster.waitLeader(leader);
+    const nextLeader = await cluster.waitLeader(leader).catch((error: Error) => {
+      throw new Error(`${error.message}; ${describeNodes()}`);
+    });
     failovers.push({ killed: leader, killAt, leaderAt: Date.now(), next: nextLeader });
     await cluster.start(leader);
   }
