@@ -230,6 +230,10 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
       timer.unref?.();
       waiters.set(rid, { resolve, reject, timer });
     });
+    // The entry is often applied here (and a refusal rejects `result`) before the append or the
+    // leader's reply returns, i.e. before `return result` below hands it to the caller: without a
+    // handler now, that rejection is unhandled and Node ends the process. The caller still gets it.
+    result.catch(() => undefined);
     try {
       if (leader) await append({ input, origin: nodeRef, rid });
       else await sendCommand(nc, cluster, encoder.encode(JSON.stringify({ input, origin: nodeRef, rid })), { deadlineMs });
