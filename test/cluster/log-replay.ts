@@ -13,8 +13,8 @@ import { openLog } from '../../src/server/cluster/infra/log.js';
 export interface Replay {
   /** The digest of the fresh replica once entry `upTo` was applied. */
   readonly digest: string;
-  /** Call records produced by applying the log, in order. */
-  readonly records: CallRecord[];
+  /** Call records produced by applying the log, in order, with the seq of the entry that made each. */
+  readonly records: (CallRecord & { readonly seq: number })[];
   /** Entries refused when applied (as on every node). */
   readonly refused: number;
   /** Entries skipped as a repeat of a request already logged. */
@@ -34,9 +34,10 @@ export async function replayLog(natsUrl: string, cluster: string, upTo: number, 
   try {
     const log = await openLog(nc, cluster);
     const center = createCallCenter({ sessionGraceMs });
-    const records: CallRecord[] = [];
+    const records: (CallRecord & { seq: number })[] = [];
+    let applying = 0;
     center.onEffect = (effect) => {
-      if (effect.kind === 'record') records.push(effect.record);
+      if (effect.kind === 'record') records.push({ ...effect.record, seq: applying });
     };
     const seen = new Set<string>();
     let refused = 0;
@@ -49,6 +50,7 @@ export async function replayLog(natsUrl: string, cluster: string, upTo: number, 
         1,
         (seq, data) => {
           if (seq > upTo) return;
+          applying = seq;
           const entry = JSON.parse(decoder.decode(data)) as Entry;
           const key = entry.origin !== undefined && entry.rid !== undefined ? `${entry.origin}${entry.rid}` : undefined;
           if (key !== undefined && seen.has(key)) repeats++;

@@ -13,7 +13,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { CallRecord, CallSummary } from '../../src/server/switch/types.js';
+import type { CallSummary } from '../../src/server/switch/types.js';
 import { killAll } from '../cli/serve-process.js';
 import { NATS_URL, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { fuzzParameters } from '../fuzz/parameters.js';
@@ -200,7 +200,7 @@ it(`keeps every replica equal to the log and every call recorded once while the 
   const workers = Array.from({ length: WORKERS }, worker);
 
   // The chaos: the leader is killed with SIGKILL, a new one takes over, the old one comes back.
-  const failovers: { killed: string; killAt: number; leaderAt: number; next: string }[] = [];
+  const failovers: { killed: string; killAt: number; leaderAt: number; next: string; seq: number }[] = [];
   const restarts: Promise<unknown>[] = [];
   for (const { activeMs, backFirst } of script.kills) {
     await pause(activeMs); // let the load run between kills
@@ -210,7 +210,9 @@ it(`keeps every replica equal to the log and every call recorded once while the 
     const nextLeader = await cluster.waitLeader(leader).catch((error: Error) => {
       throw new Error(`${error.message}; ${describeNodes()}`);
     });
-    failovers.push({ killed: leader, killAt, leaderAt: Date.now(), next: nextLeader });
+    const leaderAt = Date.now();
+    const { applied } = await cluster.api<{ applied: number }>(nextLeader, 'GET', '/api/cluster/state').catch(() => ({ applied: -1 }));
+    failovers.push({ killed: leader, killAt, leaderAt, next: nextLeader, seq: applied });
     const restart = cluster.start(leader);
     restarts.push(restart);
     if (backFirst) await restart;
@@ -233,7 +235,7 @@ it(`keeps every replica equal to the log and every call recorded once while the 
     [
       `FUZZ_SEED=${seed}: ${done.length} requests (${count(done, 'ok')} ok, ${count(done, 'refused')} refused, ${count(done, 'lost')} lost), ${placed.size} calls placed`,
       `refusals: ${JSON.stringify(Object.fromEntries(refusals))}`,
-      `failovers: ${failovers.map((f) => `${f.killed}→${f.next} in ${f.leaderAt - f.killAt} ms`).join(', ')}`,
+      `failovers: ${failovers.map((f) => `${f.killed}→${f.next} in ${f.leaderAt - f.killAt} ms (log seq ${f.seq})`).join(', ')}`,
       `during a failover: ${raced.length} requests in flight, ${raced.filter((d) => d.outcome.kind !== 'ok').length} failed (${linkDown.length} OPENCTI_LINK_DOWN in all)`,
       `desktop reconnects: ${agents.map((a) => `${a.agentId} ${a.reconnects}`).join(', ')}`,
     ].join('\n'),
@@ -281,8 +283,9 @@ it(`keeps every replica equal to the log and every call recorded once while the 
   for (const state of states) expect(JSON.parse(state.digest), `the replica of node ${state.id}`).toEqual(JSON.parse(replay.digest));
 
   // Every call has one interaction in PostgreSQL, ended, holding each of its records once.
-  const expected = new Map<string, CallRecord['kind'][]>();
-  for (const r of replay.records) expected.set(r.callId, [...(expected.get(r.callId) ?? []), r.kind]);
+  // Each record as `kind@seq` (the log entry that made it), to tell which write went missing.
+  const expected = new Map<string, string[]>();
+  for (const r of replay.records) expected.set(r.callId, [...(expected.get(r.callId) ?? []), `${r.kind}@${r.seq}`]);
   // The leader writes them behind the log: wait for as many as the replay made (or stop waiting, and
   // the comparison below names what is missing or repeated).
   const written = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM interaction_events')).rows[0]!.n);
@@ -294,15 +297,16 @@ it(`keeps every replica equal to the log and every call recorded once while the 
         GROUP BY i.id, i.call_id, i.ended_at`,
     )
   ).rows;
-  expect(rows.length).toBe(new Set(rows.map((r) => r.call_id)).size);
-  expect(rows.filter((r) => r.ended_at === null).map((r) => r.call_id), 'interactions with no end').toEqual([]);
-  expect(rows.filter((r) => r.kinds.filter((k) => k === 'ended').length !== 1).map((r) => [r.call_id, r.kinds]), 'interactions not ended exactly once').toEqual([]);
   const stored = new Map(rows.map((r) => [r.call_id, r.kinds]));
-  const differ = [...new Set([...stored.keys(), ...expected.keys()])].filter((id) => JSON.stringify(stored.get(id)) !== JSON.stringify(expected.get(id)));
+  const kindsOf = (id: string) => expected.get(id)?.map((k) => k.replace(/@\d+$/, ''));
+  const differ = [...new Set([...stored.keys(), ...expected.keys()])].filter((id) => JSON.stringify(stored.get(id)) !== JSON.stringify(kindsOf(id)));
   expect(
     differ.map((id) => ({ callId: id, inPostgres: stored.get(id), inTheLog: expected.get(id) })),
     'interactions whose records differ from the records the log makes',
   ).toEqual([]);
+  expect(rows.length).toBe(new Set(rows.map((r) => r.call_id)).size);
+  expect(rows.filter((r) => r.ended_at === null).map((r) => r.call_id), 'interactions with no end').toEqual([]);
+  expect(rows.filter((r) => r.kinds.filter((k) => k === 'ended').length !== 1).map((r) => [r.call_id, r.kinds]), 'interactions not ended exactly once').toEqual([]);
   expect(await written()).toBe(replay.records.length);
   for (const callId of placed) expect(expected.has(callId), `call ${callId} in the log`).toBe(true);
 
