@@ -204,7 +204,9 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
         const next = unwritten[0]!;
         try {
           await options.records.recordCallEvents(next.records, { log: cluster, seq: next.seq });
-          unwritten.shift();
+          // lead() may have dropped the entries the store already held while this write ran:
+          // remove this entry only if it is still first, never the one that came up in its place.
+          if (unwritten[0] === next) unwritten.shift();
         } catch (error) {
           logger.error({ err: error, seq: next.seq }, 'could not record call events: retrying');
           await new Promise((resolve) => setTimeout(resolve, 1000));
