@@ -11,8 +11,10 @@ export type Outcome =
   | { readonly kind: 'ok'; readonly result: unknown }
   /** The server answered no: a refusal from the switch, or OPENCTI_LINK_DOWN during a failover. */
   | { readonly kind: 'refused'; readonly errCode: string; readonly errMessage: string }
-  /** No answer: the socket closed (its node was killed) or there was no socket to send on. */
-  | { readonly kind: 'lost'; readonly why: string };
+  /** No answer: the socket closed (its node was killed), or no answer came in time. */
+  | { readonly kind: 'lost'; readonly why: string }
+  /** Not sent: the desktop had no socket (its node was gone and it had not resumed elsewhere yet). */
+  | { readonly kind: 'unsent'; readonly why: string };
 
 /** How long a request may wait for its answer: more than a command's deadline during a failover. */
 const REQUEST_MS = 25_000;
@@ -86,7 +88,7 @@ export class RoamingAgent {
   /** Sends one request on the current socket; a request with no socket is lost at once. */
   async request(op: string, args: Record<string, unknown> = {}): Promise<Outcome> {
     const client = this.#client;
-    if (!client || !this.attached) return { kind: 'lost', why: 'no desktop attached (its node is gone)' };
+    if (!client || !this.attached) return { kind: 'unsent', why: 'no desktop attached (its node is gone)' };
     return this.#send(client, op, args);
   }
 
