@@ -35,6 +35,7 @@ export class RoamingAgent {
   #nextId = 1;
   #stopped = false;
   #roaming: Promise<void> | undefined;
+  #attaching: Promise<void> | undefined;
 
   constructor(
     readonly agentId: string,
@@ -69,8 +70,14 @@ export class RoamingAgent {
     return undefined;
   }
 
-  /** Logs in (the first time) or resumes on a live node; retries until attached. */
-  async attach(deadlineMs = 20_000): Promise<void> {
+  /** Logs in (the first time) or resumes on a live node; retries until attached. One attempt at a
+   *  time: a second caller waits for the attempt in progress (two would attach two sockets). */
+  attach(deadlineMs = 20_000): Promise<void> {
+    this.#attaching ??= this.#attach(deadlineMs).finally(() => (this.#attaching = undefined));
+    return this.#attaching;
+  }
+
+  async #attach(deadlineMs: number): Promise<void> {
     const until = Date.now() + deadlineMs;
     let last = 'not tried';
     while (!this.attached) {
