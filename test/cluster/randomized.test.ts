@@ -5,7 +5,8 @@
  * Ready and Not Ready from desktops that resume on another node when theirs dies. Requests may
  * fail during a failover (they are counted). Afterwards, with every call hung up: no call is left
  * on any node, every call has exactly one interaction in PostgreSQL holding each of its records
- * once, and every node's replica equals a fresh replay of the log.
+ * once, every node's replica equals a fresh replay of the log, and each desktop saw its events
+ * numbered with no gap across the nodes it resumed on.
  *
  * The random script comes from fast-check; the seed is printed and FUZZ_SEED replays the script
  * (the interleaving with the kills depends on timing, so a replay is close, not exact).
