@@ -208,7 +208,9 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
         const next = unwritten[0]!;
         try {
           await options.records.recordCallEvents(next.records, { log: cluster, seq: next.seq });
-          unwritten.shift();
+          // lead() may have dropped the entries the store already held while this write ran:
+          // remove this entry only if it is still first, never the one that came up in its place.
+          if (unwritten[0] === next) unwritten.shift();
         } catch (error) {
           logger.error({ err: error, seq: next.seq }, 'could not record call events: retrying');
           await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -234,6 +236,10 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
       timer.unref?.();
       waiters.set(rid, { resolve, reject, timer });
     });
+    // The entry is often applied here (and a refusal rejects `result`) before the append or the
+    // leader's reply returns, i.e. before `return result` below hands it to the caller: without a
+    // handler now, that rejection is unhandled and Node ends the process. The caller still gets it.
+    result.catch(() => undefined);
     try {
       if (leader) await append({ input, origin: nodeRef, rid });
       else await sendCommand(nc, cluster, encoder.encode(JSON.stringify({ input, origin: nodeRef, rid })), { deadlineMs });
