@@ -112,6 +112,8 @@ export function registerServe(program: Command): void {
         await server.close();
         process.exit(0);
       };
+      // A promise rejected with nobody listening is a bug; it must not take every desktop of the node down with it.
+      process.on('unhandledRejection', (reason) => server.logger.error({ err: reason }, 'unhandled promise rejection (a bug): logged, the server carries on'));
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
     });
