@@ -36,7 +36,7 @@ function plan(quick: boolean): Plan {
   return {
     agents: Number(process.env.BENCH_CLUSTER_AGENTS) || (quick ? 12 : 60),
     callsPerAgent: quick ? 2 : 5,
-    rounds: quick ? { warmup: 0, measured: 1 } : { warmup: 1, measured: 4 },
+    rounds: quick ? { warmup: 0, measured: 1 } : { warmup: 2, measured: 5 },
     kills: Number(process.env.BENCH_CLUSTER_KILLS) || (quick ? 2 : 10),
     resumes: Number(process.env.BENCH_CLUSTER_RESUMES) || (quick ? 2 : 6),
   };
@@ -48,12 +48,12 @@ const percentile = (values: readonly number[], p: number): number => {
 };
 const ms = (value: number) => Math.round(value);
 
-/** A benchmark that could not run still reports, naming why. */
-const failed = (name: string, error: unknown): BenchmarkResult => ({
-  name,
-  meetsGoal: false,
-  details: { error: error instanceof Error ? error.message : String(error) },
-});
+/** A benchmark that could not run still reports, naming why; the next ones still run. */
+const failed = (name: string, log: (line: string) => void) => (error: unknown): BenchmarkResult => {
+  const message = error instanceof Error ? error.message : String(error);
+  log(`cluster: ${name} failed: ${message}`);
+  return { name, meetsGoal: false, details: { error: message } };
+};
 
 // ---------------------------------------------------------------------------------------------
 // 1. fan-out
@@ -224,11 +224,11 @@ async function run({ quick, log }: SuiteOptions): Promise<BenchmarkResult[]> {
     if (cluster.status === 'rejected') throw cluster.reason;
     log(`cluster: single process and three nodes up in ${Date.now() - started} ms (${availableParallelism()} CPUs, load ${loadavg()[0]?.toFixed(2)})`);
     const results: BenchmarkResult[] = [];
-    results.push(await fanout(single.value, cluster.value, p, log).catch((error: unknown) => failed('cluster.fanout', error)));
+    results.push(await fanout(single.value, cluster.value, p, log).catch(failed('cluster.fanout', log)));
     // The baseline is done: its process goes, so it does not share the CPUs with the kills.
     await single.value.destroy();
-    results.push(await failover(cluster.value, p, log).catch((error: unknown) => failed('cluster.failover', error)));
-    results.push(await desktopResume(cluster.value, p, log).catch((error: unknown) => failed('cluster.desktopResume', error)));
+    results.push(await failover(cluster.value, p, log).catch(failed('cluster.failover', log)));
+    results.push(await desktopResume(cluster.value, p, log).catch(failed('cluster.desktopResume', log)));
     log(`cluster: done in ${Math.round((Date.now() - started) / 1000)} s`);
     return results;
   } finally {

@@ -44,10 +44,10 @@ function desk(urls: string[]) {
     socketFactory: (url) => {
       const socket = new WebSocket(url);
       socket.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as { type: string; seq?: number; event?: { pyEventName?: string; pyCallID?: string } };
+        const frame = JSON.parse(String(data)) as { type: string; seq?: number; event?: { pyEventName?: string; pyCallId?: string } };
         if (frame.type !== 'event' || frame.seq === undefined) return;
         seqs.push(frame.seq);
-        frames.push({ seq: frame.seq, name: frame.event?.pyEventName, callId: frame.event?.pyCallID });
+        frames.push({ seq: frame.seq, name: frame.event?.pyEventName, callId: frame.event?.pyCallId });
       });
       return socket as unknown as SocketLike;
     },
