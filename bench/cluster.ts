@@ -78,6 +78,8 @@ async function fanout(single: Target, cluster: ClusterTarget, p: Plan, log: (lin
     const clusterRate = median(samples.cluster.map((b) => b.eventsPerSecond));
     const singleRate = median(samples.single.map((b) => b.eventsPerSecond));
     const ratio = clusterRate / singleRate;
+    const cpuPerCall = (kind: 'single' | 'cluster') => median(samples[kind].map((b) => (b.cpuMs ?? Number.NaN) / b.calls));
+    const entries = samples.cluster.map((b) => b.logEntries ?? 0);
     const gaps = { single: seqGaps(onSingle), cluster: seqGaps(onCluster) };
     return {
       name: 'cluster.fanout',
@@ -90,6 +92,10 @@ async function fanout(single: Target, cluster: ClusterTarget, p: Plan, log: (lin
         ratio: round3(ratio),
         agents: p.agents,
         callsPerRound: p.agents * p.callsPerAgent,
+        cpuMsPerCallCluster: round3(cpuPerCall('cluster')),
+        cpuMsPerCallSingle: round3(cpuPerCall('single')),
+        logEntriesPerCall: round3(median(entries) / (p.agents * p.callsPerAgent)),
+        logEntriesPerSecond: round3(median(samples.cluster.map((b) => (b.logEntries ?? 0) / (b.ms / 1000)))),
         seqGapsCluster: gaps.cluster,
         seqGapsSingle: gaps.single,
       },
@@ -101,12 +107,17 @@ async function fanout(single: Target, cluster: ClusterTarget, p: Plan, log: (lin
           `${p.callsPerAgent} calls one after the other, all agents at once: POST /api/calls to its extension (in the cluster through the ` +
           'next node, not its own), answerCall on Alerting, hangUpCall on Established, next call once Ready again. events/s = event ' +
           'frames received by all clients / burst time (5 per call: Alerting, Established, Busy, Disconnected, Ready; checked). ' +
-          'Median over the measured rounds; single and cluster rounds interleaved. Every process runs on this machine.',
+          'Median over the measured rounds; single and cluster rounds interleaved. Every process runs on this machine. ' +
+          'logEntries = entries appended to the cluster log during a cluster burst (GET /api/cluster/state applied, after − before; ' +
+          'the count may include the odd timer or reconciliation entry). cpuMsPerCall = CPU time (user + system, /proc) of the ' +
+          'server processes during a burst / its calls: the three nodes summed for the cluster.',
         rounds: p.rounds,
         samples: {
           cluster: samples.cluster.map((b) => round3(b.eventsPerSecond)),
           single: samples.single.map((b) => round3(b.eventsPerSecond)),
         },
+        logEntries: entries,
+        cpuMs: { cluster: samples.cluster.map((b) => ms(b.cpuMs ?? Number.NaN)), single: samples.single.map((b) => ms(b.cpuMs ?? Number.NaN)) },
         burstMs: { cluster: samples.cluster.map((b) => ms(b.ms)), single: samples.single.map((b) => ms(b.ms)) },
         loginMsMedian: ms(median(loginMs)),
       },

@@ -31,6 +31,10 @@ export interface Burst {
   readonly events: number;
   readonly calls: number;
   readonly ms: number;
+  /** Cluster log entries the burst appended (undefined without a cluster). */
+  readonly logEntries: number | undefined;
+  /** CPU time the target's processes used during the burst (ms), when it can be read. */
+  readonly cpuMs: number | undefined;
 }
 
 /** Login times of the last loginAgents (ms), for the report. */
@@ -113,14 +117,20 @@ async function agentCalls(fanout: Fanout, agent: FanoutAgent, calls: number): Pr
 /** Every agent takes `callsPerAgent` calls at once; events/s over the whole burst. */
 export async function burst(fanout: Fanout, callsPerAgent: number): Promise<Burst> {
   const before = fanout.agents.reduce((n, a) => n + a.client.events.length, 0);
+  const logBefore = await fanout.target.logPosition();
+  const cpuBefore = fanout.target.cpuMs();
   const start = performance.now();
   await Promise.all(fanout.agents.map((a) => agentCalls(fanout, a, callsPerAgent)));
   const ms = performance.now() - start;
   const events = fanout.agents.reduce((n, a) => n + a.client.events.length, 0) - before;
+  const cpuAfter = fanout.target.cpuMs();
+  const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
   const calls = fanout.agents.length * callsPerAgent;
+  const logAfter = await fanout.target.logPosition();
+  const logEntries = logBefore === undefined || logAfter === undefined ? undefined : logAfter - logBefore;
   // The work was really done: every call brought its agent its events, none more, none fewer.
   if (events !== calls * EVENTS_PER_CALL) throw new Error(`${fanout.target.kind}: ${events} events for ${calls} calls (expected ${calls * EVENTS_PER_CALL})`);
-  return { eventsPerSecond: events / (ms / 1000), events, calls, ms };
+  return { eventsPerSecond: events / (ms / 1000), events, calls, ms, logEntries, cpuMs };
 }
 
 /** Every agent's seq numbers run 1, 2, 3… with no gap or repeat. */

@@ -3,7 +3,7 @@
  * (test/helpers/cluster.ts), or one `opencti serve` process on SQLite in a temporary data folder
  * (the baseline). Both are reached the same way: by node index, over HTTP and WebSocket.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,10 @@ export interface Target {
   ctiUrl(i: number): string;
   /** The admin API of node `i`; throws naming the request on a non-2xx answer. */
   api<T = unknown>(i: number, method: string, path: string, body?: unknown): Promise<T>;
+  /** Entries applied from the cluster log so far (node 0's view); undefined without a cluster. */
+  logPosition(): Promise<number | undefined>;
+  /** CPU time (user + system, ms) its processes used so far; undefined where /proc is not there. */
+  cpuMs(): number | undefined;
   destroy(): Promise<void>;
 }
 
@@ -39,6 +43,25 @@ export async function adminRequest<T>(base: string, token: string, method: strin
  * places calls far faster than a person would, all from one address with one token).
  */
 export const BENCH_CONFIG = { logLevel: 'warn', http: { rateLimit: { max: 1_000_000 } } } as const;
+
+/** Clock ticks per second of /proc/<pid>/stat: 100 on Linux (USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of the processes, in ms (Linux), undefined when a process cannot be read. */
+export function processCpuMs(pids: readonly (number | undefined)[]): number | undefined {
+  let ticks = 0;
+  for (const pid of pids) {
+    if (pid === undefined) return undefined;
+    try {
+      // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined;
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
 
 const ws = (url: string) => `${url.replace(/^http/, 'ws')}/cti`;
 
@@ -61,6 +84,8 @@ export async function startSingle(): Promise<Target> {
     url: () => server.url,
     ctiUrl: () => ws(server.url),
     api: (_i, method, path, body) => adminRequest(server.url, token, method, path, body),
+    logPosition: () => Promise.resolve(undefined),
+    cpuMs: () => processCpuMs([server.child.pid]),
     async destroy() {
       if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
       await server.exited;
@@ -86,6 +111,8 @@ export async function startClusterTarget(): Promise<ClusterTarget> {
     url: (i) => node(i).url,
     ctiUrl: (i) => node(i).ctiUrl,
     api: (i, method, path, body) => adminRequest(node(i).url, cluster.adminToken, method, path, body),
+    cpuMs: () => processCpuMs(cluster.nodes.map((n) => n.process?.child.pid)),
+    logPosition: async () => (await adminRequest<{ applied: number }>(node(0).url, cluster.adminToken, 'GET', '/api/cluster/state')).applied,
     destroy: () => cluster.destroy(),
   };
 }
