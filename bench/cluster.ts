@@ -36,7 +36,7 @@ function plan(quick: boolean): Plan {
   return {
     agents: Number(process.env.BENCH_CLUSTER_AGENTS) || (quick ? 12 : 60),
     callsPerAgent: quick ? 2 : 5,
-    rounds: quick ? { warmup: 0, measured: 1 } : { warmup: 2, measured: 5 },
+    rounds: quick ? { warmup: 0, measured: 1 } : { warmup: 3, measured: 5 },
     kills: Number(process.env.BENCH_CLUSTER_KILLS) || (quick ? 2 : 10),
     resumes: Number(process.env.BENCH_CLUSTER_RESUMES) || (quick ? 2 : 6),
   };
