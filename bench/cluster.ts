@@ -78,7 +78,8 @@ async function fanout(single: Target, cluster: ClusterTarget, p: Plan, log: (lin
     const clusterRate = median(samples.cluster.map((b) => b.eventsPerSecond));
     const singleRate = median(samples.single.map((b) => b.eventsPerSecond));
     const ratio = clusterRate / singleRate;
-    const cpuPerCall = (kind: 'single' | 'cluster') => median(samples[kind].map((b) => (b.cpuMs ?? Number.NaN) / b.calls));
+    const cpuPerCall = (kind: 'single' | 'cluster', of: (b: Burst) => number | undefined = (b) => b.cpuMs) =>
+      median(samples[kind].map((b) => (of(b) ?? Number.NaN) / b.calls));
     const entries = samples.cluster.map((b) => b.logEntries ?? 0);
     const gaps = { single: seqGaps(onSingle), cluster: seqGaps(onCluster) };
     return {
@@ -94,6 +95,8 @@ async function fanout(single: Target, cluster: ClusterTarget, p: Plan, log: (lin
         callsPerRound: p.agents * p.callsPerAgent,
         cpuMsPerCallCluster: round3(cpuPerCall('cluster')),
         cpuMsPerCallSingle: round3(cpuPerCall('single')),
+        cpuMsPerCallLeader: round3(cpuPerCall('cluster', (b) => b.leaderCpuMs)),
+        cpuMsPerCallFollower: round3(cpuPerCall('cluster', (b) => b.followerCpuMs)),
         logEntriesPerCall: round3(median(entries) / (p.agents * p.callsPerAgent)),
         logEntriesPerSecond: round3(median(samples.cluster.map((b) => (b.logEntries ?? 0) / (b.ms / 1000)))),
         seqGapsCluster: gaps.cluster,
@@ -110,7 +113,8 @@ async function fanout(single: Target, cluster: ClusterTarget, p: Plan, log: (lin
           'Median over the measured rounds; single and cluster rounds interleaved. Every process runs on this machine. ' +
           'logEntries = entries appended to the cluster log during a cluster burst (GET /api/cluster/state applied, after − before; ' +
           'the count may include the odd timer or reconciliation entry). cpuMsPerCall = CPU time (user + system, /proc) of the ' +
-          'server processes during a burst / its calls: the three nodes summed for the cluster.',
+          'server processes during a burst / its calls: the three nodes summed for the cluster; Leader and Follower (average of the two) ' +
+          'apart. The leader is read after the burst (no failover happens during it).',
         rounds: p.rounds,
         samples: {
           cluster: samples.cluster.map((b) => round3(b.eventsPerSecond)),

@@ -33,8 +33,11 @@ export interface Burst {
   readonly ms: number;
   /** Cluster log entries the burst appended (undefined without a cluster). */
   readonly logEntries: number | undefined;
-  /** CPU time the target's processes used during the burst (ms), when it can be read. */
+  /** CPU time the target's processes used during the burst (ms), all of them, when it can be read. */
   readonly cpuMs: number | undefined;
+  /** The same for the leader, and for each follower on average (undefined for the single process). */
+  readonly leaderCpuMs: number | undefined;
+  readonly followerCpuMs: number | undefined;
 }
 
 /** Login times of the last loginAgents (ms), for the report. */
@@ -124,13 +127,18 @@ export async function burst(fanout: Fanout, callsPerAgent: number): Promise<Burs
   const ms = performance.now() - start;
   const events = fanout.agents.reduce((n, a) => n + a.client.events.length, 0) - before;
   const cpuAfter = fanout.target.cpuMs();
-  const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  const leader = await fanout.target.leader();
+  const used = cpuBefore === undefined || cpuAfter === undefined ? undefined : Object.entries(cpuAfter).map(([id, after]) => ({ id, ms: after - (cpuBefore[id] ?? 0) }));
+  const cpuMs = used?.reduce((n, u) => n + u.ms, 0);
+  const followers = used?.filter((u) => u.id !== leader);
+  const leaderCpuMs = fanout.target.size === 1 ? undefined : used?.find((u) => u.id === leader)?.ms;
+  const followerCpuMs = fanout.target.size === 1 || !followers?.length ? undefined : followers.reduce((n, u) => n + u.ms, 0) / followers.length;
   const calls = fanout.agents.length * callsPerAgent;
   const logAfter = await fanout.target.logPosition();
   const logEntries = logBefore === undefined || logAfter === undefined ? undefined : logAfter - logBefore;
   // The work was really done: every call brought its agent its events, none more, none fewer.
   if (events !== calls * EVENTS_PER_CALL) throw new Error(`${fanout.target.kind}: ${events} events for ${calls} calls (expected ${calls * EVENTS_PER_CALL})`);
-  return { eventsPerSecond: events / (ms / 1000), events, calls, ms, logEntries, cpuMs };
+  return { eventsPerSecond: events / (ms / 1000), events, calls, ms, logEntries, cpuMs, leaderCpuMs, followerCpuMs };
 }
 
 /** Every agent's seq numbers run 1, 2, 3… with no gap or repeat. */

@@ -22,8 +22,10 @@ export interface Target {
   api<T = unknown>(i: number, method: string, path: string, body?: unknown): Promise<T>;
   /** Entries applied from the cluster log so far (node 0's view); undefined without a cluster. */
   logPosition(): Promise<number | undefined>;
-  /** CPU time (user + system, ms) its processes used so far; undefined where /proc is not there. */
-  cpuMs(): number | undefined;
+  /** CPU time (user + system, ms) each process used so far, by node id; undefined where /proc is not there. */
+  cpuMs(): Record<string, number> | undefined;
+  /** The id of the node that leads now (the single process: its only node). */
+  leader(): Promise<string>;
   destroy(): Promise<void>;
 }
 
@@ -47,20 +49,20 @@ export const BENCH_CONFIG = { logLevel: 'warn', http: { rateLimit: { max: 1_000_
 /** Clock ticks per second of /proc/<pid>/stat: 100 on Linux (USER_HZ). */
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of the processes, in ms (Linux), undefined when a process cannot be read. */
-export function processCpuMs(pids: readonly (number | undefined)[]): number | undefined {
-  let ticks = 0;
-  for (const pid of pids) {
+/** utime + stime of each process in ms (Linux), undefined when one cannot be read. */
+export function processCpuMs(pids: Readonly<Record<string, number | undefined>>): Record<string, number> | undefined {
+  const cpu: Record<string, number> = {};
+  for (const [id, pid] of Object.entries(pids)) {
     if (pid === undefined) return undefined;
     try {
       // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      cpu[id] = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
     } catch {
       return undefined;
     }
   }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return cpu;
 }
 
 const ws = (url: string) => `${url.replace(/^http/, 'ws')}/cti`;
@@ -85,7 +87,8 @@ export async function startSingle(): Promise<Target> {
     ctiUrl: () => ws(server.url),
     api: (_i, method, path, body) => adminRequest(server.url, token, method, path, body),
     logPosition: () => Promise.resolve(undefined),
-    cpuMs: () => processCpuMs([server.child.pid]),
+    cpuMs: () => processCpuMs({ single: server.child.pid }),
+    leader: () => Promise.resolve('single'),
     async destroy() {
       if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
       await server.exited;
@@ -111,7 +114,8 @@ export async function startClusterTarget(): Promise<ClusterTarget> {
     url: (i) => node(i).url,
     ctiUrl: (i) => node(i).ctiUrl,
     api: (i, method, path, body) => adminRequest(node(i).url, cluster.adminToken, method, path, body),
-    cpuMs: () => processCpuMs(cluster.nodes.map((n) => n.process?.child.pid)),
+    cpuMs: () => processCpuMs(Object.fromEntries(cluster.nodes.map((n) => [n.id, n.process?.child.pid]))),
+    leader: async () => (await cluster.leader(NODE_IDS[0])) ?? 'none',
     logPosition: async () => (await adminRequest<{ applied: number }>(node(0).url, cluster.adminToken, 'GET', '/api/cluster/state')).applied,
     destroy: () => cluster.destroy(),
   };
