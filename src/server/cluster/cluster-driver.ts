@@ -62,6 +62,8 @@ export interface ClusterDriver extends CenterDriver {
 }
 
 const RECORD_BUFFER = 10_000;
+/** How long one try of a command waits for the leader's answer (an append takes about a millisecond). */
+const COMMAND_TRY_MS = 400;
 /** Requests remembered to drop a repeat (a command retried after an append whose answer was lost). */
 const SEEN_REQUESTS = 100_000;
 const encoder = new TextEncoder();
@@ -242,7 +244,9 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     result.catch(() => undefined);
     try {
       if (leader) await append({ input, origin: nodeRef, rid });
-      else await sendCommand(nc, cluster, encoder.encode(JSON.stringify({ input, origin: nodeRef, rid })), { deadlineMs });
+      // A try that reached a leader dying that instant gets no answer: try again soon (a repeat is
+      // dropped by origin and request id), not after the default 2 s.
+      else await sendCommand(nc, cluster, encoder.encode(JSON.stringify({ input, origin: nodeRef, rid })), { deadlineMs, timeoutMs: COMMAND_TRY_MS });
     } catch (error) {
       const waiter = waiters.get(rid);
       waiters.delete(rid);
