@@ -43,6 +43,10 @@ export interface ClusterDriverOptions {
   readonly logger: Logger;
   /** How long a request may wait for a leader (a failover) before it fails. Default 5 s. */
   readonly commandDeadlineMs?: number;
+  /** Whether this node is connected to NATS now; while not, requests fail at once. */
+  readonly natsUp?: () => boolean;
+  /** The NATS URL as configured, to name it in errors. */
+  readonly natsUrl?: string;
 }
 
 export interface ClusterDriver extends CenterDriver {
@@ -221,6 +225,11 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
 
   async function submit(input: Input): Promise<unknown> {
     if (closed) throw new ClusterLinkError('this node is stopping');
+    // Without NATS the request cannot reach the log: say so now rather than after the deadline,
+    // so the desktop can try another node.
+    if (options.natsUp?.() === false) {
+      throw new ClusterLinkError(`this node has lost its link to NATS (${options.natsUrl ?? nc.getServer()}): the request was not taken; try another node`);
+    }
     const rid = nextRid++;
     const result = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -114,6 +114,8 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       setup: options.setup,
       records: options.records,
       logger: logger.child({ part: 'cluster' }),
+      natsUp: () => natsUp,
+      natsUrl: settings.nats,
     }));
     leadership = createLeadership({
       database: settings.database,
