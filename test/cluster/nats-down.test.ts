@@ -78,10 +78,23 @@ it('node A without NATS: 503 naming NATS, its desktop moves to B, requests fail 
   expect(refused.ok).toBe(false);
   expect(refused.error?.errCode).toBe('OPENCTI_LINK_DOWN');
   expect(refused.error?.errMessage).toMatch(/NATS/);
+  // So does a call placed through A's REST API: 503, the service is unavailable on this node.
+  const placed = await fetch(`${a.url}/api/calls`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${cluster.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ from: '+15550009', to: '8000' }),
+  });
+  expect(placed.status).toBe(503);
+  expect(await placed.json()).toMatchObject({ errCode: 'OPENCTI_LINK_DOWN', errMessage: expect.stringMatching(/NATS/) });
+
+  // The outage lasts until the others see A gone (its registry entry expired): then A must come back as a node.
+  const listed = async () => (await cluster.api<{ nodes: { id: string }[] }>('b', 'GET', '/api/cluster')).nodes.map((n) => n.id);
+  await expect.poll(listed, { timeout: 10_000 }).toEqual(['b', 'c']);
 
   // NATS comes back: A is healthy again by itself, and an agent logs in on A and takes a call.
   proxy.refuse = false;
   await expect.poll(async () => (await health('a')).status, { timeout: 15_000 }).toBe(200);
+  await expect.poll(listed, { timeout: 10_000 }).toEqual(['a', 'b', 'c']);
   const agent2 = agent([a.ctiUrl]);
   await agent2.session.login({ agentId: 'agent2', agentPwd: 'demo', extension: '' });
   expect(agent2.connector.serverUrl).toBe(a.ctiUrl);
