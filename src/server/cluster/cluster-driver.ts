@@ -92,6 +92,8 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   let applied = 0;
   let nextRid = 1;
   let leader = false;
+  /** Bumped by every lead() and stepDown(): a lead() that was overtaken while it caught up gives up. */
+  let terms = 0;
   let closed = false;
   let commands: CommandServer | undefined;
   let follower: { stop(): Promise<void> } | undefined;
@@ -284,9 +286,12 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     },
     async lead() {
       if (leader || closed) return;
+      const term = ++terms;
       // Everything the last leader logged is applied here first: then this node's state is the log's.
       lastAppended = await log.lastSeq();
       await waitApplied(lastAppended);
+      // Deposed while catching up (the lock or NATS lost meanwhile): another node may lead already.
+      if (term !== terms || closed) return;
       leader = true;
       if (!center.switch) {
         const setup = await options.setup();
@@ -301,6 +306,7 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
       logger.info({ applied, timers: timers.size }, 'leading the cluster');
     },
     stepDown(reason) {
+      terms++;
       if (!leader) return;
       leader = false;
       disarmAll();

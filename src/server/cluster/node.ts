@@ -87,14 +87,29 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       natsUp = up;
       logger[up ? 'info' : 'error']({ nats: settings.nats }, up ? 'NATS is back' : 'lost NATS');
       for (const listener of natsListeners) listener(up);
+      onLink(up);
     }
   })();
 
   let registry: NodeRegistry | undefined;
   let leadership: Leadership | undefined;
   let driver: ClusterDriver | undefined;
+  let stopping = false;
+  // A leader without NATS would keep the lock and log nothing: the whole cluster would stall for
+  // as long as its outage lasts. So a node without NATS stops serving as leader and leaves the
+  // lock to the others; it campaigns again once NATS is back. One change at a time, in order.
+  let campaign: Promise<void> = Promise.resolve();
+  function onLink(up: boolean): void {
+    campaign = campaign.then(async () => {
+      if (!leadership || stopping) return;
+      if (up) return leadership.start();
+      driver?.stepDown('lost NATS');
+      await leadership.stop();
+    }).catch((error: unknown) => logger.error({ err: error }, 'could not change the leader campaign after a NATS change'));
+  }
   const timers: { reconcile?: ReturnType<typeof setInterval> } = {};
   const cleanUp = async () => {
+    stopping = true;
     if (timers.reconcile) clearInterval(timers.reconcile);
     await leadership?.stop().catch(() => undefined);
     await driver?.close().catch(() => undefined);
