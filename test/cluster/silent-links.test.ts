@@ -78,6 +78,8 @@ it('a node whose NATS goes silent: /healthz names NATS, its desktop moves on, an
   await agent3.session.login({ agentId: 'agent3', agentPwd: 'demo', extension: '' });
   await agent3.session.agentReady({});
   await agent3.until((s) => s.agent.state === 'Ready', 'agent3 Ready on A');
-  const call = await cluster.api<{ callId: string }>('a', 'POST', '/api/calls', { from: '+15550003', to: '8000' });
-  await agent3.until((s) => callIn(s, call.callId)?.state === 'Alerting', 'the call placed through A ringing agent3', 10_000);
+  // A support call placed through A rings one of the agents Ready on A (agent1 since the first test, agent3).
+  const call = await cluster.api<{ callId: string }>('a', 'POST', '/api/calls', { from: '+15550003', to: '8001' });
+  const rung = (desk: TestAgent) => desk.until((s) => callIn(s, call.callId)?.state === 'Alerting', 'the call placed through A ringing', 10_000);
+  await Promise.any([rung(agents[0]!), rung(agent3)]);
 }, 120_000);

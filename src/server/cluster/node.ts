@@ -55,6 +55,8 @@ export interface ClusterNodeOptions {
   readonly localAgents: () => string[];
 }
 
+/** How often this node pings NATS; two pings unanswered and the link is down. */
+const NATS_PING_MS = 2000;
 /** How often the leader compares the sockets it knows with the nodes that are alive. */
 const RECONCILE_MS = 1000;
 
@@ -76,6 +78,10 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       timeout: 5000,
+      // A NATS server gone silent (a partition) is noticed by missed pings: within about 6 s rather
+      // than the client's default of minutes, so the node stops serving desktops it cannot serve.
+      pingInterval: NATS_PING_MS,
+      maxPingOut: 2,
     });
   } catch (error) {
     throw new Error(`cluster "${settings.name}": cannot reach NATS at ${settings.nats}: ${(error as Error).message}`, { cause: error });
