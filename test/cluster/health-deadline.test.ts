@@ -44,3 +44,19 @@ it('a store that stops answering is reported down after the probe deadline, not 
   expect(report.down).toEqual(['store']);
   expect(report.checks.store.error).toMatch(/no answer within \d+ ms/);
 }, 30_000);
+
+it('the store serves again once a silent PostgreSQL answers again: the queries caught in the silence give their connections up', async () => {
+  const url = PG_ADMIN.replace(/\/\/([^/]*):5432\/[^/]*$/, `//$1:${proxy.port}/${dbName}`);
+  // Two connections at most: two queries caught in the silence would hold the whole pool.
+  const small = await openStore(url, { poolSize: 2, queryTimeoutMs: 1000 });
+  try {
+    await Promise.all([small.ping(), small.ping()]);
+    proxy.refuse = true;
+    proxy.freeze();
+    await expect(Promise.all([small.ping(), small.ping()])).rejects.toThrow(/PostgreSQL .* unreachable/);
+    proxy.refuse = false;
+    await expect.poll(async () => small.ping().then(() => 'up', (error: Error) => error.message), { timeout: 10_000 }).toBe('up');
+  } finally {
+    await small.close().catch(() => undefined);
+  }
+}, 30_000);
