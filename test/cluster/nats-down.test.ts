@@ -61,7 +61,9 @@ it('node A without NATS: 503 naming NATS, its desktop moves to B, requests fail 
   await expect.poll(async () => (await health('a')).status, { timeout: 10_000 }).toBe(503);
   const down = (await health('a')).body;
   expect(down.status).toBe('down');
-  expect(down.down).toEqual([`link nats nats://127.0.0.1:${proxy.port}`]);
+  // NATS is named (other checks that depend on NATS, such as a known leader, may be down with it).
+  expect(down.down).toContain(`link nats nats://127.0.0.1:${proxy.port}`);
+  expect(down.down).not.toContain('store');
   expect((await health('b')).status).toBe(200);
 
   // The desktop on A saw the link go down (a Snapshot with pyLinkState DISCONNECTED), then carried on on B.

@@ -50,7 +50,7 @@ it('the leader whose PostgreSQL goes silent: /healthz names the store, another n
   pgProxy.refuse = true;
   pgProxy.freeze();
 
-  await expect.poll(healthOfA, { timeout: 20_000 }).toEqual({ status: 503, down: ['store'] });
+  await expect.poll(healthOfA, { timeout: 20_000 }).toMatchObject({ status: 503, down: expect.arrayContaining(['store']) });
   expect(await cluster.waitLeader('a', 30_000)).toBe('b');
 
   pgProxy.refuse = false;
@@ -69,7 +69,7 @@ it('a node whose NATS goes silent: /healthz names NATS, its desktop moves on, an
 
   natsProxy.refuse = true;
   natsProxy.freeze();
-  await expect.poll(healthOfA, { timeout: 20_000 }).toEqual({ status: 503, down: [`link nats nats://127.0.0.1:${natsProxy.port}`] });
+  await expect.poll(healthOfA, { timeout: 20_000 }).toMatchObject({ status: 503, down: expect.arrayContaining([`link nats nats://127.0.0.1:${natsProxy.port}`]) });
   await agent2.until((s) => s.link === 'CONNECTED' && agent2.connector.serverUrl === b.ctiUrl, 'agent2 carried on on B', 20_000);
 
   natsProxy.refuse = false;
