@@ -47,6 +47,9 @@ export interface TestCluster {
 export interface ClusterOptions {
   /** Extra configuration for every node (the config file). */
   readonly config?: Record<string, unknown>;
+  /** By node id: its own NATS URL, and its database URL made from the cluster's (e.g. through a
+   *  proxy that can be cut: `(url) => url.replace(':5432/', ':PORT/')`). */
+  readonly links?: Readonly<Record<string, { readonly nats?: string; readonly database?: (url: string) => string }>>;
 }
 
 const admin = async <T>(sql: string): Promise<T[]> => {
@@ -84,8 +87,9 @@ export async function startCluster(ids: readonly string[], options: ClusterOptio
       return node;
     },
     async start(id) {
+      const own = options.links?.[id] ?? {};
       const process = await serve(
-        ['--cluster', name, '--nats', NATS_URL, '--database', database, '--node-id', id, '--data-dir', join(dir, id), '--config', configFile],
+        ['--cluster', name, '--nats', own.nats ?? NATS_URL, '--database', own.database?.(database) ?? database, '--node-id', id, '--data-dir', join(dir, id), '--config', configFile],
         { OPENCTI_ADMIN_TOKEN: adminToken },
       );
       const node: ClusterNodeProcess = {

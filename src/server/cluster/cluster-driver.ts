@@ -43,6 +43,10 @@ export interface ClusterDriverOptions {
   readonly logger: Logger;
   /** How long a request may wait for a leader (a failover) before it fails. Default 5 s. */
   readonly commandDeadlineMs?: number;
+  /** Whether this node is connected to NATS now; while not, requests fail at once. */
+  readonly natsUp?: () => boolean;
+  /** The NATS URL as configured, to name it in errors. */
+  readonly natsUrl?: string;
 }
 
 export interface ClusterDriver extends CenterDriver {
@@ -90,6 +94,8 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   let applied = 0;
   let nextRid = 1;
   let leader = false;
+  /** Bumped by every lead() and stepDown(): a lead() that was overtaken while it caught up gives up. */
+  let terms = 0;
   let closed = false;
   let commands: CommandServer | undefined;
   let follower: { stop(): Promise<void> } | undefined;
@@ -229,6 +235,11 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
 
   async function submit(input: Input): Promise<unknown> {
     if (closed) throw new ClusterLinkError('this node is stopping');
+    // Without NATS the request cannot reach the log: say so now rather than after the deadline,
+    // so the desktop can try another node.
+    if (options.natsUp?.() === false) {
+      throw new ClusterLinkError(`this node has lost its link to NATS (${options.natsUrl ?? nc.getServer()}): the request was not taken; try another node`);
+    }
     const rid = nextRid++;
     const result = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -289,9 +300,12 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     },
     async lead() {
       if (leader || closed) return;
+      const term = ++terms;
       // Everything the last leader logged is applied here first: then this node's state is the log's.
       nextAfter = await log.lastSeq();
       await waitApplied(nextAfter);
+      // Deposed while catching up (the lock or NATS lost meanwhile): another node may lead already.
+      if (term !== terms || closed) return;
       leader = true;
       if (!center.switch) {
         const setup = await options.setup();
@@ -306,6 +320,7 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
       logger.info({ applied, timers: timers.size }, 'leading the cluster');
     },
     stepDown(reason) {
+      terms++;
       if (!leader) return;
       leader = false;
       disarmAll();

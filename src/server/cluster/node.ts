@@ -55,6 +55,8 @@ export interface ClusterNodeOptions {
   readonly localAgents: () => string[];
 }
 
+/** How often this node pings NATS; two pings unanswered and the link is down. */
+const NATS_PING_MS = 2000;
 /** How often the leader compares the sockets it knows with the nodes that are alive. */
 const RECONCILE_MS = 1000;
 
@@ -76,6 +78,10 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       timeout: 5000,
+      // A NATS server gone silent (a partition) is noticed by missed pings: within about 6 s rather
+      // than the client's default of minutes, so the node stops serving desktops it cannot serve.
+      pingInterval: NATS_PING_MS,
+      maxPingOut: 2,
     });
   } catch (error) {
     throw new Error(`cluster "${settings.name}": cannot reach NATS at ${settings.nats}: ${(error as Error).message}`, { cause: error });
@@ -87,14 +93,29 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       natsUp = up;
       logger[up ? 'info' : 'error']({ nats: settings.nats }, up ? 'NATS is back' : 'lost NATS');
       for (const listener of natsListeners) listener(up);
+      onLink(up);
     }
   })();
 
   let registry: NodeRegistry | undefined;
   let leadership: Leadership | undefined;
   let driver: ClusterDriver | undefined;
+  let stopping = false;
+  // A leader without NATS would keep the lock and log nothing: the whole cluster would stall for
+  // as long as its outage lasts. So a node without NATS stops serving as leader and leaves the
+  // lock to the others; it campaigns again once NATS is back. One change at a time, in order.
+  let campaign: Promise<void> = Promise.resolve();
+  function onLink(up: boolean): void {
+    campaign = campaign.then(async () => {
+      if (!leadership || stopping) return;
+      if (up) return leadership.start();
+      driver?.stepDown('lost NATS');
+      await leadership.stop();
+    }).catch((error: unknown) => logger.error({ err: error }, 'could not change the leader campaign after a NATS change'));
+  }
   const timers: { reconcile?: ReturnType<typeof setInterval> } = {};
   const cleanUp = async () => {
+    stopping = true;
     if (timers.reconcile) clearInterval(timers.reconcile);
     await leadership?.stop().catch(() => undefined);
     await driver?.close().catch(() => undefined);
@@ -114,6 +135,8 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       setup: options.setup,
       records: options.records,
       logger: logger.child({ part: 'cluster' }),
+      natsUp: () => natsUp,
+      natsUrl: settings.nats,
     }));
     leadership = createLeadership({
       database: settings.database,

@@ -14,6 +14,7 @@ import type { ServerMetrics } from '../metrics.js';
 import type { CenterSession, Effect } from '../center/center.js';
 import type { CenterDriver } from '../center/driver.js';
 import type { SocketRef } from '../center/inputs.js';
+import { StoreError } from '../store/errors.js';
 import { byteLength, parseFrame } from './frames.js';
 import { CLOSE_CODES, GATEWAY_LIMIT_DEFAULTS, sessionBytesPerSecond, type GatewayLimits } from './limits.js';
 import { originPolicy } from './origin.js';
@@ -308,6 +309,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     } catch (error) {
       const errorObject = toErrorObject(error);
       if (errorObject.errCode === 'OPENCTI_BAD_FRAME') metrics.badFrames.inc({ reason: 'bad_request' });
+      else if (error instanceof StoreError && errorObject.errCode === 'OPENCTI_LINK_DOWN') logger.warn({ err: error, op: request.op }, 'request refused: the store is unreachable');
       else if (!(error instanceof ProtocolError) && !('errCode' in (error as object))) {
         logger.error({ err: error, op: request.op }, 'request failed unexpectedly');
       }
@@ -582,5 +584,7 @@ function toErrorObject(error: unknown): ErrorObject {
     const retry = 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? { retryAfterMs: error.retryAfterMs } : {};
     return { errCode: error.errCode, errMessage: message, ...retry };
   }
+  // The store (PostgreSQL) cannot be reached: a link is down, not a failure of the request itself.
+  if (error instanceof StoreError && error.code === 'UNAVAILABLE') return { errCode: 'OPENCTI_LINK_DOWN', errMessage: error.message };
   return { errCode: 'OPENCTI_CF_GENERIC_OPERATION', errMessage: error instanceof Error ? error.message : String(error) };
 }

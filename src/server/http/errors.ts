@@ -126,10 +126,12 @@ const STORE_STATUS: Record<StoreErrorCode, number> = {
  * Switch refusals by errCode: a destination that does not exist is 404, a malformed argument the
  * schemas could not catch is 400; everything else (busy, wrong state, already present, a
  * configuration clashing with another agent or queue…) is a conflict with the current state, 409. "no such call …" is 404 whatever its code.
+ * A link the server needs is down (a SIP link, a cluster node's NATS): 503, try again or elsewhere.
  */
 const SWITCH_STATUS: Record<string, number> = {
   OPENCTI_CF_INVALID_DESTINATION: 404,
   OPENCTI_INVALID_ACTION: 400,
+  OPENCTI_LINK_DOWN: 503,
 };
 const NOT_FOUND_MESSAGE = /\b(no such|unknown|does not exist)\b/i;
 

@@ -41,6 +41,10 @@ export interface StoreOptions extends DbOptions {
   readonly poolSize?: number;
   /** PostgreSQL only: how long to wait for a connection before UNAVAILABLE. Default 5000 ms. */
   readonly connectTimeoutMs?: number;
+  /** PostgreSQL only: how long a query may go unanswered before UNAVAILABLE; its connection is then
+   *  dropped, so a server that went silent (a partition) cannot hold the pool once it answers again.
+   *  Default 30000 ms. */
+  readonly queryTimeoutMs?: number;
 }
 
 /** Where a log of call records (a cluster's stream) has been applied up to. */

@@ -6,7 +6,9 @@
  * contender keeps one dedicated client (not a pool: the lock must stay on the same session) with TCP
  * keepalive on, tries the lock every pollMs while it does not lead, and while it leads checks its
  * connection every pollMs and at once on the client's 'error' event: a lost connection means the
- * lock may already be someone else's, so onDeposed is called before anything else.
+ * lock may already be someone else's, so onDeposed is called before anything else. A holder cut off
+ * without its connection closing (a partition) loses the lock too: its session has an
+ * idle_session_timeout (see idleSessionTimeoutMs), which PostgreSQL enforces on its side.
  *
  * Who leads is also written for everyone to read: the leader upserts its row in
  * opencti_cluster_leaders; currentLeader() reads it, and answers null while no session holds the lock.
@@ -46,6 +48,9 @@ const LEADERS_TABLE = 'opencti_cluster_leaders';
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${LEADERS_TABLE} (cluster text PRIMARY KEY, node_id text NOT NULL, since timestamptz NOT NULL)`;
 /** The most a contender waits between two attempts while PostgreSQL cannot be reached. */
 const MAX_BACKOFF_MS = 5000;
+/** How long the lock's session may stay silent before PostgreSQL ends it: well above the poll, so a
+ *  live holder never loses it, and short, so a silent one hands the lead over in seconds. */
+export const idleSessionTimeoutMs = (pollMs: number): number => Math.max(3000, pollMs * 10);
 
 export function createLeadership(o: LeadershipOptions): Leadership {
   checkClusterName(o.cluster);
@@ -157,6 +162,10 @@ class AdvisoryLockLeadership implements Leadership {
       // A query that hangs means a connection that is gone: fail it rather than wait for TCP.
       query_timeout: Math.max(2000, this.pollMs * 4),
       application_name: `opencti-leader ${this.o.cluster} ${this.o.nodeId}`.slice(0, 63),
+      // The lock outlives a holder that went silent (a partition: no FIN reaches PostgreSQL) for
+      // as long as the server's TCP keepalive takes, two hours by default. This session queries
+      // every pollMs: PostgreSQL ends it, releasing the lock, once it has been idle this long.
+      options: `-c idle_session_timeout=${idleSessionTimeoutMs(this.pollMs)}`,
     });
     // The backend was terminated or the socket broke while idle: react now, not at the next poll.
     client.on('error', (err) => {

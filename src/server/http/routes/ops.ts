@@ -25,12 +25,21 @@ export interface HealthReport {
 
 const failed = (error: unknown): Check => ({ ok: false, error: error instanceof Error ? error.message : String(error) });
 
+/** How long a probe may take: a store gone silent (a partition) must not hang /healthz. */
+const PROBE_DEADLINE_MS = 3000;
+
 const attempt = async (probe: () => Promise<unknown>): Promise<Check> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_DEADLINE_MS} ms`)), PROBE_DEADLINE_MS);
+  });
   try {
-    await probe();
+    await Promise.race([probe(), deadline]);
     return { ok: true };
   } catch (error) {
     return failed(error);
+  } finally {
+    clearTimeout(timer);
   }
 };
 

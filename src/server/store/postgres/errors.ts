@@ -6,7 +6,7 @@ import { StoreError, UNIQUE_FIELDS } from '../errors.js';
  * be reached UNAVAILABLE (naming PostgreSQL and where), a missing database OPEN_FAILED.
  */
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-const GONE = /connection terminated|timeout exceeded when trying to connect|connection ended unexpectedly|client has encountered a connection error|not queryable|terminating connection/i;
+const GONE = /connection terminated|timeout exceeded when trying to connect|connection ended unexpectedly|client has encountered a connection error|not queryable|terminating connection|query read timeout/i;
 
 /** Constraint names (PostgreSQL's defaults: table_pkey, table_column_key) as the SQLite column names. */
 const CONSTRAINTS: Record<string, string> = {

@@ -23,6 +23,7 @@ export { PG_MIGRATIONS, SCHEMA_LOCK, type PgMigration } from './migrations.js';
 
 const DEFAULT_POOL_SIZE = 10;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 type Context = Omit<PgContext, 'sql'>;
 
@@ -51,9 +52,10 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
   const toStoreError = translator(endpointOf(url));
   const poolSize = positiveInteger('poolSize', options.poolSize ?? DEFAULT_POOL_SIZE);
   const connectTimeoutMs = positiveInteger('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  const queryTimeoutMs = positiveInteger('queryTimeoutMs', options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
   let pool: pg.Pool;
   try {
-    pool = createPool(url, { size: poolSize, connectTimeoutMs });
+    pool = createPool(url, { size: poolSize, connectTimeoutMs, queryTimeoutMs });
   } catch (err) {
     throw new StoreError('OPEN_FAILED', `cannot open PostgreSQL at ${location}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -48,10 +48,12 @@ const types: pg.CustomTypesConfig = {
 export interface PoolOptions {
   readonly size: number;
   readonly connectTimeoutMs: number;
+  /** A query unanswered this long fails; the pool drops its connection (released with the error). None when absent. */
+  readonly queryTimeoutMs?: number;
 }
 
 export function createPool(url: string, options: PoolOptions): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: options.size, connectionTimeoutMillis: options.connectTimeoutMs, types });
+  const pool = new pg.Pool({ connectionString: url, max: options.size, connectionTimeoutMillis: options.connectTimeoutMs, ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs }), types });
   // An idle connection that dies (PostgreSQL restarted) is dropped by the pool; the next query opens
   // a new one. Without a listener the 'error' event would end the process.
   pool.on('error', () => undefined);
