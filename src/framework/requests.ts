@@ -220,9 +220,6 @@ export const REQUESTS: readonly (RequestSpec & { readonly name: RequestName })[]
 /** The names of REQUESTS, in table order. */
 export const REQUEST_NAMES: readonly RequestName[] = REQUESTS.map((r) => r.name);
 
-/** The declaration of one connector request. */
-export const requestSpec = (name: RequestName): RequestSpec => REQUEST_TABLE[name];
-
 /** The wire schemas of every op, in table order. */
 export const WIRE_ARGS: WireArgs = Object.fromEntries(Object.entries(REQUEST_TABLE).map(([name, spec]) => [name, spec.wire])) as WireArgs;
 
