@@ -6,6 +6,7 @@ export * from './schema/validate.js';
 export * from './errors/codes.js';
 export * from './errors/cti-error.js';
 export * from './implementation.js';
+export * from './requests.js';
 export * from './modes.js';
 export * from './version.js';
 export * from './registry.js';

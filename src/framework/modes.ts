@@ -1,29 +1,19 @@
-/** The capability table of SPEC §2: what each telephony mode needs and allows. */
+/** The capability table of SPEC §2: what each telephony mode needs and allows, derived from requests.ts. */
 import type { TelephonyMode } from './schema/context.js';
 import type { EventType } from './schema/events.js';
 import type { RequestName } from './implementation.js';
+import { REQUESTS, type RequestGroup, type RequestSpec } from './requests.js';
 
-export const SESSION_REQUESTS = ['login', 'logout'] as const satisfies readonly RequestName[];
-export const AGENT_STATE_REQUESTS = ['agentReady', 'agentNotReady'] as const satisfies readonly RequestName[];
-export const BASIC_CALL_REQUESTS = [
-  'answerCall',
-  'hangUpCall',
-  'holdCall',
-  'retrieveCall',
-  'makeCall',
-  'sendDTMF',
-] as const satisfies readonly RequestName[];
-export const ADVANCED_CALL_REQUESTS = [
-  'blindTransfer',
-  'transferInitiate',
-  'transferComplete',
-  'consultationCall',
-  'conferenceInitiate',
-  'conferenceComplete',
-  'dropParty',
-] as const satisfies readonly RequestName[];
-/** Allowed in full mode, but an implementation may leave it out. */
-export const OPTIONAL_REQUESTS = ['alternateCall'] as const satisfies readonly RequestName[];
+const named = (keep: (spec: RequestSpec) => boolean): readonly RequestName[] => REQUESTS.filter(keep).map((r) => r.name);
+/** Required in some mode: the part of a group every connector of that mode provides. */
+const requiredOf = (group: RequestGroup) => named((r) => r.group === group && r.requiredIn.length > 0);
+
+export const SESSION_REQUESTS = requiredOf('session');
+export const AGENT_STATE_REQUESTS = requiredOf('agentState');
+export const BASIC_CALL_REQUESTS = requiredOf('basicCall');
+export const ADVANCED_CALL_REQUESTS = requiredOf('advancedCall');
+/** Allowed in some mode, but an implementation may leave it out. */
+export const OPTIONAL_REQUESTS = named((r) => r.modes.length > 0 && r.requiredIn.length === 0);
 
 export interface ModeCapabilities {
   /** Functions an implementation must provide to be registered for this mode. */
@@ -34,25 +24,17 @@ export interface ModeCapabilities {
   readonly events: readonly EventType[];
 }
 
-const agentState = [...SESSION_REQUESTS, ...AGENT_STATE_REQUESTS];
-const full = [...agentState, ...BASIC_CALL_REQUESTS, ...ADVANCED_CALL_REQUESTS];
+/** Required ones first, then the optional ones, each in table order. */
+const capabilities = (mode: TelephonyMode, events: readonly EventType[]): ModeCapabilities => {
+  const required = named((r) => r.requiredIn.includes(mode));
+  const optional = named((r) => r.modes.includes(mode) && !r.requiredIn.includes(mode));
+  return { required, allowed: [...required, ...optional], events };
+};
 
 export const MODE_CAPABILITIES: Readonly<Record<TelephonyMode, ModeCapabilities>> = {
-  simple: {
-    required: SESSION_REQUESTS,
-    allowed: SESSION_REQUESTS,
-    events: ['SnapshotEvent', 'CallStateEvent'],
-  },
-  agentState: {
-    required: agentState,
-    allowed: agentState,
-    events: ['SnapshotEvent', 'CallStateEvent', 'AgentStateEvent'],
-  },
-  full: {
-    required: full,
-    allowed: [...full, ...OPTIONAL_REQUESTS],
-    events: ['SnapshotEvent', 'CallStateEvent', 'AgentStateEvent', 'PartyInfoEvent', 'CallInfoEvent'],
-  },
+  simple: capabilities('simple', ['SnapshotEvent', 'CallStateEvent']),
+  agentState: capabilities('agentState', ['SnapshotEvent', 'CallStateEvent', 'AgentStateEvent']),
+  full: capabilities('full', ['SnapshotEvent', 'CallStateEvent', 'AgentStateEvent', 'PartyInfoEvent', 'CallInfoEvent']),
 };
 
 export const isAllowedInMode = (mode: TelephonyMode, request: RequestName): boolean =>

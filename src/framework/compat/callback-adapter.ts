@@ -5,13 +5,7 @@
  * `fromCallbackImplementation` wraps such an object into the promise-style `Implementation`.
  */
 import type { ForwardEvent, Implementation, ImplementationInfo, LinkDefinition, RequestName, RequestOptions } from '../implementation.js';
-import {
-  ADVANCED_CALL_REQUESTS,
-  AGENT_STATE_REQUESTS,
-  BASIC_CALL_REQUESTS,
-  OPTIONAL_REQUESTS,
-  SESSION_REQUESTS,
-} from '../modes.js';
+import { callbackLayout, functionFor, REQUESTS } from '../requests.js';
 
 export type SuccessCallback = (result?: unknown) => void;
 /** Called with the OpenCTI error object `{ errCode, errMessage }` (or whatever the connector has). */
@@ -39,38 +33,18 @@ export type CallbackRequest = (...args: never[]) => unknown;
 export type CallbackImplementation = ImplementationInfo & { readonly [K in RequestName]?: CallbackRequest };
 
 /**
- * How many parameters, options included, each request takes before `success, failure`.
+ * How many parameters, options included, each request takes before `success, failure`
+ * (from the parameters declared in requests.ts).
  * Calls are padded or cut to this count so the callbacks always land in their positions.
  */
-export const CALLBACK_ARITY: Readonly<Record<RequestName, number>> = {
-  login: 5,
-  logout: 3,
-  agentReady: 3,
-  agentNotReady: 5,
-  answerCall: 2,
-  hangUpCall: 2,
-  holdCall: 2,
-  retrieveCall: 2,
-  makeCall: 2,
-  sendDTMF: 3,
-  blindTransfer: 3,
-  transferInitiate: 3,
-  transferComplete: 3,
-  consultationCall: 3,
-  conferenceInitiate: 3,
-  conferenceComplete: 3,
-  dropParty: 3,
-  alternateCall: 3,
-};
+export const CALLBACK_ARITY: Readonly<Record<RequestName, number>> = Object.fromEntries(
+  REQUESTS.map((spec) => [spec.name, callbackLayout(spec).arity]),
+) as Record<RequestName, number>;
 
-/** Every request the original contract names, in the order of SPEC §5. */
-const REQUESTS: readonly RequestName[] = [
-  ...SESSION_REQUESTS,
-  ...AGENT_STATE_REQUESTS,
-  ...BASIC_CALL_REQUESTS,
-  ...ADVANCED_CALL_REQUESTS,
-  ...OPTIONAL_REQUESTS,
-];
+/** How many parameters follow the callbacks (login's forwardEvent). */
+const TRAILING: Readonly<Record<RequestName, number>> = Object.fromEntries(
+  REQUESTS.map((spec) => [spec.name, callbackLayout(spec).trailing]),
+) as Record<RequestName, number>;
 
 export interface CallbackAdapterOptions {
   /**
@@ -127,7 +101,7 @@ function wrapRequest(
     const { promise, success, failure, isSettled } = settleOnce(request, options);
     const params = positioned(args, arity);
     // login's promise-style signature ends with forwardEvent; the original takes it last, after the callbacks.
-    const trailing = request === 'login' ? [args[arity]] : [];
+    const trailing = positioned(args.slice(arity), TRAILING[request]);
     try {
       fn.call(original, ...params, success, failure, ...trailing);
     } catch (error) {
@@ -140,7 +114,8 @@ function wrapRequest(
 
 /**
  * Wraps a callback-style implementation. The wrapper has exactly the request functions the
- * original has, so the registry still names every function the original lacks.
+ * original has (spelled as in the table, also when the original uses one of the request's
+ * aliases), so the registry still names every function the original lacks.
  * `success(result)` resolves with `result`; `failure(error)` rejects with `error` as given (the
  * session turns it into a CtiError); a second callback is ignored; a function that throws rejects.
  */
@@ -150,11 +125,10 @@ export function fromCallbackImplementation(original: CallbackImplementation, opt
     implementationVersion: original.implementationVersion,
     frameworkApi: original.frameworkApi,
   };
-  for (const request of REQUESTS) {
-    const fn: unknown = original[request];
-    if (typeof fn === 'function') {
-      wrapper[request] = wrapRequest(original, request, fn as (...args: unknown[]) => unknown, options);
-    }
+  for (const spec of REQUESTS) {
+    // Found under its name or one of its aliases; the wrapper always offers it under its name.
+    const fn = functionFor(original, spec);
+    if (fn) wrapper[spec.name] = wrapRequest(original, spec.name, fn as (...args: unknown[]) => unknown, options);
   }
   return Object.freeze(wrapper) as unknown as Implementation;
 }

@@ -558,3 +558,6 @@ export class Session {
     );
   }
 }
+
+/** Every request of the table (requests.ts) is a Session method: one added without its method does not compile. */
+type _EveryRequestIsAMethod<T extends keyof Session = RequestName> = T;

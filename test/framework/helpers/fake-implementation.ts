@@ -2,7 +2,7 @@
  * A small in-memory implementation for framework tests: every function records its call and
  * settles as the test says; events reach the session through the forwardEvent it got at login.
  */
-import type { ForwardEvent, Implementation, RequestFunctions, RequestName } from '../../../src/framework/index.js';
+import { REQUEST_NAMES, type ForwardEvent, type Implementation, type RequestFunctions, type RequestName } from '../../../src/framework/index.js';
 
 export interface RecordedCall {
   readonly name: RequestName;
@@ -12,26 +12,8 @@ export interface RecordedCall {
 /** What a function does when called: return a value, a promise, or throw. */
 export type Behaviour = (...args: unknown[]) => unknown;
 
-export const ALL_REQUESTS: readonly RequestName[] = [
-  'login',
-  'logout',
-  'agentReady',
-  'agentNotReady',
-  'answerCall',
-  'hangUpCall',
-  'holdCall',
-  'retrieveCall',
-  'makeCall',
-  'sendDTMF',
-  'blindTransfer',
-  'transferInitiate',
-  'transferComplete',
-  'consultationCall',
-  'conferenceInitiate',
-  'conferenceComplete',
-  'dropParty',
-  'alternateCall',
-];
+/** Every request of the table, in table order. */
+export const ALL_REQUESTS: readonly RequestName[] = REQUEST_NAMES;
 
 export interface FakeImplementation {
   readonly implementation: Implementation;
