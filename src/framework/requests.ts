@@ -155,6 +155,8 @@ export const REQUEST_TABLE = {
     requiredIn: FULL,
     params: consultParams,
     wire: args({ callId: str('Call id'), destination: str('Consult target') }),
+    // Pega's interface file spells it this way; connectors copied from it keep the spelling.
+    aliases: ['consulationCall'],
   }),
   conferenceInitiate: request({
     group: 'advancedCall',
@@ -176,6 +178,7 @@ export const REQUEST_TABLE = {
     requiredIn: FULL,
     params: [p('callId'), p('party'), OPTIONS],
     wire: args({ callId: str('Call id'), party: str('Device to drop') }),
+    aliases: ['dropparty'],
   }),
   /** Allowed in full mode, but a connector may leave it out. */
   alternateCall: request({

@@ -5,16 +5,19 @@ import type { ImplementationInfo } from './implementation.js';
 /** The version of the contract this framework offers to implementations. */
 export const FRAMEWORK_API_VERSION = '1.0.0';
 
-/** Refuses an implementation written for an incompatible framework API, naming both versions. */
-export function checkVersion(info: ImplementationInfo): void {
-  const range = semver.validRange(info.frameworkApi);
-  const version = semver.valid(info.implementationVersion);
-  if (!version) {
-    throw new CtiError(
-      'OPENCTI_VERSION_MISMATCH',
-      `implementation "${info.name}" declares implementationVersion "${info.implementationVersion}", which is not a semver version`,
-    );
+/**
+ * Refuses an implementation written for an incompatible framework API, naming both versions.
+ * `implementationVersion` is the connector's own label ("1", "2.3.4", "2024-R2"): it must be a
+ * non-empty string but the framework never compares it, so it need not be semver. `frameworkApi`
+ * is compared, so when given it must be a semver range; when absent it means the current API
+ * (the registry logs a warning about it).
+ */
+export function checkVersion(info: Pick<ImplementationInfo, 'name' | 'implementationVersion'> & { readonly frameworkApi?: string | undefined }): void {
+  if (typeof info.implementationVersion !== 'string' || info.implementationVersion.length === 0) {
+    throw new CtiError('OPENCTI_VERSION_MISMATCH', `implementation "${info.name}" declares no implementationVersion (expected a non-empty string)`);
   }
+  if (info.frameworkApi === undefined) return;
+  const range = semver.validRange(info.frameworkApi);
   if (!range || !semver.satisfies(FRAMEWORK_API_VERSION, range)) {
     throw new CtiError(
       'OPENCTI_VERSION_MISMATCH',

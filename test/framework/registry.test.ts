@@ -122,11 +122,16 @@ describe('identity and version (step 4)', () => {
     expect(thrown(() => checkImplementation(implementationWith([], { frameworkApi: '0.x' }), 'full')).errCode).toBe('OPENCTI_VERSION_MISMATCH');
   });
 
-  it('a range that is not semver, or an implementationVersion that is not, is a mismatch that quotes it', () => {
-    expect(thrown(() => checkImplementation(implementationWith(['login', 'logout'], { frameworkApi: 'latest' }), 'simple')).errMessage).toContain('"latest"');
-    const error = thrown(() => checkImplementation(implementationWith(['login', 'logout'], { implementationVersion: 'v-next' }), 'simple'));
+  it('a frameworkApi range that is not semver is a mismatch that quotes it', () => {
+    const error = thrown(() => checkImplementation(implementationWith(['login', 'logout'], { frameworkApi: 'latest' }), 'simple'));
     expect(error.errCode).toBe('OPENCTI_VERSION_MISMATCH');
-    expect(error.errMessage).toContain('"v-next"');
+    expect(error.errMessage).toContain('"latest"');
+  });
+
+  it('implementationVersion is the connector\'s own label, never compared: any non-empty string is accepted', () => {
+    for (const implementationVersion of ['1', 'v-next', '2024-R2', '3.1.0']) {
+      expect(() => checkImplementation(implementationWith(['login', 'logout'], { implementationVersion }), 'simple'), implementationVersion).not.toThrow();
+    }
   });
 
   it('compatible ranges are accepted', () => {
