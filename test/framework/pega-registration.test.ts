@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DemoPbx } from '../../examples/callback-connector/index.js';
+import { createCallbackConnector, DemoPbx } from '../../examples/callback-connector/index.js';
 import {
   createSession,
   CtiError,
   FRAMEWORK_API_VERSION,
+  fromCallbackImplementation,
   ImplementationRegistry,
   loadImplementation,
   validateEvent,
@@ -202,6 +203,14 @@ describe('other shapes that register as they are', () => {
     expect(error.errCode).toBe('OPENCTI_NOT_IMPLEMENTED');
     expect(error.errMessage).toContain('consultationCall');
     expect(error.errMessage).toContain('dropParty');
+  });
+
+  it('the example callback connector registers as it is, and an adapter-wrapped one still passes as promise style', () => {
+    const registry = new ImplementationRegistry({ logger: quiet() });
+    expect(registry.register('demo-pbx', createCallbackConnector())).toMatchObject({ style: 'callback', warnings: [] });
+    expect(registry.resolve({ telephonyMode: 'full', implementation: { vendor: 'demo-pbx' } }).name).toBe('demo-pbx');
+    const wrapped = fromCallbackImplementation(createCallbackConnector());
+    expect(registry.register('wrapped', wrapped)).toMatchObject({ style: 'promise', implementation: wrapped });
   });
 
   it('an ES class works like a Pega constructor', () => {
