@@ -163,6 +163,18 @@ describe('lenient: what still cannot be used is refused, naming the property', (
     expect(refused(t, { pyCallId: '', pyEventName: 'Held' })).toBe('invalid CallStateEvent ignored: /pyCallId must NOT have fewer than 1 characters (got "")');
   });
 
+  it('a pyCallId that is not a string', async () => {
+    const t = await withCall();
+    expect(refused(t, { pyCallId: 42, pyEventName: 'Disconnected' })).toBe('invalid CallStateEvent ignored: /pyCallId must be string (got 42)');
+  });
+
+  it('a known call, but a call type the contract does not have', async () => {
+    const t = await withCall();
+    expect(refused(t, { pyCallId: 'c1', pyEventName: 'Held', pyCallType: 'SIDEWAYS' })).toBe(
+      'invalid CallStateEvent ignored: /pyCallType must be one of "INBOUND", "OUTBOUND", "INTERNAL", "CONSULT", "UNKNOWN" (got "SIDEWAYS")',
+    );
+  });
+
   it('a property with a wrong type, on a known call', async () => {
     const t = await withCall();
     expect(refused(t, { pyCallId: 'c1', pyEventName: 'Held', pyANI: 5551234 })).toBe('invalid CallStateEvent ignored: /pyANI must be string (got 5551234)');
