@@ -469,11 +469,9 @@ export class Session {
     const checked = validateIncomingEvent(raw, intake, (callId) => this.#knownCall(callId));
     if (!checked.ok) {
       this.#counters.eventsRejected++;
-      const type = (intake === 'strict'
-        ? typeof raw === 'object' && raw !== null && typeof (raw as { pyEventType?: unknown }).pyEventType === 'string'
-          ? (raw as { pyEventType: string }).pyEventType
-          : undefined
-        : lenientEventType(raw)) ?? 'event';
+      // Strict intake names only a type the event states; lenient, also the one it was taken to have.
+      const stated = typeof raw === 'object' && raw !== null ? (raw as { pyEventType?: unknown }).pyEventType : undefined;
+      const type = (intake === 'strict' ? (typeof stated === 'string' ? stated : undefined) : lenientEventType(raw)) ?? 'event';
       this.#emitter.emit(
         'error',
         new CtiError('OPENCTI_INVALID_EVENT', `invalid ${type} ignored: ${describeProblems(checked.problems)}`, {
