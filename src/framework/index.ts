@@ -3,6 +3,7 @@ export * from './schema/events.js';
 export * from './schema/context.js';
 export * from './schema/error.js';
 export * from './schema/validate.js';
+export * from './schema/lenient.js';
 export * from './errors/codes.js';
 export * from './errors/cti-error.js';
 export * from './implementation.js';

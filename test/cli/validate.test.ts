@@ -81,11 +81,11 @@ describe('valid files', () => {
 });
 
 describe('invalid events: one line per problem naming the property, exit 1', () => {
-  it('a missing property, a wrong enum value and a wrong type', async () => {
+  it('--strict: a missing property, a wrong enum value and a wrong type', async () => {
     const missing = await file('missing.json', { ...alerting, pyCallId: undefined });
     const wrongEnum = await file('enum.json', { ...alerting, pyEventName: 'Ringing' });
     const wrongType = await file('type.json', { ...alerting, pyANI: 5551234 });
-    const run = await opencti(missing, wrongEnum, wrongType);
+    const run = await opencti('--strict', missing, wrongEnum, wrongType);
     expect(run.code).toBe(1);
     expect(run.lines).toEqual([
       `${missing}: /pyCallId is required`,
@@ -169,9 +169,50 @@ describe('usage errors exit with 2', () => {
   });
 
   it('an unknown option', async () => {
-    const run = await opencti('--strict', 'x.json');
+    const run = await opencti('--loose', 'x.json');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("unknown option '--strict'");
+    expect(run.stderr).toContain("unknown option '--loose'");
+  });
+});
+
+describe('lenient intake (the default) and --strict', () => {
+  it('vendor names and bare events that follow the call they name: OK; --strict names each problem', async () => {
+    const talk = await file('talkdesk.json', [
+      { ...alerting, pyEventName: 'Ringing', pyEventString: 'call_ringing' },
+      { pyCallId: 'c-1', pyEventName: 'Answered', pyInteractionID: 'INT-9' },
+      { pyCallId: 'c-1', pyEventName: 'Held' },
+      { pyCallId: 'c-1', pyEventName: 'Retrieved' },
+      { pyCallId: 'c-1', pyEventName: 'Disconnected' },
+    ]);
+    expect(await opencti(talk)).toMatchObject({ code: 0, lines: [`OK ${talk}`] });
+    const strict = await opencti('--strict', talk);
+    expect(strict.code).toBe(1);
+    expect(strict.lines).toEqual([
+      `${talk}: /0/pyEventName must be one of "Alerting", "Offering", "Initiated", "Established", "Connected", "Held", "Retrieved", "Disconnected", "Abandoned" (got "Ringing")`,
+      `${talk}: /1/pyEventType is required`,
+      `${talk}: /2/pyEventType is required`,
+      `${talk}: /3/pyEventType is required`,
+      `${talk}: /4/pyEventType is required`,
+    ]);
+  });
+
+  it('what lenient intake still refuses: no pyCallId, a wrong type, a call no earlier event started', async () => {
+    const bare = await file('bare.json', { pyCallId: 'c-7', pyEventName: 'Disconnected' });
+    const list = await file('refused.json', [
+      alerting,
+      { pyEventName: 'Disconnected' },
+      { pyCallId: 'c-1', pyEventName: 'Held', pyOtherDN: 42 },
+      { pyCallId: 'c-1', pyEventName: 'Disconnected' },
+      { pyCallId: 'c-1', pyEventName: 'Retrieved' },
+    ]);
+    const run = await opencti(bare, list);
+    expect(run.code).toBe(1);
+    expect(run.lines).toEqual([
+      `${bare}: /pyCallId names no call in progress, so the event must carry pyCallType, pyANI, pyOtherDN (got "c-7")`,
+      `${list}: /1/pyCallId is required`,
+      `${list}: /2/pyOtherDN must be string (got 42)`,
+      `${list}: /4/pyCallId names no call in progress, so the event must carry pyCallType, pyANI, pyOtherDN (got "c-1")`,
+    ]);
   });
 });
 
@@ -203,6 +244,8 @@ describe('helpers', () => {
     expect(kindOf(alerting)).toBe('event');
     expect(kindOf([])).toBe('event');
     expect(kindOf(context)).toBe('context');
+    expect(kindOf({ pyCallId: 'c1', pyEventName: 'Held' })).toBe('event');
+    expect(kindOf({ pyEventName: 'Ringing' })).toBe('event');
     expect(kindOf({})).toBeUndefined();
     expect(kindOf('x')).toBeUndefined();
   });

@@ -61,7 +61,8 @@ describe('session events: what a host hears', () => {
   });
 });
 
-describe('session events: validation', () => {
+describe('session events: strict validation (events: "strict")', () => {
+  const strict = { context: { events: 'strict' as const } };
   const cases: [string, unknown, RegExp][] = [
     ['a missing property', { ...callState('Alerting', 'c1'), pyCallId: undefined }, /\/pyCallId is required/],
     ['a wrong enum value', callState('Ringing' as never, 'c1'), /\/pyEventName must be one of "Alerting".*\(got "Ringing"\)/],
@@ -81,7 +82,7 @@ describe('session events: validation', () => {
   ];
 
   it.each(cases)('rejects %s: state unchanged, error names the property, counted', async (_what, event, message) => {
-    const t = await loggedIn('full');
+    const t = await loggedIn('full', strict);
     const before = t.session.state;
     expect(() => t.fake.emit(event)).not.toThrow();
     expect(t.session.state).toBe(before);
@@ -95,7 +96,7 @@ describe('session events: validation', () => {
   });
 
   it('names every problem of an event, and the event type', async () => {
-    const t = await loggedIn('full');
+    const t = await loggedIn('full', strict);
     t.fake.emit({ pyEventType: 'CallStateEvent', pyEventName: 'Alerting', pyCallType: 'X', pyANI: 1 });
     const message = t.errors()[0]?.errMessage ?? '';
     expect(message).toMatch(/^invalid CallStateEvent ignored: /);
@@ -103,7 +104,7 @@ describe('session events: validation', () => {
   });
 
   it('an invalid event among valid ones loses nothing else', async () => {
-    const t = await loggedIn('full');
+    const t = await loggedIn('full', strict);
     t.fake.emit(callState('Alerting', 'c1'));
     t.fake.emit(callState('Bogus' as never, 'c1'));
     t.fake.emit(callState('Established', 'c1'));
@@ -112,7 +113,7 @@ describe('session events: validation', () => {
   });
 
   it('a Snapshot that lists a call twice is applied with one call, the last entry; the host is told and it is counted', async () => {
-    const t = await loggedIn('full');
+    const t = await loggedIn('full', strict);
     const listed = (pyEventName: string) => ({ pyEventName, pyCallId: 'c1', pyCallType: 'INBOUND', pyANI: '5551234', pyOtherDN: '5551234' });
     const raw = snapshot({ pyAgentState: 'Busy', pyCalls: [listed('Alerting'), listed('Established')] });
     t.fake.emit(raw);

@@ -3,13 +3,18 @@
  *   an object with pyEventType     is an event (SPEC §4)
  *   an object with telephonyMode   is an application context (SPEC §3, §7)
  *   an array                       is a list of events
- * `--type event|context` forces the kind. One line per file: `OK path`, or one line per problem
+ * `--type event|context` forces the kind. Events are taken in as a session with the default
+ * `events: "lenient"` takes them (vendor call state names, bare call events filled from a call an
+ * earlier event of the same list started); `--strict` checks the contract's shapes only, as
+ * `events: "strict"` does. One line per file: `OK path`, or one line per problem
  * `path: /json/pointer message (got value)`. Exit status: 0 all valid, 1 any invalid or
  * unreadable, 2 usage error.
  */
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { describeProblems, validateContext, validateEvent, type ValidationProblem } from '../../framework/schema/validate.js';
+import type { OpenCtiEvent } from '../../framework/schema/events.js';
+import { callStateOf, validateLenientEvent, type KnownCallFacts } from '../../framework/schema/lenient.js';
+import { describeProblems, validateContext, validateEvent, type ValidationProblem, type ValidationResult } from '../../framework/schema/validate.js';
 
 export const DOCUMENT_KINDS = ['event', 'context'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -148,13 +153,43 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 const withPrefix = (prefix: string, problems: readonly ValidationProblem[]) => problems.map((p) => ({ ...p, path: `${prefix}${p.path}` }));
 
-function eventProblems(document: unknown): ValidationProblem[] {
+export interface CheckOptions {
+  /** Treat the document as this kind instead of telling by content. */
+  readonly type?: DocumentKind | undefined;
+  /** Contract shapes only (events: "strict"); otherwise lenient intake. */
+  readonly strict?: boolean | undefined;
+}
+
+const ENDED = new Set(['Disconnected', 'Abandoned']);
+
+/** The calls in progress after an event, as a session would know them, for the next bare event. */
+function remember(calls: Map<string, KnownCallFacts>, event: OpenCtiEvent): void {
+  if (event.pyEventType === 'SnapshotEvent' && event.pyCalls) {
+    calls.clear();
+    for (const call of event.pyCalls) if (!ENDED.has(call.pyEventName)) calls.set(call.pyCallId, call);
+  } else if (event.pyEventType === 'CallStateEvent') {
+    if (ENDED.has(event.pyEventName)) calls.delete(event.pyCallId);
+    else calls.set(event.pyCallId, { ...calls.get(event.pyCallId), ...event });
+  }
+}
+
+/**
+ * An event or a list of events, in order: in lenient intake a bare event may name a call an
+ * earlier event of the list started, as it would in a session that received them.
+ */
+function eventProblems(document: unknown, strict: boolean): ValidationProblem[] {
+  const calls = new Map<string, KnownCallFacts>();
+  const check = (event: unknown): ValidationResult<OpenCtiEvent> => {
+    const result = strict ? validateEvent(event) : validateLenientEvent(event, (id) => calls.get(id));
+    if (result.ok) remember(calls, result.value);
+    return result;
+  };
   if (!Array.isArray(document)) {
-    const result = validateEvent(document);
+    const result = check(document);
     return result.ok ? [] : result.problems;
   }
   return document.flatMap((event, index) => {
-    const result = validateEvent(event);
+    const result = check(event);
     return result.ok ? [] : withPrefix(`/${index}`, result.problems);
   });
 }
@@ -168,15 +203,16 @@ function contextProblems(document: unknown): ValidationProblem[] {
 export function kindOf(document: unknown): DocumentKind | undefined {
   if (Array.isArray(document)) return 'event';
   if (!isObject(document)) return undefined;
-  if ('pyEventType' in document) return 'event';
+  // A bare call event ({ pyCallId, pyEventName }) is an event too, if one strict intake refuses.
+  if ('pyEventType' in document || 'pyCallId' in document || callStateOf(document.pyEventName)) return 'event';
   if ('telephonyMode' in document) return 'context';
   return undefined;
 }
 
 /** The problems of one parsed document, as an event (or list of events) or as a context. */
-export function documentProblems(document: unknown, forced?: DocumentKind): ValidationProblem[] {
-  const kind = forced ?? kindOf(document);
-  if (kind === 'event') return eventProblems(document);
+export function documentProblems(document: unknown, { type, strict = false }: CheckOptions = {}): ValidationProblem[] {
+  const kind = type ?? kindOf(document);
+  if (kind === 'event') return eventProblems(document, strict);
   if (kind === 'context') return contextProblems(document);
   if (!isObject(document)) {
     return [{ path: '', message: 'must be a JSON object (an event or an application context) or an array of events', value: document }];
@@ -194,7 +230,7 @@ export function documentProblems(document: unknown, forced?: DocumentKind): Vali
 const problemLine = (path: string, problem: ValidationProblem) => `${path}: ${describeProblems([problem])}`;
 
 /** Reads, parses and validates one file; never throws. */
-export async function validateFile(path: string, forced?: DocumentKind): Promise<FileReport> {
+export async function validateFile(path: string, options: CheckOptions = {}): Promise<FileReport> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -213,16 +249,16 @@ export async function validateFile(path: string, forced?: DocumentKind): Promise
     const reason = (error as Error).message.replace(/\s*\n\s*/g, ' ');
     return { path, ok: false, lines: [`${path}: not valid JSON${where}: ${reason}`] };
   }
-  const problems = documentProblems(document, forced);
+  const problems = documentProblems(document, options);
   if (problems.length === 0) return { path, ok: true, lines: [`OK ${path}`] };
   return { path, ok: false, lines: problems.map((p) => problemLine(path, p)) };
 }
 
 /** Validates every file in order; the exit status is 0 when all are valid, 1 otherwise. */
-export async function validateFiles(paths: readonly string[], forced?: DocumentKind, print: (line: string) => void = console.log): Promise<number> {
+export async function validateFiles(paths: readonly string[], options: CheckOptions = {}, print: (line: string) => void = console.log): Promise<number> {
   let allValid = true;
   for (const path of paths) {
-    const report = await validateFile(path, forced);
+    const report = await validateFile(path, options);
     for (const line of report.lines) print(line);
     allValid &&= report.ok;
   }
@@ -235,14 +271,18 @@ export function registerValidate(program: Command): Command {
     .description('check OpenCTI events and application contexts (JSON files) against the schemas')
     .argument('<files...>', 'JSON files: an event, an array of events, or an application context')
     .addOption(new Option('--type <kind>', 'treat every file as this kind instead of telling by content').choices(DOCUMENT_KINDS))
+    .option('--strict', 'check events against the contract\'s shapes only (events: "strict"), not as lenient intake takes them')
     .addHelpText(
       'after',
-      '\nA file with pyEventType is an event, an array is a list of events, a file with telephonyMode is an\n' +
-        'application context. Prints "OK <file>" or one "<file>: /json/pointer message (got value)" per problem.\n' +
+      '\nA file with pyEventType (or pyCallId) is an event, an array is a list of events, a file with telephonyMode\n' +
+        'is an application context. Events are checked as lenient intake takes them (the default of a session):\n' +
+        'vendor call state names are mapped, and a bare event { pyCallId, pyEventName } is filled from the call an\n' +
+        'earlier event of the same list started; --strict checks the contract\'s shapes only.\n' +
+        'Prints "OK <file>" or one "<file>: /json/pointer message (got value)" per problem.\n' +
         'Exit status: 0 all valid, 1 some file invalid or unreadable, 2 usage error.',
     )
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
-    .action(async (files: string[], flags: { type?: DocumentKind }) => {
-      process.exitCode = await validateFiles(files, flags.type);
+    .action(async (files: string[], flags: { type?: DocumentKind; strict?: boolean }) => {
+      process.exitCode = await validateFiles(files, { type: flags.type, strict: flags.strict === true });
     });
 }

@@ -16,6 +16,10 @@ export type Answering = (typeof ANSWERING)[number];
 export const LAUNCH = ['screenPopThenAccept', 'autoWithScreenPop', 'autoWithoutScreenPop'] as const;
 export type Launch = (typeof LAUNCH)[number];
 
+/** How events from the implementation are taken in: as the contract says, or as vendors send them. */
+export const EVENT_INTAKES = ['strict', 'lenient'] as const;
+export type EventIntake = (typeof EVENT_INTAKES)[number];
+
 export const CallTreatment = Type.Object(
   {
     enabled: Type.Boolean({ default: true, description: 'false switches treatment off for this call type' }),
@@ -93,6 +97,12 @@ export const ApplicationContext = Type.Object(
       Type.Record(Type.String({ pattern: '^[A-Z0-9_]+$' }), Type.String({ minLength: 1 }), {
         description: 'Message overrides per errCode, in the context locale',
       }),
+    ),
+    events: Type.Optional(
+      stringEnum(
+        EVENT_INTAKES,
+        'How events are taken in: "lenient" (the default) accepts vendor call state names, bare call events and fills them from the known call; "strict" accepts only the contract\'s shapes',
+      ),
     ),
     requestTimeoutMs: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 600_000, description: 'How long a request may stay unsettled' }),

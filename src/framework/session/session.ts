@@ -15,7 +15,8 @@ import { isAllowedInMode, MODE_CAPABILITIES } from '../modes.js';
 import { checkImplementation, type ImplementationRegistry } from '../registry.js';
 import type { ApplicationContext, TelephonyMode } from '../schema/context.js';
 import type { WorkMode } from '../schema/events.js';
-import { describeProblems, validateContext, validateEvent } from '../schema/validate.js';
+import { lenientEventType, validateIncomingEvent, type KnownCallFacts } from '../schema/lenient.js';
+import { describeProblems, validateContext } from '../schema/validate.js';
 import { CallTreatmentRunner } from '../treatment.js';
 import { TypedEmitter, type Listener } from './emitter.js';
 import {
@@ -464,12 +465,13 @@ export class Session {
   }
 
   #handle(raw: unknown): void {
-    const checked = validateEvent(raw);
+    const intake = this.context.events;
+    const checked = validateIncomingEvent(raw, intake, (callId) => this.#knownCall(callId));
     if (!checked.ok) {
       this.#counters.eventsRejected++;
-      const type = typeof raw === 'object' && raw !== null && typeof (raw as { pyEventType?: unknown }).pyEventType === 'string'
-        ? (raw as { pyEventType: string }).pyEventType
-        : 'event';
+      // Strict intake names only a type the event states; lenient, also the one it was taken to have.
+      const stated = typeof raw === 'object' && raw !== null ? (raw as { pyEventType?: unknown }).pyEventType : undefined;
+      const type = (intake === 'strict' ? (typeof stated === 'string' ? stated : undefined) : lenientEventType(raw)) ?? 'event';
       this.#emitter.emit(
         'error',
         new CtiError('OPENCTI_INVALID_EVENT', `invalid ${type} ignored: ${describeProblems(checked.problems)}`, {
@@ -485,6 +487,21 @@ export class Session {
     if (reduction.problems) this.#repaired(checked.value.pyEventType, reduction.problems, raw);
     this.#emitter.emit('event', checked.value);
     this.#treatNewCalls(reduction);
+  }
+
+  /** What lenient intake fills a bare call event with: the call as the session knows it. */
+  #knownCall(callId: string): KnownCallFacts | undefined {
+    const call = this.#state.calls.find((c) => c.callId === callId);
+    if (!call) return undefined;
+    return {
+      pyCallType: call.type,
+      pyANI: call.ani,
+      pyOtherDN: call.otherDN,
+      pyThisDN: call.thisDN,
+      pyDNIS: call.dnis,
+      pyQueue: call.queue,
+      pyInteractionID: call.interactionId,
+    };
   }
 
   /** A valid event applied without the part that contradicted itself: counted and reported like an invalid one. */

@@ -14,6 +14,9 @@ import type {
   WorkMode,
 } from '../schema/events.js';
 
+/** An event as the session emits it: the contract's shape plus any vendor property (e.g. pyEventString). */
+export type ReceivedEvent = OpenCtiEvent & { readonly [property: string]: unknown };
+
 export interface CallView {
   readonly callId: string;
   readonly type: CallType;
@@ -93,8 +96,11 @@ export interface InteractionStart {
 export interface SessionEvents {
   /** After any change of the reduced state. */
   state: [state: SessionState];
-  /** Every valid event the implementation forwarded, after it was reduced. */
-  event: [event: OpenCtiEvent];
+  /**
+   * Every valid event the implementation forwarded, after it was reduced: as taken in (in lenient
+   * intake, normalized and filled from the known call), with every extra property it carried.
+   */
+  event: [event: ReceivedEvent];
   agentState: [agent: AgentView];
   /** A new call appeared (Alerting/Offering/Initiated, or listed by a Snapshot). */
   callAdded: [call: CallView];

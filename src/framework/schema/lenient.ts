@@ -1,0 +1,107 @@
+/**
+ * Lenient intake (SPEC "Lenient intake"): events as connectors written for Pega's OpenCTI really
+ * send them, turned into the contract's shapes before the usual validation.
+ * - Vendor names of a ringing call (Offering, Ringing, Delivered) become Alerting, Answered becomes
+ *   Established; call state names are matched whatever their case.
+ * - An event without `pyEventType` that names a call (`pyCallId`) or a call state is a CallStateEvent.
+ * - A CallStateEvent lacking call properties (a bare `{ pyCallId, pyEventName }`) gets them from the
+ *   call already known under that id.
+ * - Unknown extra properties are kept as they are.
+ * What still cannot be used is refused with problems naming the property, as in strict validation.
+ */
+import { CALL_STATES, type CallStateEvent, type CallStateName, type OpenCtiEvent } from './events.js';
+import type { EventIntake } from './context.js';
+import { validateEvent, type ValidationProblem, type ValidationResult } from './validate.js';
+
+
+/** Vendor call state names, by lower case, mapped to the contract's. */
+const CALL_STATE_ALIASES: Readonly<Record<string, CallStateName>> = {
+  ...Object.fromEntries(CALL_STATES.map((state) => [state.toLowerCase(), state])),
+  offering: 'Alerting',
+  ringing: 'Alerting',
+  delivered: 'Alerting',
+  answered: 'Established',
+};
+
+/** The contract's call state for a vendor's name, or undefined when it names none. */
+export function callStateOf(name: unknown): CallStateName | undefined {
+  return typeof name === 'string' ? CALL_STATE_ALIASES[name.toLowerCase()] : undefined;
+}
+
+/** What is known of a call in progress, to fill a bare event about it. */
+export type KnownCallFacts = Pick<
+  CallStateEvent,
+  'pyCallType' | 'pyANI' | 'pyOtherDN' | 'pyThisDN' | 'pyDNIS' | 'pyQueue' | 'pyInteractionID'
+>;
+export type KnownCall = (callId: string) => KnownCallFacts | undefined;
+
+/** The properties a CallStateEvent must carry; a bare event gets them from the known call. */
+const REQUIRED_CALL_PROPERTIES = ['pyCallType', 'pyANI', 'pyOtherDN'] as const;
+const FILLED_PROPERTIES = [...REQUIRED_CALL_PROPERTIES, 'pyThisDN', 'pyDNIS', 'pyQueue', 'pyInteractionID'] as const;
+
+type Raw = Record<string, unknown>;
+const isPlainObject = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The event type an input has or, in lenient intake, is taken to have. */
+export function lenientEventType(input: unknown): string | undefined {
+  if (!isPlainObject(input)) return undefined;
+  if (input.pyEventType !== undefined) return typeof input.pyEventType === 'string' ? input.pyEventType : undefined;
+  return 'pyCallId' in input || callStateOf(input.pyEventName) ? 'CallStateEvent' : undefined;
+}
+
+const withState = (entry: Raw): Raw => {
+  const state = callStateOf(entry.pyEventName);
+  return state ? { ...entry, pyEventName: state } : entry;
+};
+
+function normalizeSnapshot(input: Raw): Raw {
+  if (!Array.isArray(input.pyCalls)) return input;
+  return { ...input, pyCalls: input.pyCalls.map((call: unknown) => (isPlainObject(call) ? withState(call) : call)) };
+}
+
+/**
+ * Validates an event the lenient way: normalized, filled from the known call, then checked against
+ * the same schemas as strict validation. The value returned is the normalized event, extras included.
+ */
+export function validateLenientEvent(input: unknown, knownCall: KnownCall): ValidationResult<OpenCtiEvent> {
+  if (!isPlainObject(input)) return validateEvent(input);
+  const type = lenientEventType(input);
+  if (type === 'SnapshotEvent') return validateEvent(normalizeSnapshot(input));
+  if (type !== 'CallStateEvent') return validateEvent(input);
+
+  const event: Raw = withState({ ...input, pyEventType: type });
+  const missing = REQUIRED_CALL_PROPERTIES.filter((name) => event[name] === undefined);
+  const callId = event.pyCallId;
+  const known = missing.length > 0 && typeof callId === 'string' && callId !== '' ? knownCall(callId) : undefined;
+  if (known) {
+    for (const name of FILLED_PROPERTIES) if (event[name] === undefined && known[name] !== undefined) event[name] = known[name];
+  }
+  const result = validateEvent(event);
+  if (result.ok || known || missing.length === 0) return result;
+  return { ok: false, problems: explainMissing(result.problems, callId, missing) };
+}
+
+/**
+ * A bare event that could not be filled: instead of one "is required" per call property, one
+ * problem says why. Without a usable pyCallId, its own problem says it all; with an id the
+ * session does not know, the problem names the id and what a first event about a call needs.
+ */
+function explainMissing(problems: readonly ValidationProblem[], callId: unknown, missing: readonly string[]): ValidationProblem[] {
+  const isMissingCallProperty = (p: ValidationProblem) =>
+    p.message === 'is required' && missing.some((name) => p.path === `/${name}`);
+  const rest = problems.filter((p) => !isMissingCallProperty(p));
+  if (typeof callId !== 'string' || callId === '') return rest;
+  return [
+    {
+      path: '/pyCallId',
+      message: `names no call in progress, so the event must carry ${missing.join(', ')}`,
+      value: callId,
+    },
+    ...rest,
+  ];
+}
+
+/** Strict or lenient intake, as the application context's `events` says (lenient when absent). */
+export function validateIncomingEvent(input: unknown, intake: EventIntake | undefined, knownCall: KnownCall): ValidationResult<OpenCtiEvent> {
+  return intake === 'strict' ? validateEvent(input) : validateLenientEvent(input, knownCall);
+}
