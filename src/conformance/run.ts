@@ -2,12 +2,13 @@
  * The connector conformance kit: drives an implementation through every obligation SPEC puts
  * on it for a telephony mode, against a live back end, and reports one result per check.
  * It talks to the implementation directly (not through a Session), so what it proves is the
- * contract itself.
+ * contract itself, but it takes the implementation through the registry (adopt.ts), so any
+ * connector the registry accepts — of either style, or a constructor — can be run as written.
  */
 import { isCtiError } from '../framework/errors/cti-error.js';
 import type { Implementation } from '../framework/implementation.js';
 import { MODE_CAPABILITIES, missingFunctions } from '../framework/modes.js';
-import { checkVersion } from '../framework/version.js';
+import { adoptImplementation, type Adopted } from './adopt.js';
 import { EventRecorder, isAgentEvent, isCallEvent, isSnapshot, type AnyEvent } from './recorder.js';
 import type { CheckResult, ConformanceOptions, ConformanceReport } from './types.js';
 
@@ -17,7 +18,9 @@ const CALLER = '+15550100';
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
   const { mode, driver } = options;
-  const impl = options.implementation;
+  let adopted: Adopted | undefined;
+  /** Set by the first check; every later check needs it and is blocked without it. */
+  let impl = undefined as unknown as Implementation;
   const timeout = options.eventTimeoutMs ?? 5000;
   const recorder = new EventRecorder();
   const checks: CheckResult[] = [];
@@ -71,8 +74,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   }
 
   try {
-    await check('declare.version', 'declares name, implementationVersion and a compatible framework API range (SPEC §3 step 4)', async () => {
-      checkVersion(impl);
+    await check('declare.version', 'registers as the framework registers it, declaring name, implementationVersion and a compatible framework API range (SPEC §3 steps 3–4)', async () => {
+      adopted = adoptImplementation(options.implementation);
+      impl = adopted.implementation;
     }, true);
     await check('declare.functions', `provides every function ${mode} mode needs: ${MODE_CAPABILITIES[mode].required.join(', ')} (SPEC §2)`, async () => {
       const missing = missingFunctions(mode, impl);
@@ -257,5 +261,19 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   }
 
   const passed = checks.filter((c) => c.passed).length;
-  return { mode, implementation: { name: impl.name, version: impl.implementationVersion }, checks, passed, failed: checks.length - passed };
+  return {
+    mode,
+    implementation: adopted ? { name: impl.name, version: impl.implementationVersion } : identityOf(options.implementation),
+    style: adopted?.style,
+    checks,
+    passed,
+    failed: checks.length - passed,
+    notes: [...(adopted?.notes ?? [])],
+  };
+}
+
+/** What a refused source says of itself, for the report's heading. */
+function identityOf(source: unknown): { name: string; version: string } {
+  const info = (typeof source === 'object' && source !== null ? source : {}) as { name?: unknown; implementationVersion?: unknown };
+  return { name: typeof info.name === 'string' ? info.name : 'unknown', version: typeof info.implementationVersion === 'string' ? info.implementationVersion : 'unknown' };
 }

@@ -1,5 +1,6 @@
 /** The conformance kit's inputs and outputs. */
-import type { Implementation, LinkDefinition } from '../framework/implementation.js';
+import type { LinkDefinition } from '../framework/implementation.js';
+import type { ImplementationSource } from '../framework/registry.js';
 import type { TelephonyMode } from '../framework/schema/context.js';
 
 /**
@@ -25,7 +26,12 @@ export interface ConformanceDriver {
 }
 
 export interface ConformanceOptions {
-  readonly implementation: Implementation;
+  /**
+   * The connector as written: anything ImplementationRegistry.register() accepts — a
+   * promise-style or callback-style object, or a constructor with its functions on the prototype
+   * (alias spellings such as `consulationCall` included). The kit registers it the same way.
+   */
+  readonly implementation: ImplementationSource;
   readonly mode: TelephonyMode;
   readonly driver: ConformanceDriver;
   /** How long to wait for each expected event. Default 5 s. */
@@ -49,13 +55,18 @@ export interface CheckResult {
 export interface ConformanceReport {
   readonly mode: TelephonyMode;
   readonly implementation: { readonly name: string; readonly version: string };
+  /** How the registry took it: `callback` when it wrapped it with the callback adapter; absent when it refused it. */
+  readonly style: 'promise' | 'callback' | undefined;
   readonly checks: readonly CheckResult[];
   readonly passed: number;
   readonly failed: number;
+  /** What registration accepted but warned about (e.g. no frameworkApi): worth reading, not failures. */
+  readonly notes: readonly string[];
 }
 
 /** What a module given to `opencti conformance MODULE` provides (through `createTarget`). */
 export interface ConformanceTarget {
-  readonly implementation: Implementation;
+  /** The connector as written (see ConformanceOptions.implementation). */
+  readonly implementation: ImplementationSource;
   readonly driver: ConformanceDriver;
 }

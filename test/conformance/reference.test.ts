@@ -46,6 +46,7 @@ describe.each(TELEPHONY_MODES.map((mode, i) => [mode, `agent${i + 1}`, `500${i +
     connector.close();
     expect(failures(report)).toEqual([]);
     expect(report.passed).toBe(report.checks.length);
+    expect(report).toMatchObject({ style: 'promise', notes: [] });
     const ids = report.checks.map((c) => c.id);
     expect(ids).toContain('logout.silence');
     if (mode === 'full') expect(ids).toEqual(expect.arrayContaining(['call.consult', 'call.transferComplete', 'call.conference', 'call.blindTransfer']));
