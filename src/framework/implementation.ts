@@ -5,6 +5,7 @@
  * A connector written in the original callback style is wrapped by `compat/`.
  */
 import type { CtiLink } from './schema/context.js';
+import type { CallData } from './schema/events.js';
 
 /** Handed to `login`: the implementation passes every OpenCTI event it maps through it. */
 export type ForwardEvent = (event: unknown) => void;
@@ -66,6 +67,8 @@ export interface AdvancedCallFunctions {
   dropParty(callId: string, party: string, options: RequestOptions): Promise<unknown>;
   /** Optional even in full mode. */
   alternateCall(heldCallId: string, activeCallId: string, options: RequestOptions): Promise<unknown>;
+  /** Optional even in full mode: merges `data` into the call's pyCallData (a CallInfoEvent follows). */
+  setCallData(callId: string, data: CallData, options: RequestOptions): Promise<unknown>;
 }
 
 export type RequestFunctions = SessionFunctions & AgentStateFunctions & BasicCallFunctions & AdvancedCallFunctions;

@@ -188,6 +188,21 @@ export const REQUEST_TABLE = {
     params: heldActiveParams,
     wire: args({ heldCallId: str('The held call'), activeCallId: str('The active call') }),
   }),
+  /** Merges data into the call's pyCallData; every party's desktop hears a CallInfoEvent. Optional. */
+  setCallData: request({
+    group: 'advancedCall',
+    modes: FULL,
+    requiredIn: [],
+    params: [p('callId'), p('data'), OPTIONS],
+    wire: args({
+      callId: str('Call id'),
+      data: Type.Record(Type.String(), Type.String({ maxLength: 4096 }), {
+        minProperties: 1,
+        maxProperties: 64,
+        description: 'Keys and string values merged into the call data (pyCallData)',
+      }),
+    }),
+  }),
 } as const satisfies Readonly<Record<string, RequestSpec | WireOnlySpec>>;
 
 type Table = typeof REQUEST_TABLE;

@@ -94,9 +94,10 @@ describe('what each mode requires (SPEC §2)', () => {
     );
   });
 
-  it('alternateCall is optional in full mode', () => {
+  it('alternateCall and setCallData are optional in full mode', () => {
     expect(() => checkImplementation(implementationWith(MODE_CAPABILITIES.full.required), 'full')).not.toThrow();
-    expect(MODE_CAPABILITIES.full.allowed).toContain('alternateCall');
+    expect(MODE_CAPABILITIES.full.allowed).toEqual(expect.arrayContaining(['alternateCall', 'setCallData']));
+    expect(MODE_CAPABILITIES.full.required).not.toContain('setCallData');
   });
 });
 

@@ -30,6 +30,7 @@ const REQUESTS: Record<Exclude<RequestName, 'login' | 'logout'>, (s: Session) =>
   conferenceComplete: (s) => s.conferenceComplete('held', 'active'),
   dropParty: (s) => s.dropParty('active', '2002'),
   alternateCall: (s) => s.alternateCall('held', 'active'),
+  setCallData: (s) => s.setCallData('active', { case: '42' }),
 };
 
 /** One ringing, one active and one held call on the extension. */
@@ -74,6 +75,12 @@ describe('requests: implementation gaps and login phases', () => {
     const t = withCalls(await loggedIn('full', { omit: ['alternateCall'] }));
     const error = await failure(t.session.alternateCall('held', 'active'));
     expect(error).toMatchObject({ errCode: 'OPENCTI_NOT_IMPLEMENTED', errMessage: 'implementation "fake" does not provide alternateCall' });
+  });
+
+  it('setCallData is optional: refused as not implemented when absent', async () => {
+    const t = withCalls(await loggedIn('full', { omit: ['setCallData'] }));
+    const error = await failure(t.session.setCallData('active', { case: '42' }));
+    expect(error).toMatchObject({ errCode: 'OPENCTI_NOT_IMPLEMENTED', errMessage: 'implementation "fake" does not provide setCallData' });
   });
 
   it('requests wait for login to complete', async () => {
@@ -236,6 +243,28 @@ describe('requests: call state checks (full mode)', () => {
     await refused(t, t.session[name]('gone', 'active'), /no call "gone"/);
     await t.session[name]('held', 'active');
     expect(t.fake.calls.at(-1)).toEqual({ name, args: ['held', 'active', {}] });
+  });
+
+  it('setCallData needs a known call, in any state, and a flat object of string values', async () => {
+    const t = withCalls(await loggedIn('full'));
+    await refused(t, t.session.setCallData('gone', { case: '42' }), 'setCallData: no call "gone" on this extension (calls: "ringing", "active", "held")');
+    const bad: [unknown, string][] = [
+      [undefined, 'setCallData needs data as an object of string values (got undefined)'],
+      [['a'], 'setCallData needs data as an object of string values (got ["a"])'],
+      ['case=42', 'setCallData needs data as an object of string values (got "case=42")'],
+      [{}, 'setCallData needs at least one key in data (got {})'],
+      [{ '': 'x' }, 'setCallData: data keys must not be empty'],
+      [{ case: 42 }, 'setCallData: data "case" must be a string (got 42)'],
+      [{ a: '1', nested: { b: '2' } }, 'setCallData: data "nested" must be a string (got {"b":"2"})'],
+    ];
+    for (const [data, message] of bad) {
+      expect(await failure(t.session.setCallData('active', data as Record<string, string>))).toMatchObject({ errCode: 'OPENCTI_INVALID_ACTION', errMessage: message });
+    }
+    expect(t.fake.names()).toEqual(['login']);
+    for (const id of ['ringing', 'active', 'held']) await t.session.setCallData(id, { case: '42' });
+    await t.session.setCallData('active', { case: '42', priority: 'high' }, { source: 'crm' });
+    expect(t.fake.calls.at(-1)).toEqual({ name: 'setCallData', args: ['active', { case: '42', priority: 'high' }, { source: 'crm' }] });
+    expect(t.fake.names()).toEqual(['login', 'setCallData', 'setCallData', 'setCallData', 'setCallData']);
   });
 
   it('dropParty needs a known call and, once parties are known, one of them', async () => {

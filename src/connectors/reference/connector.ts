@@ -12,7 +12,7 @@
  */
 import { CtiError } from '../../framework/errors/cti-error.js';
 import type { ForwardEvent, Implementation, LinkDefinition, RequestOptions } from '../../framework/implementation.js';
-import type { AgentStateName, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
+import type { AgentStateName, CallData, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
 import type { Op, ServerFrame, SessionInfo } from '../../framework/schema/protocol.js';
 import { FRAMEWORK_API_VERSION } from '../../framework/version.js';
 import { serverUrls } from './urls.js';
@@ -210,6 +210,9 @@ export class ReferenceConnector implements Implementation {
   }
   alternateCall(heldCallId: string, activeCallId: string, options: RequestOptions) {
     return this.#request('alternateCall', { heldCallId, activeCallId, options });
+  }
+  setCallData(callId: string, data: CallData, options: RequestOptions) {
+    return this.#request('setCallData', { callId, data, options });
   }
 
   /** Closes the link for good: no reconnect, no more events. */

@@ -91,6 +91,22 @@ export function requireParty(state: SessionState, callId: string, party: unknown
   return undefined;
 }
 
+/** setCallData: a flat object of string values with at least one key, as pyCallData carries. */
+export function requireCallData(data: unknown): Refusal | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return refuse('OPENCTI_INVALID_ACTION', `setCallData needs data as an object of string values (got ${JSON.stringify(data) ?? String(data)})`);
+  }
+  const entries = Object.entries(data);
+  if (entries.length === 0) return refuse('OPENCTI_INVALID_ACTION', 'setCallData needs at least one key in data (got {})');
+  const empty = entries.find(([key]) => key.length === 0);
+  if (empty) return refuse('OPENCTI_INVALID_ACTION', 'setCallData: data keys must not be empty');
+  const wrong = entries.find(([, value]) => typeof value !== 'string');
+  if (wrong) {
+    return refuse('OPENCTI_INVALID_ACTION', `setCallData: data "${wrong[0]}" must be a string (got ${JSON.stringify(wrong[1]) ?? String(wrong[1])})`);
+  }
+  return undefined;
+}
+
 export function requireWorkMode(request: string, workMode: unknown): Refusal | undefined {
   if (workMode === undefined || (typeof workMode === 'string' && (WORK_MODES as readonly string[]).includes(workMode))) return undefined;
   return refuse('OPENCTI_INVALID_ACTION', `${request}: workMode must be one of ${WORK_MODES.join(', ')} (got ${JSON.stringify(workMode)})`);

@@ -14,7 +14,7 @@ import type { Implementation, RequestFunctions, RequestName, RequestOptions } fr
 import { isAllowedInMode, MODE_CAPABILITIES } from '../modes.js';
 import { checkImplementation, type ImplementationRegistry } from '../registry.js';
 import type { ApplicationContext, TelephonyMode } from '../schema/context.js';
-import type { WorkMode } from '../schema/events.js';
+import type { CallData, WorkMode } from '../schema/events.js';
 import { lenientEventType, validateIncomingEvent, type KnownCallFacts } from '../schema/lenient.js';
 import { describeProblems, validateContext } from '../schema/validate.js';
 import { CallTreatmentRunner } from '../treatment.js';
@@ -22,6 +22,7 @@ import { TypedEmitter, type Listener } from './emitter.js';
 import {
   firstRefusal,
   requireCall,
+  requireCallData,
   requireDestination,
   requireDigits,
   requireHeldAndActive,
@@ -340,6 +341,15 @@ export class Session {
       'alternateCall',
       () => requireHeldAndActive(this.#state, 'alternateCall', heldCallId, activeCallId),
       (impl) => impl.alternateCall(heldCallId, activeCallId, options),
+    );
+  }
+
+  /** Merges `data` into the call's data; the change arrives as a CallInfoEvent. */
+  setCallData(callId: string, data: CallData, options: RequestOptions = {}): Promise<unknown> {
+    return this.#request(
+      'setCallData',
+      () => firstRefusal(requireCall(this.#state, 'setCallData', callId, 'any'), requireCallData(data)),
+      (impl) => impl.setCallData(callId, { ...data }, options),
     );
   }
 

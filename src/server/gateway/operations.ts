@@ -216,6 +216,8 @@ const handlers: { [O in Op]: Handler<O> } = {
   conferenceComplete: callRequest<'conferenceComplete'>('conferenceComplete', (a) => [a.heldCallId, a.activeCallId]),
   dropParty: callRequest<'dropParty'>('dropParty', (a) => [a.callId, a.party]),
   alternateCall: callRequest<'alternateCall'>('alternate', (a) => [a.heldCallId, a.activeCallId]),
+  // Call data lives in the switch alone (no phone acts on it), also with a real back end.
+  setCallData: agentCall<'setCallData'>('setCallData', (a) => [a.callId, a.data]),
 };
 
 const isOpen = (connection: OperationConnection): boolean => connection.socket.readyState === connection.socket.OPEN;
