@@ -15,9 +15,29 @@ export interface CustomerRow {
   updated_at: number;
 }
 
-interface PhoneRow {
+export interface PhoneRow {
   customer_id: string;
   number: string;
+}
+
+/** Customer rows and their phone rows (in position order) as customers: the same for every back end. */
+export function toCustomers(rows: readonly CustomerRow[], phoneRows: readonly PhoneRow[]): Customer[] {
+  const phones = new Map<string, string[]>();
+  for (const p of phoneRows) {
+    const list = phones.get(p.customer_id) ?? [];
+    list.push(p.number);
+    phones.set(p.customer_id, list);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    phones: phones.get(r.id) ?? [],
+    email: r.email ?? undefined,
+    notes: r.notes,
+    extra: JSON.parse(r.extra) as Record<string, JsonValue>,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
 }
 
 const COLUMNS = 'c.id, c.name, c.email, c.notes, c.extra, c.created_at, c.updated_at';
@@ -64,25 +84,8 @@ export function customerRepo({ db, now }: RepoContext) {
   const remove = db.prepare('DELETE FROM customers WHERE id = ?');
 
   /** Rows to customers, phones fetched in one query for the whole page. */
-  const hydrate = (rows: CustomerRow[]): Customer[] => {
-    if (rows.length === 0) return [];
-    const phones = new Map<string, string[]>();
-    for (const p of selectPhones.all(JSON.stringify(rows.map((r) => r.id)))) {
-      const list = phones.get(p.customer_id) ?? [];
-      list.push(p.number);
-      phones.set(p.customer_id, list);
-    }
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      phones: phones.get(r.id) ?? [],
-      email: r.email ?? undefined,
-      notes: r.notes,
-      extra: JSON.parse(r.extra) as Record<string, JsonValue>,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    }));
-  };
+  const hydrate = (rows: CustomerRow[]): Customer[] =>
+    rows.length === 0 ? [] : toCustomers(rows, selectPhones.all(JSON.stringify(rows.map((r) => r.id))));
 
   const get = (id: string): Customer | undefined => {
     const row = select.get(id);

@@ -93,6 +93,21 @@ export function checkPosition(position: LogPosition): LogPosition {
   return { log, seq: position.seq };
 }
 
+/**
+ * The fields an interaction patch leaves after it, checked (the customer link is checked by the
+ * caller, against its database): the same for every back end.
+ */
+export function patchedFields(current: Pick<InteractionRow, 'notes' | 'disposition' | 'status'>, patch: InteractionPatch) {
+  if (patch.status !== undefined && !INTERACTION_STATUSES.includes(patch.status)) {
+    throw invalid(`status must be one of ${INTERACTION_STATUSES.join(', ')}, got ${v.describe(patch.status)}`);
+  }
+  return {
+    notes: patch.notes === undefined ? current.notes : v.text('notes', patch.notes, { max: 65536, allowEmpty: true }),
+    disposition: patch.disposition === undefined ? current.disposition : patch.disposition === null ? null : v.text('disposition', patch.disposition),
+    status: patch.status ?? current.status,
+  };
+}
+
 export interface InteractionRepoOptions {
   /** Link a new interaction to the customer whose phone matches the ANI, when exactly one does. */
   readonly autoLinkCustomers: boolean;
@@ -186,16 +201,12 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
       }
       customerId = patch.customerId;
     }
-    if (patch.status !== undefined && !INTERACTION_STATUSES.includes(patch.status)) {
-      throw invalid(`status must be one of ${INTERACTION_STATUSES.join(', ')}, got ${v.describe(patch.status)}`);
-    }
-    const status = patch.status ?? current.status;
+    const { notes, disposition, status } = patchedFields(current, patch);
     const at = now();
     update.run({
       id,
-      notes: patch.notes === undefined ? current.notes : v.text('notes', patch.notes, { max: 65536, allowEmpty: true }),
-      disposition:
-        patch.disposition === undefined ? current.disposition : patch.disposition === null ? null : v.text('disposition', patch.disposition),
+      notes,
+      disposition,
       customerId,
       status,
       now: at,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { phoneList, type CustomerRow } from '../customers.js';
+import { phoneList, toCustomers, type CustomerRow, type PhoneRow } from '../customers.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { tryPhoneKey, type PhoneKey } from '../phone.js';
-import type { Customer, CustomerPatch, CustomerQuery, JsonValue, NewCustomer } from '../types.js';
+import type { Customer, CustomerPatch, CustomerQuery, NewCustomer } from '../types.js';
 import * as v from '../validate.js';
 import type { PgContext } from './context.js';
 import type { Sql } from './sql.js';
@@ -15,26 +15,11 @@ export function pgCustomerRepo({ sql, now }: PgContext) {
   /** Rows to customers, phones fetched in one query for the whole page. */
   const hydrate = async (rows: CustomerRow[]): Promise<Customer[]> => {
     if (rows.length === 0) return [];
-    const phones = new Map<string, string[]>();
-    const found = await sql.rows<{ customer_id: string; number: string }>(
+    const phones = await sql.rows<PhoneRow>(
       'SELECT customer_id, number FROM customer_phones WHERE customer_id = ANY($1::text[]) ORDER BY customer_id, position',
       [rows.map((r) => r.id)],
     );
-    for (const p of found) {
-      const list = phones.get(p.customer_id) ?? [];
-      list.push(p.number);
-      phones.set(p.customer_id, list);
-    }
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      phones: phones.get(r.id) ?? [],
-      email: r.email ?? undefined,
-      notes: r.notes,
-      extra: JSON.parse(r.extra) as Record<string, JsonValue>,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    }));
+    return toCustomers(rows, phones);
   };
 
   const get = async (id: string): Promise<Customer | undefined> => {

@@ -1,6 +1,6 @@
 import type { CallRecord } from '../../switch/types.js';
 import { invalid, notFound } from '../errors.js';
-import { checkPosition, checkRecord, COLUMNS, toEntry, toInteraction, type EventRow, type InteractionRow } from '../interactions.js';
+import { checkPosition, checkRecord, COLUMNS, patchedFields, toEntry, toInteraction, type EventRow, type InteractionRow } from '../interactions.js';
 import { tryPhoneKey } from '../phone.js';
 import type { LogPosition } from '../store.js';
 import {
@@ -131,15 +131,12 @@ export function pgInteractionRepo({ sql, now }: PgContext, { autoLinkCustomers }
           }
           customerId = patch.customerId;
         }
-        if (patch.status !== undefined && !INTERACTION_STATUSES.includes(patch.status)) {
-          throw invalid(`status must be one of ${INTERACTION_STATUSES.join(', ')}, got ${v.describe(patch.status)}`);
-        }
-        const status = patch.status ?? current.status;
+        const { notes, disposition, status } = patchedFields(current, patch);
         const at = now();
         await tx.run('UPDATE interactions SET notes = $2, disposition = $3, customer_id = $4, status = $5, updated_at = $6 WHERE id = $1', [
           id,
-          patch.notes === undefined ? current.notes : v.text('notes', patch.notes, { max: 65536, allowEmpty: true }),
-          patch.disposition === undefined ? current.disposition : patch.disposition === null ? null : v.text('disposition', patch.disposition),
+          notes,
+          disposition,
           customerId,
           status,
           at,
