@@ -27,16 +27,7 @@ afterAll(async () => {
   killAll();
 }, 60_000);
 
-interface Health {
-  status: string;
-  down?: string[];
-  checks: { store: { ok: boolean; error?: string } };
-}
-
-async function health(id: string): Promise<{ status: number; body: Health }> {
-  const response = await fetch(`${cluster.node(id).url}/healthz`);
-  return { status: response.status, body: (await response.json()) as Health };
-}
+const health = (id: string) => cluster.health(id);
 
 const agent = (urls: string[]): TestAgent => {
   const made = createAgent(urls);

@@ -37,11 +37,20 @@ export interface TestCluster {
   kill(id: string): Promise<void>;
   /** The admin API of a node. */
   api<T = unknown>(id: string, method: string, path: string, body?: unknown): Promise<T>;
+  /** A node's /healthz: its HTTP status and what it said. */
+  health(id: string): Promise<{ status: number; body: HealthBody }>;
   /** The leader's id as a live node reports it (null while none leads). */
   leader(via?: string): Promise<string | null>;
   /** Waits until a live node other than `not` leads; resolves with its id. */
   waitLeader(not?: string, ms?: number): Promise<string>;
   destroy(): Promise<void>;
+}
+
+/** What /healthz answers. */
+export interface HealthBody {
+  readonly status: string;
+  readonly down?: string[];
+  readonly checks: { readonly store: { ok: boolean; error?: string }; readonly links: Record<string, { ok: boolean; error?: string }> };
 }
 
 export interface ClusterOptions {
@@ -117,6 +126,10 @@ export async function startCluster(ids: readonly string[], options: ClusterOptio
       const text = await response.text();
       if (!response.ok) throw new Error(`${method} ${path} on ${id} → ${response.status}: ${text}`);
       return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async health(id) {
+      const response = await fetch(`${cluster.node(id).url}/healthz`);
+      return { status: response.status, body: (await response.json()) as HealthBody };
     },
     async leader(via) {
       const from = via ?? cluster.nodes.find((n) => n.alive())?.id;
