@@ -97,14 +97,7 @@ export class ImplementationRegistry {
     if ((instance as { frameworkApi?: unknown }).frameworkApi === undefined) {
       warn(`implementation "${name}" declares no frameworkApi; it is taken as written for the current framework API ${FRAMEWORK_API_VERSION}`);
     }
-    const style = callbackFunctions(instance).length > 0 ? 'callback' : 'promise';
-    const implementation =
-      style === 'callback'
-        ? fromCallbackImplementation(instance as CallbackImplementation, {
-            onLateCallback: (request, callback) =>
-              write(logger, `implementation "${name}" called ${callback} for ${request} after the request had settled; ignored`),
-          })
-        : withCanonicalNames(instance as Implementation);
+    const { implementation, style } = adapt(instance, logger);
     this.#byVendor.set(vendor, implementation);
     return Object.freeze({ vendor, implementation, style, warnings: Object.freeze(warnings) });
   }
@@ -131,6 +124,20 @@ export class ImplementationRegistry {
     checkImplementation(implementation, context.telephonyMode);
     return implementation;
   }
+}
+
+/**
+ * The promise-style implementation for an object of either style: a callback-style one wrapped
+ * by the callback adapter, one spelling requests by an alias offered under the request's name.
+ * A Session given an implementation directly uses this, so a Pega-style object works there too.
+ */
+export function adapt(instance: object, logger: ImplementationLogger = loggerOf(instance) ?? console): { implementation: Implementation; style: Registration['style'] } {
+  if (callbackFunctions(instance).length === 0) return { implementation: withCanonicalNames(instance as Implementation), style: 'promise' };
+  const name = String((instance as { name?: unknown }).name);
+  const implementation = fromCallbackImplementation(instance as CallbackImplementation, {
+    onLateCallback: (request, callback) => write(logger, `implementation "${name}" called ${callback} for ${request} after the request had settled; ignored`),
+  });
+  return { implementation, style: 'callback' };
 }
 
 /** The object itself, or a new instance when given a constructor. */

@@ -17,6 +17,8 @@ import {
   fromCallbackImplementation,
   ImplementationRegistry,
   loadImplementation,
+  Session,
+  type Implementation,
   validateEvent,
   type ApplicationContext,
   type FailureCallback,
@@ -137,6 +139,28 @@ describe('through a full-mode session against the demo PBX', () => {
     expect(pbx.agentStatus('agent7')).toBeUndefined();
     for (const event of forwarded) expect(validateEvent(event), JSON.stringify(event)).toMatchObject({ ok: true });
     expect(session.counters.eventsRejected).toBe(0);
+    session.dispose();
+  });
+
+  it('given straight to a Session (no registry), a Pega-style instance is adapted the same way', async () => {
+    const pbx = new DemoPbx({ passwords: { agent7: 'secret' } });
+    const Acme = definePegaConnector(pbx, quiet()) as unknown as new () => Implementation;
+    const session = new Session({ context, implementation: new Acme() });
+    await session.login(AGENT);
+    await session.agentReady({});
+    const c1 = pbx.ringAgent('1001', { from: CALLER });
+    await settle();
+    await session.answerCall(c1);
+    const { callId: c2 } = (await session.consultationCall(c1, SUPERVISOR)) as { callId: string };
+    await settle();
+    expect(session.state.calls.find((c) => c.callId === c2)).toMatchObject({ type: 'CONSULT', otherDN: SUPERVISOR });
+    await session.hangUpCall(c2);
+    await settle();
+    await session.hangUpCall(c1);
+    await settle();
+    expect(session.state.calls).toEqual([]);
+    await session.logout();
+    expect(session.state.loggedIn).toBe(false);
     session.dispose();
   });
 

@@ -12,7 +12,7 @@
 import { CtiError, type MessageCatalog } from '../errors/cti-error.js';
 import type { Implementation, RequestFunctions, RequestName, RequestOptions } from '../implementation.js';
 import { isAllowedInMode, MODE_CAPABILITIES } from '../modes.js';
-import { checkImplementation, type ImplementationRegistry } from '../registry.js';
+import { adapt, checkImplementation, type ImplementationRegistry } from '../registry.js';
 import type { ApplicationContext, TelephonyMode } from '../schema/context.js';
 import type { CallData, WorkMode } from '../schema/events.js';
 import { lenientEventType, validateIncomingEvent, type KnownCallFacts } from '../schema/lenient.js';
@@ -113,9 +113,10 @@ export class Session {
   #draining = false;
 
   constructor({ context, implementation, customerLookup, now }: SessionOptions) {
-    checkImplementation(implementation, context.telephonyMode);
+    // Given directly (not through a registry), a callback-style or Pega-style object is adapted here.
+    this.implementation = adapt(implementation).implementation;
+    checkImplementation(this.implementation, context.telephonyMode);
     this.context = context;
-    this.implementation = implementation;
     this.#catalog = { locale: context.locale, overrides: context.errorMessages };
     this.#timeoutMs = context.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#now = now ?? (() => new Date());
