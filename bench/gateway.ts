@@ -10,6 +10,8 @@
  *   to the client receiving it, and events/s delivered.
  * - gateway.throughput: events pushed through the bus and gateway as fast as possible, against a
  *   raw `ws` server sending the same serialized frames to the same number of clients.
+ * - gateway.vsRelay, gateway.vsRelayPaced: against an Express + socket.io relay with one room per
+ *   agent, in bursts and at a steady rate (bench/gateway/versus-relay.ts).
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,7 +20,9 @@ import type { OpenCtiEvent } from '../src/framework/schema/events.js';
 import type { DeviceEvent } from '../src/server/switch/index.js';
 import type { LatencyReport } from './gateway/clients.js';
 import { ClientPool } from './gateway/pool.js';
+import { startRelay } from './gateway/relay.js';
 import { QUEUES, startBenchServer, type BenchServer } from './gateway/server.js';
+import { burstVersusRelay, openRelayClients, pacedVersusRelay, replayEvents, type RelayPlan } from './gateway/versus-relay.js';
 import { median, round3 } from './measure.js';
 import type { BenchmarkResult, BenchmarkSuite, SuiteOptions } from './types.js';
 
@@ -34,7 +38,7 @@ interface GatewayResult extends BenchmarkResult {
   readonly goal: { readonly ratioAtLeast?: number; readonly p99MsAtMost?: number; readonly kibPerSessionAtMost?: number };
 }
 
-interface Plan {
+interface Plan extends RelayPlan {
   readonly agents: number;
   readonly callsPerSecond: number;
   readonly loadSeconds: number;
@@ -57,6 +61,9 @@ function plan(quick: boolean): Plan {
     // About 30,000 frames per throughput round at 1,000 agents.
     eventsPerAgentPerRound: Math.max(10, Math.ceil((quick ? 5_000 : 30_000) / agents)),
     rounds: quick ? { warmup: 1, measured: 3 } : { warmup: 2, measured: 7 },
+    pacedEventsPerSecond: 20_000,
+    pacedSeconds: quick ? 1 : 3,
+    pacedRounds: quick ? 1 : 3,
   };
 }
 
@@ -306,14 +313,7 @@ async function latencyUnderLoad(server: BenchServer, clients: ClientPool, p: Pla
 
 async function throughput(server: BenchServer, clients: ClientPool, p: Plan, eventsByAgent: Map<string, OpenCtiEvent[]>, log: (line: string) => void): Promise<GatewayResult> {
   const K = p.eventsPerAgentPerRound;
-  const fallback = [...eventsByAgent.values()].find((list) => list.length > 0);
-  if (!fallback) throw new Error('no switch events were recorded to replay');
-  // Each agent's own events from the call load (cycled to K), else another agent's.
-  const events: OpenCtiEvent[][] = server.agents.map(({ agentId }) => {
-    const own = eventsByAgent.get(agentId);
-    const source = own && own.length > 0 ? own : fallback;
-    return Array.from({ length: K }, (_, k) => source[k % source.length] as OpenCtiEvent);
-  });
+  const events = replayEvents(server, eventsByAgent, K);
   const messages: DeviceEvent[][] = server.agents.map(({ agentId, extension }, i) => (events[i] as OpenCtiEvent[]).map((event) => ({ extension, agentId, event })));
   // The frames the gateway sends, serialized once: what the baseline sends.
   const seqBase = Math.max(...[...server.gateway.sessions().values()].map((s) => s.seq)) + 1;
@@ -402,23 +402,28 @@ async function run({ quick, log }: SuiteOptions): Promise<BenchmarkResult[]> {
   const p = plan(quick);
   if (!gc) log('gateway: global.gc is not exposed (run node with --expose-gc): memory figures include garbage');
   const server = await startBenchServer(p.agents, { wrapUpMs: WRAP_UP_MS });
+  const relay = await startRelay();
   const clients = new ClientPool();
   try {
     const memory = await connectAgents(server, clients, p, log);
     log(`gateway.idleSessionMemory: ${memory.values.kibPerSession} KiB per idle session`);
+    const relayBytesPerClient = await openRelayClients(server, relay, clients, async () => (await settledMemory()).heapUsed);
     const { result: latency, eventsByAgent } = await latencyUnderLoad(server, clients, p, log);
     const rate = await throughput(server, clients, p, eventsByAgent, log);
-    return [latency, rate, withMemoryAfterLoad(memory, await settledMemory(), server, p)];
+    const burst = await burstVersusRelay(server, relay, clients, p, eventsByAgent, { gatewayKibPerSession: memory.values.kibPerSession as number, relayBytesPerClient }, log);
+    const paced = await pacedVersusRelay(server, relay, clients, p, eventsByAgent, log);
+    return [latency, rate, burst, paced, withMemoryAfterLoad(memory, await settledMemory(), server, p)];
   } finally {
     server.tap = undefined;
     await clients.call({ cmd: 'close' }, 10_000).catch(() => undefined);
     await clients.terminate();
+    await relay.close();
     await server.close();
   }
 }
 
 export const gatewaySuite: BenchmarkSuite = {
   name: 'gateway',
-  description: 'the WebSocket gateway with N agents over real sockets: event latency under call load, throughput vs raw ws, memory per idle session',
+  description: 'the WebSocket gateway with N agents over real sockets: event latency under call load, throughput vs raw ws and vs an Express + socket.io relay, memory per idle session',
   run,
 };

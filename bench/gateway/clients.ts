@@ -1,23 +1,32 @@
 /**
  * The agents' side of the gateway benchmark, run in a worker thread so that the server's heap and
  * event loop are its own: N real WebSocket clients speaking the gateway protocol (login, Snapshot,
- * agentReady, answerCall), plus N plain clients of the raw `ws` baseline server.
+ * agentReady, answerCall), plus N plain clients of the raw `ws` baseline server and N socket.io
+ * clients of the relay peer (bench/gateway/relay.ts).
  *
  * The main thread drives it with commands (see ClientCommand) and gets one reply per command.
  * Timestamps are `performance.timeOrigin + performance.now()`, comparable across threads.
  */
 import { parentPort } from 'node:worker_threads';
+import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 
-export type Group = 'gateway' | 'raw';
+export type Group = 'gateway' | 'raw' | 'relay';
 
 export type ClientCommand =
-  | { readonly id: number; readonly cmd: 'open'; readonly group: Group; readonly url: string; readonly count: number }
+  /** relay: `agentIds` name the room each socket joins (one per socket). */
+  | { readonly id: number; readonly cmd: 'open'; readonly group: Group; readonly url: string; readonly count: number; readonly agentIds?: readonly string[] }
   | { readonly id: number; readonly cmd: 'login'; readonly agentIds: readonly string[] }
-  /** idle: frames only settle responses; latency: events are parsed, timed, and Alerting is answered; count: event frames are counted. */
+  /** idle: frames only settle responses; latency: events are parsed, timed, and Alerting is answered. */
   | { readonly id: number; readonly cmd: 'mode'; readonly mode: 'idle' | 'latency' }
-  /** Counts event frames on every socket until `count` have arrived, then posts a ClientDone. */
-  | { readonly id: number; readonly cmd: 'expect'; readonly count: number }
+  /**
+   * Counts event frames on every socket until `count` have arrived, then posts a ClientDone.
+   * parse: the frames are parsed as a desktop would (a socket.io client always parses);
+   * record: each frame's arrival time is kept per socket (collected by `arrivals`).
+   */
+  | { readonly id: number; readonly cmd: 'expect'; readonly count: number; readonly parse?: boolean; readonly record?: boolean }
+  /** Arrival times recorded by `expect`, per socket of the group, in order; then forgotten. */
+  | { readonly id: number; readonly cmd: 'arrivals'; readonly group: Group }
   | { readonly id: number; readonly cmd: 'collect' }
   | { readonly id: number; readonly cmd: 'close' };
 
@@ -63,10 +72,14 @@ const now = () => performance.timeOrigin + performance.now();
 const port = parentPort;
 if (!port) throw new Error('bench/gateway/clients.ts runs in a worker thread');
 
-const clients: Record<Group, Client[]> = { gateway: [], raw: [] };
+const clients: Record<Exclude<Group, 'relay'>, Client[]> = { gateway: [], raw: [] };
+const relayClients: Socket[] = [];
 let mode: 'idle' | 'latency' | 'count' = 'idle';
 let counted = 0;
 let target = 0;
+let parseCounted = false;
+let recordArrivals = false;
+const arrivals: Record<Group, number[][]> = { gateway: [], raw: [], relay: [] };
 let receipts: Receipt[] = [];
 let answersSent = 0;
 let answersFailed = 0;
@@ -75,9 +88,16 @@ let firstAnswerError: string | undefined;
 /** `{"type":"event"` — byte 9 tells event frames from heartbeats and responses without parsing. */
 const E = 'e'.charCodeAt(0);
 
+function countOne(group: Group, index: number): void {
+  if (recordArrivals) (arrivals[group][index] ??= []).push(now());
+  if (++counted === target) port?.postMessage({ done: true, count: counted, at: now() } satisfies ClientDone);
+}
+
 function onMessage(client: Client, data: Buffer): void {
   if (mode === 'count') {
-    if (data[9] === E && ++counted === target) port?.postMessage({ done: true, count: counted, at: now() } satisfies ClientDone);
+    if (data[9] !== E) return;
+    if (parseCounted) JSON.parse(data.toString());
+    countOne(client.group, client.index);
     return;
   }
   const at = now();
@@ -111,7 +131,18 @@ function request(client: Client, op: string, args: Record<string, unknown>): Pro
   });
 }
 
-function open(group: Group, url: string, index: number): Promise<Client> {
+function openRelay(url: string, index: number, agentId: string): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], auth: { agentId }, reconnection: false, forceNew: true });
+  socket.on('event', () => {
+    if (mode === 'count') countOne('relay', index);
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+function open(group: Exclude<Group, 'relay'>, url: string, index: number): Promise<Client> {
   const socket = new WebSocket(url, { perMessageDeflate: false });
   const client: Client = { socket, index, group, nextId: 1, pending: new Map(), onEvent: undefined };
   socket.on('message', (data: Buffer) => onMessage(client, data));
@@ -149,10 +180,22 @@ async function run(command: ClientCommand): Promise<unknown> {
   switch (command.cmd) {
     case 'open': {
       const start = now();
-      const list = clients[command.group];
+      if (command.group === 'relay') {
+        const agentIds = command.agentIds ?? [];
+        if (agentIds.length !== command.count) throw new Error(`${agentIds.length} agent ids for ${command.count} relay sockets`);
+        const base = relayClients.length;
+        const opened: Socket[] = new Array<Socket>(command.count);
+        await pool(command.count, 50, async (i) => {
+          opened[i] = await openRelay(command.url, base + i, agentIds[i] as string);
+        });
+        relayClients.push(...opened);
+        return { ms: now() - start };
+      }
+      const group = command.group;
+      const list = clients[group];
       const opened: Client[] = new Array<Client>(command.count);
       await pool(command.count, 50, async (i) => {
-        opened[i] = await open(command.group, command.url, list.length + i);
+        opened[i] = await open(group, command.url, list.length + i);
       });
       list.push(...opened);
       return { ms: now() - start };
@@ -171,7 +214,14 @@ async function run(command: ClientCommand): Promise<unknown> {
       mode = 'count';
       counted = 0;
       target = command.count;
+      parseCounted = command.parse === true;
+      recordArrivals = command.record === true;
       return undefined;
+    case 'arrivals': {
+      const times = arrivals[command.group];
+      arrivals[command.group] = [];
+      return times;
+    }
     case 'collect': {
       const report: LatencyReport = { receipts, answersSent, answersFailed, firstAnswerError };
       receipts = [];
@@ -192,8 +242,10 @@ async function run(command: ClientCommand): Promise<unknown> {
             }),
         ),
       );
+      for (const socket of relayClients) socket.disconnect();
       clients.gateway = [];
       clients.raw = [];
+      relayClients.length = 0;
       return undefined;
     }
   }

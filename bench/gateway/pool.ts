@@ -56,13 +56,13 @@ export class ClientPool {
   }
 
   /** Arms the worker to count `count` event frames; resolves with the time the last one arrived. */
-  async expect(count: number, timeoutMs = 60_000): Promise<() => Promise<ClientDone>> {
+  async expect(count: number, flags: { parse?: boolean; record?: boolean } = {}, timeoutMs = 60_000): Promise<() => Promise<ClientDone>> {
     const done = new Promise<ClientDone>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`only part of ${count} event frames arrived within ${timeoutMs} ms`)), timeoutMs);
       this.#done = (value) => (clearTimeout(timer), resolve(value));
     });
     done.catch(() => undefined);
-    await this.call({ cmd: 'expect', count });
+    await this.call({ cmd: 'expect', count, ...flags });
     return () => done;
   }
 
