@@ -2,20 +2,35 @@
  * The promise-style example connector: its conformance target passes the kit in every mode (as a
  * module and through the CLI, as docs/connector.md tells an author to run it), and a whole call
  * driven through a framework Session shows the desktop every step, with logout's Snapshot last.
+ * Last, docs/spec.md — what the author of such a connector reads — names every event property
+ * (required or not, as the schemas say), request, enum value and error code the framework has.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDemoPbxDriver, createPromiseConnector, createTarget, DemoPbx } from '../../examples/promise-connector/index.js';
 import { runConformance } from '../../src/conformance/run.js';
 import type { ConformanceReport } from '../../src/conformance/types.js';
 import {
+  AGENT_EVENT_NAMES,
+  AGENT_STATES,
+  CALL_STATES,
+  CALL_TYPES,
   createSession,
   CtiError,
+  DEVICE_STATES,
+  ERROR_CODES,
+  EVENT_SCHEMAS,
   ImplementationRegistry,
+  LINK_STATES,
+  REQUESTS,
+  WORK_MODES,
   validateEvent,
   type ApplicationContext,
+  type EventType,
   type OpenCtiEvent,
   type Session,
+  type SessionEventName,
   type SessionEvents,
 } from '../../src/framework/index.js';
 import { TELEPHONY_MODES } from '../../src/framework/schema/context.js';
@@ -78,10 +93,14 @@ class DistantPbx extends DemoPbx {
   }
 }
 
+/** What a session event hands its listeners: the one argument, when it has one. */
+type Payload<K extends SessionEventName> = SessionEvents[K] extends [infer P, ...unknown[]] ? P : undefined;
+
 /** Resolves with the first payload of `name` that matches; set up before the action that causes it. */
-function next<K extends keyof SessionEvents>(session: Session, name: K, match: (payload: SessionEvents[K]) => boolean = () => true): Promise<SessionEvents[K]> {
+function next<K extends SessionEventName>(session: Session, name: K, match: (payload: Payload<K>) => boolean = () => true): Promise<Payload<K>> {
   return new Promise((resolve) => {
-    const off = session.on(name, (payload) => {
+    const off = session.on(name, (...args: SessionEvents[K]) => {
+      const payload = args[0] as Payload<K>;
       if (!match(payload)) return;
       off();
       resolve(payload);
@@ -213,5 +232,40 @@ describe('a whole call through a framework Session', () => {
     await connector.logout('agent7', '', {});
     // The final Snapshot was forwarded before logout resolved.
     expect(forwarded.at(-1)).toMatchObject({ pyEventType: 'SnapshotEvent', pyAgentState: 'Logout', pyDeviceState: 'CLOSED' });
+  });
+});
+
+// ---- the contract this connector follows, as docs/spec.md writes it ----
+
+describe('docs/spec.md, the contract a connector author reads', () => {
+  const spec = readFileSync(new URL('../../docs/spec.md', import.meta.url), 'utf8');
+  /** The text of §4 from `**Type**` to the next event heading. */
+  const sectionOf = (type: EventType) => {
+    const start = spec.indexOf(`**${type}**`);
+    const next = spec.slice(start + 1).search(/\n\*\*[A-Za-z]+Event\*\*|\n### /);
+    return spec.slice(start, next < 0 ? undefined : start + 1 + next);
+  };
+  /** `| \`prop\` | type | yes/no … |` rows of a table: property → required. */
+  const documented = (text: string) =>
+    new Map([...text.matchAll(/^\| `(\w+)` \| .*? \| (yes|no)[^|]* \|/gm)].map((m) => [m[1], m[2] === 'yes']));
+  const common = documented(spec.slice(spec.indexOf('**Common to all events**'), spec.indexOf('**CallStateEvent**')));
+
+  it.each(Object.keys(EVENT_SCHEMAS) as EventType[])('lists every property of %s, required exactly when the schema requires it', (type) => {
+    const schema = EVENT_SCHEMAS[type] as unknown as { properties: Record<string, unknown>; required?: string[] };
+    const rows = documented(sectionOf(type));
+    const table = Object.keys(schema.properties).map((property) => [property, rows.get(property) ?? common.get(property)]);
+    expect(table).toEqual(Object.keys(schema.properties).map((property) => [property, (schema.required ?? []).includes(property)]));
+  });
+
+  it('names every enum value, request with its parameters, and error code', () => {
+    for (const value of [...CALL_STATES, ...CALL_TYPES, ...AGENT_EVENT_NAMES, ...AGENT_STATES, ...WORK_MODES, ...DEVICE_STATES, ...LINK_STATES]) {
+      expect(spec, value).toContain(`\`${value}\``);
+    }
+    for (const request of REQUESTS) expect(spec).toContain(`\`${request.name}(${request.params.map((p) => p.name).join(', ')})\``);
+    for (const code of ERROR_CODES) {
+      const http = /^OPENCTI_HTTP_ERROR_(\d+)$/.exec(code);
+      if (http) expect(spec, code).toMatch(new RegExp(`OPENCTI_HTTP_ERROR_401( / \\d+)* / ${http[1]}|OPENCTI_HTTP_ERROR_${http[1]}`));
+      else expect(spec, code).toContain(code);
+    }
   });
 });
