@@ -61,8 +61,7 @@ describe('opencti conformance with the example target module', () => {
         (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
       );
     });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain('promise-pbx');
   });
 });
