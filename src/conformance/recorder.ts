@@ -1,6 +1,11 @@
-/** Records what an implementation forwards, validates each event, and waits for expected ones. */
+/**
+ * Records what an implementation forwards, validates each event, and waits for expected ones.
+ * Events are taken in as a session takes them by default (lenient intake: vendor state names,
+ * bare call events filled from the call already seen), so what passes here works on a desktop.
+ */
 import type { OpenCtiEvent } from '../framework/schema/events.js';
-import { describeProblems, validateEvent } from '../framework/schema/validate.js';
+import { validateLenientEvent, type KnownCallFacts } from '../framework/schema/lenient.js';
+import { describeProblems } from '../framework/schema/validate.js';
 
 export type AnyEvent = OpenCtiEvent & Record<string, unknown>;
 
@@ -11,7 +16,7 @@ export class EventRecorder {
 
   /** The function handed to the implementation as `forwardEvent`. */
   readonly forward = (raw: unknown): void => {
-    const checked = validateEvent(raw);
+    const checked = validateLenientEvent(raw, (callId) => this.#knownCall(callId));
     if (!checked.ok) {
       this.invalid.push(`${JSON.stringify(raw)?.slice(0, 200)}: ${describeProblems(checked.problems)}`);
       return;
@@ -20,6 +25,15 @@ export class EventRecorder {
     this.events.push(event);
     this.#waiters = this.#waiters.filter((w) => (w.match(event) ? (w.resolve(event), false) : true));
   };
+
+  /** The facts of the last event recorded about a call, to fill a bare event about it. */
+  #knownCall(callId: string): KnownCallFacts | undefined {
+    for (let i = this.events.length - 1; i >= 0; i -= 1) {
+      const event = this.events[i];
+      if (event?.pyEventType === 'CallStateEvent' && event.pyCallId === callId) return event as KnownCallFacts;
+    }
+    return undefined;
+  }
 
   /** Where the next wait starts looking: events before the mark are not considered. */
   mark(): number {
