@@ -1,0 +1,89 @@
+/**
+ * `desktop` in the server configuration: which implementation the served desktop page binds.
+ * Absent, the page uses the reference connector to this server. With `implementation`, the page
+ * loads the pega namespace and the vendor's script files by <script> tags (served at fixed URLs
+ * under /vendor/, from files the deployment names here — never from a URL a request gives) and
+ * binds its session to what the files registered under `pega.cti.desktopApi.<vendor>` (or
+ * `embeddedApi` for the embedded variant). See docs/pega-hosting.md.
+ */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { CtiLink } from '../framework/schema/context.js';
+import { stringEnum } from '../framework/schema/string-enum.js';
+
+export const DESKTOP_VARIANTS = ['desktop', 'embedded'] as const;
+export type DesktopVariant = (typeof DESKTOP_VARIANTS)[number];
+
+/** A JavaScript identifier: the vendor is a property name under pega.cti.desktopApi. */
+const VENDOR = '^[A-Za-z_$][A-Za-z0-9_$]{0,63}$';
+
+export const DesktopConfig = Type.Object(
+  {
+    implementation: Type.Optional(
+      Type.Object(
+        {
+          vendor: Type.String({ pattern: VENDOR, description: 'The name the implementation file registers under pega.cti.desktopApi (or embeddedApi), e.g. "Acme"' }),
+          scripts: Type.Array(Type.String({ minLength: 1, maxLength: 4096, pattern: '\\.js$' }), {
+            minItems: 1,
+            maxItems: 16,
+            description: 'Script files loaded in this order after the pega namespace: the vendor SDK files, then the implementation file (paths relative to the working directory)',
+          }),
+          variant: Type.Unsafe<DesktopVariant>({
+            ...stringEnum(DESKTOP_VARIANTS, '"desktop": the desktop shows its own call controls; "embedded": the vendor\'s panel does'),
+            default: 'desktop',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    ctiLink: Type.Optional(CtiLink),
+  },
+  { additionalProperties: false, description: 'The implementation the desktop page binds (docs/pega-hosting.md)' },
+);
+export type DesktopConfig = Static<typeof DesktopConfig>;
+
+/** Problems the schema cannot see: script files that cannot be read, a link without an implementation. */
+export function crossCheckDesktopConfig(desktop: DesktopConfig): string[] {
+  const problems: string[] = [];
+  if (desktop.ctiLink && !desktop.implementation) {
+    problems.push('/desktop/ctiLink: a link is only used with desktop.implementation (the reference connector always links to this server)');
+  }
+  desktop.implementation?.scripts.forEach((path, index) => {
+    let isFile = false;
+    try {
+      isFile = statSync(path).isFile();
+    } catch (error) {
+      problems.push(`/desktop/implementation/scripts/${index}: cannot read ${path}: ${(error as Error).message}`);
+      return;
+    }
+    if (!isFile) problems.push(`/desktop/implementation/scripts/${index}: ${path} is not a file`);
+  });
+  return problems;
+}
+
+/** A served vendor script: its fixed URL and the file behind it. */
+export interface VendorScript {
+  readonly url: string;
+  readonly path: string;
+}
+
+/** The URL of each script: its place in the list and its file name, e.g. /vendor/1/connector.js. */
+export function vendorScripts(desktop: DesktopConfig | undefined): VendorScript[] {
+  return (desktop?.implementation?.scripts ?? []).map((path, index) => ({ url: `/vendor/${index}/${encodeURIComponent(basename(path))}`, path }));
+}
+
+/** What the page reads from its configuration block (src/desktop/app/hosted-config.ts). */
+export interface DesktopPageConfig {
+  readonly implementation: { readonly vendor: string; readonly variant: DesktopVariant };
+  readonly ctiLink: CtiLink;
+}
+
+export function desktopPageConfig(desktop: DesktopConfig | undefined): DesktopPageConfig | undefined {
+  const implementation = desktop?.implementation;
+  if (!implementation) return undefined;
+  return {
+    implementation: { vendor: implementation.vendor, variant: implementation.variant },
+    ctiLink: desktop.ctiLink ?? { name: implementation.vendor },
+  };
+}
