@@ -64,6 +64,10 @@ describe.sequential('the desktop hosting a Pega implementation file', () => {
     await expectVisible(pop(page));
     await expectText(pop(page).getByRole('definition').filter({ hasText: 'A-42' }), 'A-42');
 
+    // Accepting the pop starts an interaction: the notes it would keep are not available, said plainly.
+    await pop(page).getByRole('button', { name: 'Accept' }).click();
+    await expectText(page.getByRole('alert').filter({ hasText: 'not available' }), 'this desktop is connected through Acme, so they are not available');
+
     await call.getByRole('button', { name: 'Answer' }).click();
     await expectText(call, 'Connected');
     await call.getByRole('button', { name: 'Hold' }).click();
@@ -74,9 +78,6 @@ describe.sequential('the desktop hosting a Pega implementation file', () => {
     await expectHidden(callCard(page, `from ${CALLER}`).getByRole('button', { name: 'Hang up' }));
     expect(await page.evaluate(() => (window as unknown as { AcmeDemoPbx: { shared(): { callsOf(dn: string): unknown[] } } }).AcmeDemoPbx.shared().callsOf('1001'))).toEqual([]);
 
-    // Accepting the pop starts an interaction: the notes it would keep are not available, said plainly.
-    await pop(page).getByRole('button', { name: 'Accept' }).click();
-    await expectText(page.getByRole('alert'), 'this desktop is connected through Acme, so they are not available');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download log' }).click()]);
     const log = readFileSync((await download.path()) as string, 'utf8');
