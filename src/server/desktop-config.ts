@@ -17,6 +17,8 @@ export type DesktopVariant = (typeof DESKTOP_VARIANTS)[number];
 
 /** A JavaScript identifier: the vendor is a property name under pega.cti.desktopApi. */
 const VENDOR = '^[A-Za-z_$][A-Za-z0-9_$]{0,63}$';
+/** An origin for a Content-Security-Policy list: scheme://host[:port], nothing that could end the directive. */
+const SOURCE = '^(https?|wss?)://[A-Za-z0-9.*-]+(:[0-9]{1,5})?$';
 
 export const DesktopConfig = Type.Object(
   {
@@ -38,6 +40,18 @@ export const DesktopConfig = Type.Object(
       ),
     ),
     ctiLink: Type.Optional(CtiLink),
+    connectSources: Type.Optional(
+      Type.Array(Type.String({ pattern: SOURCE, maxLength: 2048 }), {
+        maxItems: 32,
+        description: 'Origins the vendor scripts connect to (their CTI server: wss://cti.example.com), added to the desktop page\'s connect-src',
+      }),
+    ),
+    frameSources: Type.Optional(
+      Type.Array(Type.String({ pattern: SOURCE, maxLength: 2048 }), {
+        maxItems: 32,
+        description: 'Origins the vendor\'s panel may frame (embedded variant), added to the desktop page\'s frame-src',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'The implementation the desktop page binds (docs/pega-hosting.md)' },
 );
@@ -46,8 +60,10 @@ export type DesktopConfig = Static<typeof DesktopConfig>;
 /** Problems the schema cannot see: script files that cannot be read, a link without an implementation. */
 export function crossCheckDesktopConfig(desktop: DesktopConfig): string[] {
   const problems: string[] = [];
-  if (desktop.ctiLink && !desktop.implementation) {
-    problems.push('/desktop/ctiLink: a link is only used with desktop.implementation (the reference connector always links to this server)');
+  for (const name of ['ctiLink', 'connectSources', 'frameSources'] as const) {
+    if (desktop[name] && !desktop.implementation) {
+      problems.push(`/desktop/${name}: only used with desktop.implementation (the reference connector always links to this server)`);
+    }
   }
   desktop.implementation?.scripts.forEach((path, index) => {
     let isFile = false;
@@ -60,6 +76,15 @@ export function crossCheckDesktopConfig(desktop: DesktopConfig): string[] {
     if (!isFile) problems.push(`/desktop/implementation/scripts/${index}: ${path} is not a file`);
   });
   return problems;
+}
+
+/** What the desktop page's Content-Security-Policy adds for the vendor scripts. */
+export function desktopPolicyExtra(desktop: DesktopConfig | undefined): Record<string, string[]> {
+  if (!desktop?.implementation) return {};
+  const extra: Record<string, string[]> = {};
+  if (desktop.connectSources?.length) extra.connectSrc = [...desktop.connectSources];
+  if (desktop.frameSources?.length) extra.frameSrc = ["'self'", ...desktop.frameSources];
+  return extra;
 }
 
 /** A served vendor script: its fixed URL and the file behind it. */

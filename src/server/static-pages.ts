@@ -11,7 +11,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { contentSecurityPolicy } from './http/app.js';
-import { desktopPageConfig, vendorScripts, type DesktopConfig } from './desktop-config.js';
+import { desktopPageConfig, desktopPolicyExtra, vendorScripts, type DesktopConfig } from './desktop-config.js';
 
 export const DESKTOP_DIR = fileURLToPath(new URL('../../dist/desktop/', import.meta.url));
 
@@ -41,11 +41,11 @@ const NOT_BUILT = `<!doctype html>
  * - 'unsafe-eval': the framework's Ajv validators compile schemas to functions at run time.
  *   Inline and foreign scripts stay refused. (Precompiled validators would let this go.)
  */
-export function pagePolicy(html: string): string {
+export function pagePolicy(html: string, extra: Readonly<Record<string, readonly string[]>> = {}): string {
   const hashes = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map(
     (m) => `'sha256-${createHash('sha256').update(m[1] ?? '', 'utf8').digest('base64')}'`,
   );
-  return contentSecurityPolicy({ styleSrc: hashes, styleSrcAttr: ["'unsafe-inline'"], scriptSrc: ["'unsafe-eval'"] });
+  return contentSecurityPolicy({ ...extra, styleSrc: hashes, styleSrcAttr: ["'unsafe-inline'"], scriptSrc: ["'unsafe-eval'"] });
 }
 
 async function listing(dir: string): Promise<Set<string>> {
@@ -81,11 +81,12 @@ export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DI
   const page = (name: string) => async (_request: unknown, reply: FastifyReply) => {
     if (!pages.has(name)) return reply.type(TYPES['.html'] ?? 'text/html').send(NOT_BUILT);
     const file = await readFile(join(dir, name), 'utf8');
-    const html = name === 'index.html' ? withVendorScripts(file, desktop) : file;
+    const desktopPage = name === 'index.html';
+    const html = desktopPage ? withVendorScripts(file, desktop) : file;
     return reply
       .type(TYPES['.html'] ?? 'text/html')
       .header('cache-control', 'no-cache')
-      .header('content-security-policy', pagePolicy(html))
+      .header('content-security-policy', pagePolicy(html, desktopPage ? desktopPolicyExtra(desktop) : {}))
       .send(html);
   };
   app.get('/', page('index.html'));
