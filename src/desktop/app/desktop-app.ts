@@ -26,6 +26,8 @@ import { hostedContext, readHostedConfig, type HostedConfig } from './hosted-con
 import { bindDesktopImplementation } from './hosted-implementation.js';
 import { notAvailableMessage, VendorDesktopApi } from './vendor-desktop-api.js';
 import '../components/pega-log-download.js';
+import '../components/embedded-desk.js';
+import { EmbeddedHost, PANEL_ID } from './embedded-host.js';
 
 const MODES: readonly { mode: TelephonyMode; label: string }[] = [
   { mode: 'simple', label: 'Simple' },
@@ -34,7 +36,7 @@ const MODES: readonly { mode: TelephonyMode; label: string }[] = [
 ];
 
 export class DesktopApp extends LitElement {
-  static override properties = { _items: { state: true }, _session: { state: true }, _status: { state: true }, _resuming: { state: true }, _hostError: { state: true } };
+  static override properties = { _items: { state: true }, _session: { state: true }, _status: { state: true }, _resuming: { state: true }, _hostError: { state: true }, _embeddedVersion: { state: true }, _embeddedErrors: { state: true } };
   static override styles = [
     baseStyles,
     css`
@@ -100,6 +102,8 @@ export class DesktopApp extends LitElement {
   declare _resuming: boolean;
   /** Why the hosted implementation could not be bound, shown instead of the controls. */
   declare _hostError: string;
+  declare _embeddedVersion: number;
+  declare _embeddedErrors: readonly string[];
   readonly mode: TelephonyMode;
   readonly context: ApplicationContext;
   readonly #store = new AgentSessionStore(localStorage);
@@ -109,10 +113,14 @@ export class DesktopApp extends LitElement {
   readonly #work: WorkItems;
   #offServerLogout: (() => void) | undefined;
   readonly #hosted: HostedConfig | undefined;
+  #embedded: EmbeddedHost | undefined;
+  readonly #onPageHide = () => this.#embedded?.unload();
 
   constructor() {
     super();
     this._hostError = '';
+    this._embeddedVersion = 0;
+    this._embeddedErrors = [];
     this.#hosted = this.#readHosted();
     this.mode = parseMode(location.search);
     const context = contextFor(this.mode, ctiUrlFor(location), answeringFrom(location.search));
@@ -148,6 +156,7 @@ export class DesktopApp extends LitElement {
     super.disconnectedCallback();
     this.#work.unbind();
     this.#offServerLogout?.();
+    this.#stopEmbedded();
   }
 
   override render() {
@@ -167,6 +176,12 @@ export class DesktopApp extends LitElement {
       </header>
       <p class="visually-hidden" role="status" aria-live="polite">${this._status}</p>
       ${this.#hostedBar()}
+      ${this.#hosted?.variant === 'embedded' ? this.#embeddedMain() : this.#desktopMain(session, thisDN)}
+    `;
+  }
+
+  #desktopMain(session: Session | undefined, thisDN: string) {
+    return html`
       <main>
         <div>
           ${this._resuming ? html`<p class="muted" role="status">Reconnecting to your session…</p>` : ''}
@@ -240,6 +255,7 @@ export class DesktopApp extends LitElement {
   /** A Session on the implementation the vendor's script registered; no reference-server token. */
   #newHostedSession(hosted: HostedConfig): void {
     this.#connector = undefined;
+    if (hosted.variant === 'embedded') return this.#startEmbedded(hosted);
     try {
       const { implementation } = bindDesktopImplementation(hosted.vendor);
       this.#follow(new Session({ context: this.context, implementation }));
@@ -247,6 +263,45 @@ export class DesktopApp extends LitElement {
       this._session = undefined;
       this._hostError = error instanceof Error ? error.message : String(error);
     }
+  }
+
+  /** The vendor's panel gets its area (a light-DOM element slotted through) and is loaded into it. */
+  #startEmbedded(hosted: HostedConfig): void {
+    if (this.#embedded) return;
+    if (!this.querySelector(`#${PANEL_ID}`)) {
+      const area = document.createElement('div');
+      area.id = PANEL_ID;
+      area.slot = 'vendor-panel';
+      this.append(area);
+    }
+    const host = new EmbeddedHost({
+      vendor: hosted.vendor,
+      link: hosted.ctiLink,
+      changed: () => (this._embeddedVersion += 1),
+      error: (message) => (this._embeddedErrors = [...this._embeddedErrors, message].slice(-5)),
+    });
+    try {
+      host.start();
+    } catch (error) {
+      this._hostError = error instanceof Error ? error.message : String(error);
+      return;
+    }
+    this.#embedded = host;
+    window.addEventListener('pagehide', this.#onPageHide);
+  }
+
+  #stopEmbedded(): void {
+    window.removeEventListener('pagehide', this.#onPageHide);
+    this.#embedded?.unload();
+    this.#embedded = undefined;
+  }
+
+  #embeddedMain() {
+    return html`<main>
+      <opencti-embedded-desk .host=${this.#embedded} .version=${this._embeddedVersion} .errors=${this._embeddedErrors}>
+        <slot name="vendor-panel" slot="vendor-panel"></slot>
+      </opencti-embedded-desk>
+    </main>`;
   }
 
   /** Which implementation the page is bound to, what is not available with it, and its log. */
