@@ -64,7 +64,10 @@ describe.sequential('the desktop hosting an embedded vendor panel', () => {
     const toggle = page.getByRole('button', { name: /phone panel$/ });
     await expectText(toggle, 'Open phone panel');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
-    const panel = page.getByRole('region', { name: 'Phone panel' });
+    const area = page.getByRole('region', { name: 'Phone panel' });
+    // The vendor renders into a light-DOM element slotted into the area.
+    const panel = page.locator('#pega-cti-embedded-panel');
+    expect(await area.isVisible()).toBe(false);
     expect(await panel.isVisible()).toBe(false);
     await expect.poll(() => log(page)).toMatch(/INFO Acme panel load acme-embedded into #pega-cti-embedded-panel/);
     expect(await page.getByRole('button', { name: 'Call', exact: true }).isDisabled()).toBe(true);
@@ -75,6 +78,7 @@ describe.sequential('the desktop hosting an embedded vendor panel', () => {
     await expectText(panel.getByText(/^Panel (expanded|collapsed)$/), 'Panel expanded');
     await toggle.click();
     await expect.poll(() => panel.isVisible()).toBe(false);
+    expect(await area.isVisible()).toBe(false);
     await expect.poll(() => log(page)).toMatch(/expandCCP[\s\S]*INFO Acme panel collapseCCP/);
     await toggle.click();
 
