@@ -10,6 +10,7 @@
  * call), and a call that ends is a bare { pyCallId, pyEventName: "Disconnected" }.
  */
 /* global pega, AcmeDemoPbx */
+/* eslint-disable @typescript-eslint/no-this-alias -- `var self = this` for callbacks, as ES5-era implementation files write it */
 
 pega.cti.desktopApi.Acme = function () {
   this.name = 'Acme';

@@ -10,7 +10,8 @@
  * the host through pega.cti.embeddedEventHandler: showUIPanel() when a call rings,
  * applyCallTreatment(call) for the screen pop, enableClickToCall(true|false) as the agent signs in.
  */
-/* global pega, AcmeDemoPbx, document */
+/* global pega, AcmeDemoPbx */
+/* eslint-disable @typescript-eslint/no-this-alias -- `var self = this` for callbacks, as ES5-era implementation files write it */
 
 pega.cti.embeddedApi.Acme = function () {
   this.name = 'Acme';

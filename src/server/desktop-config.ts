@@ -66,7 +66,7 @@ export function crossCheckDesktopConfig(desktop: DesktopConfig): string[] {
     }
   }
   desktop.implementation?.scripts.forEach((path, index) => {
-    let isFile = false;
+    let isFile: boolean;
     try {
       isFile = statSync(path).isFile();
     } catch (error) {

@@ -51,7 +51,7 @@ export function parseTreatment(json: unknown): EmbeddedPop {
     try {
       value = JSON.parse(json);
     } catch (error) {
-      throw new Error(`pega.cti.embeddedEventHandler.applyCallTreatment: the text given is not JSON: ${(error as Error).message}`);
+      throw new Error(`pega.cti.embeddedEventHandler.applyCallTreatment: the text given is not JSON: ${(error as Error).message}`, { cause: error });
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

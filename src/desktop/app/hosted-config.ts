@@ -21,7 +21,7 @@ export function parseHostedConfig(text: string): HostedConfig {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`the desktop configuration block is not JSON: ${(error as Error).message}`);
+    throw new Error(`the desktop configuration block is not JSON: ${(error as Error).message}`, { cause: error });
   }
   const config = value as { implementation?: { vendor?: unknown; variant?: unknown }; ctiLink?: { name?: unknown } } | null;
   const vendor = config?.implementation?.vendor;
