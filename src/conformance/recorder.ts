@@ -1,10 +1,11 @@
 /**
  * Records what an implementation forwards, validates each event, and waits for expected ones.
- * Events are taken in as a session takes them by default (lenient intake: vendor state names,
- * bare call events filled from the call already seen), so what passes here works on a desktop.
+ * Strict intake checks the contract's shapes; lenient intake takes events as a session with
+ * `events: "lenient"` does (vendor state names, bare call events filled from the call already seen).
  */
+import type { EventIntake } from '../framework/schema/context.js';
 import type { OpenCtiEvent } from '../framework/schema/events.js';
-import { validateLenientEvent, type KnownCallFacts } from '../framework/schema/lenient.js';
+import { validateIncomingEvent, type KnownCallFacts } from '../framework/schema/lenient.js';
 import { describeProblems } from '../framework/schema/validate.js';
 
 export type AnyEvent = OpenCtiEvent & Record<string, unknown>;
@@ -13,10 +14,15 @@ export class EventRecorder {
   readonly events: AnyEvent[] = [];
   readonly invalid: string[] = [];
   #waiters: { match: (e: AnyEvent) => boolean; resolve: (e: AnyEvent) => void }[] = [];
+  readonly #intake: EventIntake;
+
+  constructor(intake: EventIntake = 'strict') {
+    this.#intake = intake;
+  }
 
   /** The function handed to the implementation as `forwardEvent`. */
   readonly forward = (raw: unknown): void => {
-    const checked = validateLenientEvent(raw, (callId) => this.#knownCall(callId));
+    const checked = validateIncomingEvent(raw, this.#intake, (callId) => this.#knownCall(callId));
     if (!checked.ok) {
       this.invalid.push(`${JSON.stringify(raw)?.slice(0, 200)}: ${describeProblems(checked.problems)}`);
       return;

@@ -198,16 +198,31 @@ describe('whole calls in full mode', () => {
 const failures = (report: ConformanceReport) => report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.detail}`);
 
 describe.each(TELEPHONY_MODES)('the conformance kit in %s mode', (mode) => {
-  it('passes every check against the file as loaded by script', async () => {
+  it('passes every check against the file as loaded by script, taking events in as a session does', async () => {
     const { page, pbx } = loadExample();
     const report = await runConformance({
       implementation: page.pega.cti.desktopApi.Acme as object,
       mode,
+      events: 'lenient',
       driver: createDemoPbxDriver(pbx, { agentId: 'agent9', extension: '1009' }),
     });
     expect(failures(report)).toEqual([]);
     expect(report.passed).toBe(report.checks.length);
     expect(report).toMatchObject({ implementation: { name: 'Acme', version: '1' }, style: 'callback' });
     if (mode === 'full') expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['call.consult', 'call.dropParty', 'call.blindTransfer']));
+  });
+});
+
+describe('the conformance kit with strict intake', () => {
+  it('names the vendor spellings the contract does not have', async () => {
+    const { page, pbx } = loadExample();
+    const report = await runConformance({
+      implementation: page.pega.cti.desktopApi.Acme as object,
+      mode: 'simple',
+      driver: createDemoPbxDriver(pbx, { agentId: 'agent9', extension: '1009' }),
+      eventTimeoutMs: 500,
+    });
+    const valid = report.checks.find((c) => c.id === 'events.valid');
+    expect(valid).toMatchObject({ passed: false, detail: expect.stringContaining('(got "Ringing")') });
   });
 });
