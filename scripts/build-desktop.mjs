@@ -2,6 +2,8 @@
 /**
  * Builds the CSR desktop and the caller simulator into dist/desktop/: one ES module bundle per
  * page (esbuild) and the HTML pages beside them. The server serves this folder at / and /simulator.
+ * Also assets/pega.js: the pega namespace as a classic script (IIFE), which a page hosting a Pega
+ * implementation file loads by a <script> tag before the vendor's files (docs/pega-hosting.md).
  *
  *   node scripts/build-desktop.mjs            build once (minified, with source maps)
  *   node scripts/build-desktop.mjs --watch    rebuild on change
@@ -35,6 +37,14 @@ const options = {
   tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
 };
 
+/** The pega namespace: a classic script, since vendor files are classic scripts that run before modules. */
+/** @type {import('esbuild').BuildOptions} */
+const pegaOptions = {
+  ...options,
+  entryPoints: { pega: join(root, 'src', 'pega', 'browser.ts') },
+  format: 'iife',
+};
+
 async function copyPages() {
   const pages = join(source, 'pages');
   for (const name of await readdir(pages)) await copyFile(join(pages, name), join(out, name));
@@ -48,10 +58,12 @@ await copyPages();
 if (watch) {
   const context = await esbuild.context(options);
   await context.watch();
+  await (await esbuild.context(pegaOptions)).watch();
   console.log(`watching src/desktop → ${out}`);
 } else {
-  const result = await esbuild.build({ ...options, metafile: true });
-  const bytes = Object.entries(result.metafile.outputs)
+  const results = await Promise.all([esbuild.build({ ...options, metafile: true }), esbuild.build({ ...pegaOptions, metafile: true })]);
+  const bytes = results
+    .flatMap((result) => Object.entries(result.metafile.outputs))
     .filter(([file]) => file.endsWith('.js'))
     .map(([file, info]) => `${file.replace(`${root}/`, '')} ${(info.bytes / 1024).toFixed(1)} kB`);
   console.log(`desktop built: ${bytes.join(', ')}`);

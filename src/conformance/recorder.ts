@@ -1,6 +1,12 @@
-/** Records what an implementation forwards, validates each event, and waits for expected ones. */
+/**
+ * Records what an implementation forwards, validates each event, and waits for expected ones.
+ * Strict intake checks the contract's shapes; lenient intake takes events as a session with
+ * `events: "lenient"` does (vendor state names, bare call events filled from the call already seen).
+ */
+import type { EventIntake } from '../framework/schema/context.js';
 import type { OpenCtiEvent } from '../framework/schema/events.js';
-import { describeProblems, validateEvent } from '../framework/schema/validate.js';
+import { validateIncomingEvent, type KnownCallFacts } from '../framework/schema/lenient.js';
+import { describeProblems } from '../framework/schema/validate.js';
 
 export type AnyEvent = OpenCtiEvent & Record<string, unknown>;
 
@@ -8,10 +14,15 @@ export class EventRecorder {
   readonly events: AnyEvent[] = [];
   readonly invalid: string[] = [];
   #waiters: { match: (e: AnyEvent) => boolean; resolve: (e: AnyEvent) => void }[] = [];
+  readonly #intake: EventIntake;
+
+  constructor(intake: EventIntake = 'strict') {
+    this.#intake = intake;
+  }
 
   /** The function handed to the implementation as `forwardEvent`. */
   readonly forward = (raw: unknown): void => {
-    const checked = validateEvent(raw);
+    const checked = validateIncomingEvent(raw, this.#intake, (callId) => this.#knownCall(callId));
     if (!checked.ok) {
       this.invalid.push(`${JSON.stringify(raw)?.slice(0, 200)}: ${describeProblems(checked.problems)}`);
       return;
@@ -20,6 +31,15 @@ export class EventRecorder {
     this.events.push(event);
     this.#waiters = this.#waiters.filter((w) => (w.match(event) ? (w.resolve(event), false) : true));
   };
+
+  /** The facts of the last event recorded about a call, to fill a bare event about it. */
+  #knownCall(callId: string): KnownCallFacts | undefined {
+    for (let i = this.events.length - 1; i >= 0; i -= 1) {
+      const event = this.events[i];
+      if (event?.pyEventType === 'CallStateEvent' && event.pyCallId === callId) return event as KnownCallFacts;
+    }
+    return undefined;
+  }
 
   /** Where the next wait starts looking: events before the mark are not considered. */
   mark(): number {

@@ -22,7 +22,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   /** Set by the first check; every later check needs it and is blocked without it. */
   let impl = undefined as unknown as Implementation;
   const timeout = options.eventTimeoutMs ?? 5000;
-  const recorder = new EventRecorder();
+  const recorder = new EventRecorder(options.events);
   const checks: CheckResult[] = [];
   const withAgentState = mode !== 'simple';
   const full = mode === 'full';

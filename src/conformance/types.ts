@@ -1,7 +1,7 @@
 /** The conformance kit's inputs and outputs. */
 import type { LinkDefinition } from '../framework/implementation.js';
 import type { ImplementationSource } from '../framework/registry.js';
-import type { TelephonyMode } from '../framework/schema/context.js';
+import type { EventIntake, TelephonyMode } from '../framework/schema/context.js';
 
 /**
  * Makes the back end produce the outside world's part of each scenario. A vendor writes one for
@@ -34,6 +34,12 @@ export interface ConformanceOptions {
   readonly implementation: ImplementationSource;
   readonly mode: TelephonyMode;
   readonly driver: ConformanceDriver;
+  /**
+   * How events are taken in, as an application context's `events` says: "strict" (the default)
+   * accepts only the contract's shapes; "lenient" takes them as a lenient session does (vendor
+   * state names such as Ringing, bare `{ pyCallId, pyEventName }` events of a known call).
+   */
+  readonly events?: EventIntake;
   /** How long to wait for each expected event. Default 5 s. */
   readonly eventTimeoutMs?: number;
   /** How long to listen for stray events after logout. Default 500 ms. */

@@ -196,7 +196,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     logins: { status: (agentId) => logins.status(agentId), unlock: (agentId) => logins.unlock(agentId), logout: (agentId, reasonCode) => theGateway.logoutAgent(agentId, reasonCode) },
     ...(cluster ? { cluster: { view: () => cluster.view(), state: () => ({ applied: cluster.driver.applied, leader: cluster.driver.isLeader, digest: cluster.driver.center.digest() }) } } : {}),
   });
-  await registerStaticPages(app);
+  await registerStaticPages(app, undefined, config.desktop);
   limitConnections(app.server, config.http, metrics.registry);
   theGateway.attach(app.server, '/cti');
 

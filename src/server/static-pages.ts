@@ -2,7 +2,8 @@
  * The built pages (dist/desktop, made by `npm run build`): the CSR desktop at `/`, the caller
  * simulator at `/simulator`, their bundles under `/assets/`. The folder is found from this
  * module's place (src/server or dist/server, both two levels under the package root). When the
- * pages are not built, `/` says how to build them.
+ * pages are not built, `/` says how to build them. With `desktop.implementation` configured, the
+ * desktop page also gets the pega namespace and the vendor's scripts (desktop-config.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { contentSecurityPolicy } from './http/app.js';
+import { desktopPageConfig, desktopPolicyExtra, vendorScripts, type DesktopConfig } from './desktop-config.js';
 
 export const DESKTOP_DIR = fileURLToPath(new URL('../../dist/desktop/', import.meta.url));
 
@@ -39,11 +41,11 @@ const NOT_BUILT = `<!doctype html>
  * - 'unsafe-eval': the framework's Ajv validators compile schemas to functions at run time.
  *   Inline and foreign scripts stay refused. (Precompiled validators would let this go.)
  */
-export function pagePolicy(html: string): string {
+export function pagePolicy(html: string, extra: Readonly<Record<string, readonly string[]>> = {}): string {
   const hashes = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map(
     (m) => `'sha256-${createHash('sha256').update(m[1] ?? '', 'utf8').digest('base64')}'`,
   );
-  return contentSecurityPolicy({ styleSrc: hashes, styleSrcAttr: ["'unsafe-inline'"], scriptSrc: ["'unsafe-eval'"] });
+  return contentSecurityPolicy({ ...extra, styleSrc: hashes, styleSrcAttr: ["'unsafe-inline'"], scriptSrc: ["'unsafe-eval'"] });
 }
 
 async function listing(dir: string): Promise<Set<string>> {
@@ -54,17 +56,37 @@ async function listing(dir: string): Promise<Set<string>> {
   }
 }
 
-export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DIR): Promise<void> {
+/**
+ * The desktop page with the hosted implementation's tags before its own module: the configuration
+ * block (data, not code), then the pega namespace and the vendor scripts as classic scripts, which
+ * run in order before the (deferred) module script binds them.
+ */
+export function withVendorScripts(html: string, desktop: DesktopConfig | undefined): string {
+  const config = desktopPageConfig(desktop);
+  if (!config) return html;
+  // JSON inside <script>: "<" escaped so that no "</script>" in a value can end the block.
+  const json = JSON.stringify(config).replace(/</g, '\\u003c');
+  const tags = [
+    `<script id="opencti-desktop-config" type="application/json">${json}</script>`,
+    '<script src="/assets/pega.js"></script>',
+    ...vendorScripts(desktop).map((script) => `<script src="${script.url}"></script>`),
+  ].join('\n');
+  return html.replace(/<script type="module"/, (module) => `${tags}\n${module}`);
+}
+
+export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DIR, desktop?: DesktopConfig): Promise<void> {
   const pages = await listing(dir);
   // Only the files the build made are served: no path from a request ever reaches the file system.
   const assets = await listing(join(dir, 'assets'));
   const page = (name: string) => async (_request: unknown, reply: FastifyReply) => {
     if (!pages.has(name)) return reply.type(TYPES['.html'] ?? 'text/html').send(NOT_BUILT);
-    const html = await readFile(join(dir, name), 'utf8');
+    const file = await readFile(join(dir, name), 'utf8');
+    const desktopPage = name === 'index.html';
+    const html = desktopPage ? withVendorScripts(file, desktop) : file;
     return reply
       .type(TYPES['.html'] ?? 'text/html')
       .header('cache-control', 'no-cache')
-      .header('content-security-policy', pagePolicy(html))
+      .header('content-security-policy', pagePolicy(html, desktopPage ? desktopPolicyExtra(desktop) : {}))
       .send(html);
   };
   app.get('/', page('index.html'));
@@ -77,4 +99,10 @@ export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DI
       .header('cache-control', 'no-cache')
       .send(await readFile(join(dir, 'assets', file)));
   });
+  // Only the files the configuration names, each at its fixed URL.
+  for (const script of vendorScripts(desktop)) {
+    app.get(script.url, async (_request, reply) =>
+      reply.type(TYPES['.js'] ?? 'text/javascript').header('cache-control', 'no-cache').send(await readFile(script.path)),
+    );
+  }
 }
