@@ -25,6 +25,8 @@ const FULL: readonly TelephonyMode[] = ['full'];
 const NOT_FULL: readonly TelephonyMode[] = ['simple', 'agentState'];
 
 /** Said by every check that rings the agent: how the kit makes sure a call can reach them. */
+/** Said by the checks that start a call after others may have failed. */
+const END_LEFTOVERS = 'first, every call still in progress is ended (hangUpCall in full mode, else driver.callerHangUp) and its Disconnected awaited; one that cannot be ended is a note in the report';
 const READY_FIRST = 'in agentState and full mode, when the last agent state seen is not Ready: agentReady, then wait for AgentStateEvent Ready';
 
 export const CHECKS: readonly CheckInfo[] = [
@@ -157,7 +159,7 @@ export const CHECKS: readonly CheckInfo[] = [
   {
     id: 'call.makeCall',
     title: 'makeCall leads to Initiated then Established (docs/spec.md §5.3)',
-    steps: [READY_FIRST, 'makeCall(answeringNumber, {})', 'wait for Initiated (or Alerting) for a new call, then Established (or Connected) for it'],
+    steps: [END_LEFTOVERS, READY_FIRST, 'makeCall(answeringNumber, {})', 'wait for Initiated (or Alerting) for a new call, then Established (or Connected) for it'],
     modes: FULL,
   },
   {
@@ -189,13 +191,13 @@ export const CHECKS: readonly CheckInfo[] = [
   {
     id: 'call.blindTransfer',
     title: 'blindTransfer sends an answered call on and releases the agent (docs/spec.md §5.4)',
-    steps: [READY_FIRST, 'ring the agent as call.alerting does, answerCall, wait for Established', 'blindTransfer(callId, answeringNumber, {})', 'wait for Disconnected for that call at the agent'],
+    steps: [END_LEFTOVERS, READY_FIRST, 'ring the agent as call.alerting does, answerCall, wait for Established', 'blindTransfer(callId, answeringNumber, {})', 'wait for Disconnected for that call at the agent'],
     modes: FULL,
   },
   {
     id: 'call.callerHangsUp',
     title: 'the caller hanging up leads to Disconnected (docs/spec.md §2)',
-    steps: [READY_FIRST, 'ring the agent as call.alerting does', 'driver.callerHangUp(callId)', 'wait for Disconnected or Abandoned for that call'],
+    steps: [END_LEFTOVERS, READY_FIRST, 'ring the agent as call.alerting does', 'driver.callerHangUp(callId)', 'wait for Disconnected or Abandoned for that call'],
     modes: FULL,
   },
   {
@@ -221,7 +223,7 @@ export const CHECKS: readonly CheckInfo[] = [
     id: 'logout.snapshot',
     title: 'logout resolves, and its Snapshot comes before it resolves (docs/spec.md §5.1; docs/architecture.md: a session drops events after logout resolves)',
     steps: [
-      'first, every call still in progress is ended (hangUpCall in full mode, else driver.callerHangUp) and its Disconnected awaited',
+      END_LEFTOVERS,
       'logout(agentId, "", {}) resolves',
       'a SnapshotEvent arrived between the call and its resolution (one after it is reported as too late)',
     ],

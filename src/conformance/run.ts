@@ -23,22 +23,25 @@ class Skip extends Error {}
 /** A request the connector (or the driver) rejected; keeps what it rejected with. */
 class Refusal extends Error {
   readonly error: unknown;
-  readonly errCode: unknown;
+  /** The errCode it was refused with, if any. */
+  readonly code: unknown;
   constructor(label: string, error: unknown) {
     super(`${label} was refused: ${describeError(error)}`, { cause: error });
     this.error = error;
-    this.errCode = typeof error === 'object' && error !== null ? (error as { errCode?: unknown }).errCode : undefined;
+    this.code = typeof error === 'object' && error !== null ? (error as { errCode?: unknown }).errCode : undefined;
   }
 }
 
 const CALLER = '+15550100';
 const ENDED = ['Disconnected', 'Abandoned'];
 
+/** Keys whose values a trace never shows: the trace may be pasted into an issue. */
+const SECRET = /pwd|password|passwd|token|secret/i;
 const preview = (value: unknown): string => {
-  if (typeof value === 'function') return value.name === 'forward' ? 'forwardEvent' : 'function';
+  if (typeof value === 'function') return 'function';
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value, (key, v: unknown) => (SECRET.test(key) && v !== undefined ? '***' : v)) ?? String(value);
   } catch {
     text = String(value);
   }
@@ -115,7 +118,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   async function request(name: string, ...args: unknown[]): Promise<unknown> {
     const fn = (impl as unknown as Record<string, unknown>)[name];
     if (typeof fn !== 'function') throw new Error(`the connector has no ${name}`);
-    const label = `${name}(${args.map(preview).join(', ')})`;
+    // Not the agent's password; login's last argument is the kit's forwardEvent.
+    const shown = name === 'login' ? args.map((a, i) => (i === 1 ? '"***"' : i === 5 ? 'forwardEvent' : preview(a))) : args.map(preview);
+    const label = `${name}(${shown.join(', ')})`;
     log(`→ ${label}`);
     const started = recorder.now();
     let pending: Promise<unknown>;
@@ -172,7 +177,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     try {
       await request('agentReady', driver.agent.agentId, '', {});
     } catch (error) {
-      if (error instanceof Refusal && error.errCode === 'OPENCTI_IN_SAME_STATE') return;
+      if (error instanceof Refusal && error.code === 'OPENCTI_IN_SAME_STATE') return;
       throw new Error(`making the agent Ready before the call: ${(error as Error).message}`, { cause: error });
     }
     await expectEvent(since, isAgentEvent('Ready'), 'AgentStateEvent Ready after agentReady (the agent is made Ready before the call)');
@@ -194,10 +199,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     return String(alerting.pyCallId);
   }
 
-  /** Ends every call still in progress, so calls left by a failed check do not fail the logout checks. */
-  async function endLeftoverCalls(): Promise<void> {
+  /** Ends every call still in progress, so calls left by a failed check do not fail the checks after it. */
+  async function endLeftoverCalls(before: string): Promise<void> {
     for (const id of callsInProgress()) {
-      log(`ending call ${id}, still in progress before logout`);
+      log(`ending call ${id}, still in progress before ${before}`);
       const since = recorder.mark();
       try {
         if (full) {
@@ -211,7 +216,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         }
         await expectEvent(since, isCallEvent(ENDED, id), `Disconnected for call ${id}`);
       } catch (error) {
-        notes.push(`call ${id} was still in progress before logout and could not be ended: ${describeError(error)}`);
+        notes.push(`call ${id} was still in progress before ${before} and could not be ended: ${describeError(error)}`);
       }
     }
   }
@@ -248,7 +253,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         try {
           await request('agentReady', driver.agent.agentId, '', {});
         } catch (error) {
-          if (error instanceof Refusal && error.errCode === 'OPENCTI_IN_SAME_STATE') return;
+          if (error instanceof Refusal && error.code === 'OPENCTI_IN_SAME_STATE') return;
           throw error;
         }
         await expectEvent(since, isAgentEvent('Ready'), 'AgentStateEvent Ready');
@@ -257,7 +262,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         try {
           await request('agentReady', driver.agent.agentId, '', {});
         } catch (error) {
-          if (error instanceof Refusal && error.errCode === 'OPENCTI_IN_SAME_STATE') return;
+          if (error instanceof Refusal && error.code === 'OPENCTI_IN_SAME_STATE') return;
           if (error instanceof Refusal) {
             throw new Error(`${error.message}; an agent already Ready is refused with OPENCTI_IN_SAME_STATE (or the request resolves)`, { cause: error });
           }
@@ -307,7 +312,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
           await request('answerCall', 'no-such-call', {});
         } catch (error) {
           if (!(error instanceof Refusal)) throw error;
-          if (typeof error.errCode !== 'string' || !error.errCode) throw new Error(`answerCall("no-such-call") rejected without an errCode: ${describeError(error.error)}`, { cause: error });
+          if (typeof error.code !== 'string' || !error.code) throw new Error(`answerCall("no-such-call") rejected without an errCode: ${describeError(error.error)}`, { cause: error });
           return;
         }
         throw new Error('answerCall on an unknown call resolved');
@@ -330,6 +335,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 
       let outboundId = '';
       await check('call.makeCall', async () => {
+        await endLeftoverCalls('call.makeCall');
         await makeReady();
         const known = new Set(recorder.events.map((e) => e.pyCallId));
         const since = recorder.mark();
@@ -366,6 +372,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       });
 
       await check('call.blindTransfer', async () => {
+        await endLeftoverCalls('call.blindTransfer');
         await makeReady();
         const id = await ring(`${CALLER}02`);
         let since = recorder.mark();
@@ -376,6 +383,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         await expectEvent(since, isCallEvent('Disconnected', id), 'Disconnected at the agent');
       });
       await check('call.callerHangsUp', async () => {
+        await endLeftoverCalls('call.callerHangsUp');
         await makeReady();
         const id = await ring(`${CALLER}03`);
         const since = recorder.mark();
@@ -403,7 +411,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       if (missing.length) throw new Error(`never sent: ${missing.join(', ')}`);
     });
 
-    if (!blockedBy) await endLeftoverCalls();
+    if (!blockedBy) await endLeftoverCalls('logout');
     /** Where the arrivals stood, and the time, when logout resolved. */
     let resolved: { mark: number; at: number } | undefined;
     let lateSnapshot: Arrival | undefined;
