@@ -52,7 +52,7 @@ export interface ConformanceOptions {
 export interface CheckResult {
   /** Stable id, e.g. "login.snapshot". */
   readonly id: string;
-  /** The obligation, in words (with its SPEC section). */
+  /** The obligation, in words (with its section of docs/spec.md). */
   readonly title: string;
   /** `skipped` when a check it needs did not pass: it did not run, and the detail names that check. */
   readonly status: 'passed' | 'failed' | 'skipped';

@@ -2,6 +2,7 @@
  * One connector per mistake run through the kit against a real reference server: the report
  * names the real problem, skips what depends on a failed check, and still ends.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS, checksFor, formatCheckList } from '../../src/conformance/checks.js';
 import { createReferenceDriver } from '../../src/conformance/reference-driver.js';
@@ -185,6 +186,16 @@ describe('the catalogue of checks', () => {
       expect(c.title).toMatch(c.id === 'target.driver' ? /docs\/conformance\.md/ : /docs\/spec\.md §\d/);
       expect(c.steps.length).toBeGreaterThan(0);
     }
+  });
+
+  it('docs/conformance.md describes every check with its title and steps, and the counts per mode', () => {
+    const doc = readFileSync(new URL('../../docs/conformance.md', import.meta.url), 'utf8');
+    for (const c of CHECKS) {
+      expect(doc).toContain(`### \`${c.id}\`\n\n${c.title}.\n`);
+      for (const [i, step] of c.steps.entries()) expect(doc).toContain(`${i + 1}. ${step}\n`);
+    }
+    const counts = (['simple', 'agentState', 'full'] as const).map((mode) => checksFor(mode).length);
+    expect(doc).toContain(`Simple\nmode runs ${counts[0]} checks, agentState mode ${counts[1]}, full mode ${counts[2]}.`);
   });
 
   it('what runs is what the list says, in the same order, for every mode', async () => {
