@@ -25,7 +25,7 @@ async function conformance(args: string[], options: { bundled?: boolean; cwd?: s
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string; killed?: boolean };
-    if (failed.killed) throw new Error(`opencti conformance ${args.join(' ')} did not exit`);
+    if (failed.killed) throw new Error(`opencti conformance ${args.join(' ')} did not exit`, { cause: error });
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
