@@ -74,6 +74,15 @@ describe('opencti conformance', () => {
     expect(code).toBe(1);
   }, 60_000);
 
+  it('an exception the connector throws outside any request is reported; the run goes on to the end and exits 1', async () => {
+    const { code, stdout, stderr } = await conformance(['./targets/throws-outside-request.ts', '--mode', 'simple'], { bundled: true, cwd: HELPERS });
+    expect(stderr).toContain('thrown outside any request (an uncaught exception or unhandled rejection): socket handler crashed');
+    expect(stdout).toMatch(/^note: thrown outside any request .*: socket handler crashed$/m);
+    expect(stdout).toMatch(/^PASS logout\.silence/m);
+    expect(stdout).toMatch(/11 passed, 0 failed, 0 skipped — FAIL\n$/);
+    expect(code).toBe(1);
+  }, 60_000);
+
   it('--verbose prints requests, settlements and events with the time since the start, never the password', async () => {
     const { code, stdout } = await conformance(['reference', '--mode', 'simple', '--verbose']);
     expect(stdout).toMatch(/^\[\s*\d+ ms\] → login\("agent1", "\*\*\*", "5001", .*, \{\}, forwardEvent\)$/m);
