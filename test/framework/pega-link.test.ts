@@ -29,7 +29,7 @@ const context = (ctiLink: Record<string, unknown> = PEGA_LINK): ApplicationConte
     implementation: { vendor: 'acme' },
     ctiLink,
     reasonCodes: { notReady: [{ code: 'BREAK', label: 'Break' }], logout: [] },
-  }) as ApplicationContext;
+  }) as unknown as ApplicationContext;
 
 type Received = { name: string; args: unknown[] };
 
