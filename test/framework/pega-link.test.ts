@@ -137,6 +137,20 @@ describe('options from the host', () => {
     expect(received[3]?.args[0]).toEqual({ pyJWTString: jwt });
   });
 
+  it('a callback-style makeCall(number, options, success, failure) finds the call data in options.callData, as the host gave it', async () => {
+    const received: Received[] = [];
+    const session = sessionWith(received);
+    await session.login({ agentId: 'agent7', agentPwd: 'pw' });
+    const callData = { pyUserData: { account: { id: 'ACC-9' } }, pyCallVariables: 'IVR-2|billing' };
+    await session.makeCall('5551234', { callData, pyJWTString: 'jwt' });
+    expect(received.at(-1)).toEqual({ name: 'makeCall', args: ['5551234', { callData, pyJWTString: 'jwt' }] });
+    await expect(session.makeCall('5551234', { callData: { pyCallVariables: 7 } as never })).rejects.toMatchObject({
+      errCode: 'OPENCTI_INVALID_ACTION',
+      errMessage: 'makeCall: options.callData is not valid: /pyCallVariables must be string or array (got 7)',
+    });
+    expect(received.filter((r) => r.name === 'makeCall')).toHaveLength(1);
+  });
+
   it('without options, each function still gets an (empty) options object', async () => {
     const received: Received[] = [];
     const session = sessionWith(received);
