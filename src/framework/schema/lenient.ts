@@ -55,21 +55,34 @@ export function lenientEventType(input: unknown): string | undefined {
 /** A number or boolean as the string a vendor meant; anything else as it is (validation judges it). */
 const asText = (value: unknown): unknown => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value);
 
-/** Leaves of a container turned to text, down to the depth validation allows (deeper is refused there). */
+/**
+ * Leaves of a container turned to text, down to the depth validation allows (deeper is refused
+ * there). The value itself when nothing needed it: most events carry strings only.
+ */
 function textLeaves(value: unknown, depth: number): unknown {
-  if (Array.isArray(value)) return value.map(asText);
+  if (Array.isArray(value)) return value.some((item) => asText(item) !== item) ? value.map(asText) : value;
   if (!isPlainObject(value) || depth > MAX_GROUP_DEPTH) return asText(value);
-  const out: Raw = {};
-  for (const [key, item] of Object.entries(value)) out[key] = textLeaves(item, depth + 1);
-  return out;
+  let out: Raw | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const text = textLeaves(item, depth + 1);
+    if (text === item) continue;
+    out ??= { ...value };
+    out[key] = text;
+  }
+  return out ?? value;
 }
 
 /** The call-data containers of an event or a Snapshot call, their numbers and booleans as strings. */
 function withTextData(entry: Raw): Raw {
-  if (!CALL_DATA_CONTAINERS.some((name) => entry[name] !== undefined)) return entry;
-  const out: Raw = { ...entry };
-  for (const name of CALL_DATA_CONTAINERS) if (out[name] !== undefined) out[name] = textLeaves(out[name], 1);
-  return out;
+  let out: Raw | undefined;
+  for (const name of CALL_DATA_CONTAINERS) {
+    if (entry[name] === undefined) continue;
+    const text = textLeaves(entry[name], 1);
+    if (text === entry[name]) continue;
+    out ??= { ...entry };
+    out[name] = text;
+  }
+  return out ?? entry;
 }
 
 const withState = (entry: Raw): Raw => {
