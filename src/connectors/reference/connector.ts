@@ -11,7 +11,7 @@
  * the one whose link was lost: a node that just dropped its links is likely gone.
  */
 import { CtiError } from '../../framework/errors/cti-error.js';
-import type { ForwardEvent, Implementation, LinkDefinition, RequestOptions } from '../../framework/implementation.js';
+import type { CallRequestOptions, ForwardEvent, Implementation, LinkDefinition, RequestOptions } from '../../framework/implementation.js';
 import type { AgentStateName, CallData, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
 import type { Op, ServerFrame, SessionInfo } from '../../framework/schema/protocol.js';
 import { FRAMEWORK_API_VERSION } from '../../framework/version.js';
@@ -63,6 +63,11 @@ interface AgentMemory {
 }
 
 const linkDown = (message: string) => new CtiError('OPENCTI_LINK_DOWN', message);
+
+/** The wire arguments of a request that may carry call data: `options.callData` becomes `callData`. */
+function withCallData({ callData, ...options }: CallRequestOptions): Record<string, unknown> {
+  return callData === undefined ? { options } : { callData, options };
+}
 
 function defaultFactory(url: string): SocketLike {
   const Ctor = (globalThis as { WebSocket?: new (url: string) => SocketLike }).WebSocket;
@@ -181,26 +186,26 @@ export class ReferenceConnector implements Implementation {
   retrieveCall(callId: string, options: RequestOptions) {
     return this.#request('retrieveCall', { callId, options });
   }
-  makeCall(destination: string, options: RequestOptions) {
-    return this.#request('makeCall', { destination, options });
+  makeCall(destination: string, options: CallRequestOptions) {
+    return this.#request('makeCall', { destination, ...withCallData(options) });
   }
   sendDTMF(callId: string, digits: string, options: RequestOptions) {
     return this.#request('sendDTMF', { callId, digits, options });
   }
-  blindTransfer(callId: string, destination: string, options: RequestOptions) {
-    return this.#request('blindTransfer', { callId, destination, options });
+  blindTransfer(callId: string, destination: string, options: CallRequestOptions) {
+    return this.#request('blindTransfer', { callId, destination, ...withCallData(options) });
   }
-  transferInitiate(callId: string, destination: string, options: RequestOptions) {
-    return this.#request('transferInitiate', { callId, destination, options });
+  transferInitiate(callId: string, destination: string, options: CallRequestOptions) {
+    return this.#request('transferInitiate', { callId, destination, ...withCallData(options) });
   }
   transferComplete(heldCallId: string, activeCallId: string, options: RequestOptions) {
     return this.#request('transferComplete', { heldCallId, activeCallId, options });
   }
-  consultationCall(callId: string, destination: string, options: RequestOptions) {
-    return this.#request('consultationCall', { callId, destination, options });
+  consultationCall(callId: string, destination: string, options: CallRequestOptions) {
+    return this.#request('consultationCall', { callId, destination, ...withCallData(options) });
   }
-  conferenceInitiate(callId: string, destination: string, options: RequestOptions) {
-    return this.#request('conferenceInitiate', { callId, destination, options });
+  conferenceInitiate(callId: string, destination: string, options: CallRequestOptions) {
+    return this.#request('conferenceInitiate', { callId, destination, ...withCallData(options) });
   }
   conferenceComplete(heldCallId: string, activeCallId: string, options: RequestOptions) {
     return this.#request('conferenceComplete', { heldCallId, activeCallId, options });
