@@ -199,7 +199,7 @@ export class DesktopApp extends LitElement {
       if (agent.state !== 'Logout' || !session.state.loggedIn) return;
       this.#store.clear();
       this.#work.clear();
-      this._status = 'You were logged out';
+      this._status = agent.reasonCode ? `You were logged out: ${agent.reasonCode}` : 'You were logged out';
       queueMicrotask(() => this.#newSession());
     });
   }
