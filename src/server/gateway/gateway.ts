@@ -47,7 +47,7 @@ export interface GatewayOptions {
   /** The store's agent, for the extension rule at login (absent = any extension) and the role. */
   readonly agentOf?: OperationContext['agentOf'];
   /** Live statistics: sockets of supervisors get a `stats` frame at login and on every published change. */
-  readonly stats?: { current(): Stats; onChange(listener: (stats: Stats) => void): () => void };
+  readonly stats?: { current(): Stats; onChange(listener: (stats: Stats) => void, wanted?: () => boolean): () => void };
 }
 
 /** Sockets served per turn of the event loop during a heartbeat sweep. */
@@ -233,14 +233,18 @@ export function createGateway(options: GatewayOptions): Gateway {
       })
       .catch((error: unknown) => logger.warn({ err: error, agentId }, 'could not read the role of an agent: no statistics for this socket'));
   }
-  const stopStats = options.stats?.onChange((stats) => {
-    let frame: string | undefined;
-    for (const connection of live) {
-      if (!connection.supervisor || connection.sessionId === undefined) continue;
-      frame ??= JSON.stringify({ type: 'stats', stats });
-      sendStats(connection, frame);
-    }
-  });
+  const watching = (connection: Connection) => connection.supervisor && connection.sessionId !== undefined;
+  const stopStats = options.stats?.onChange(
+    (stats) => {
+      let frame: string | undefined;
+      for (const connection of live) {
+        if (!watching(connection)) continue;
+        frame ??= JSON.stringify({ type: 'stats', stats });
+        sendStats(connection, frame);
+      }
+    },
+    () => [...live].some(watching),
+  );
 
   /** At most one stats frame per interval on a socket: a newer one waits, replacing any waiting. */
   function sendStats(connection: Connection, frame: string): void {

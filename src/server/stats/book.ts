@@ -26,6 +26,9 @@ export const localMidnight = (at: number): number => {
   return day.getTime();
 };
 
+/** The kinds the figures read: the others (offered, held, dtmf…) are not kept. */
+const COUNTED: ReadonlySet<CallRecord['kind']> = new Set(['queued', 'answered', 'transferred', 'abandoned', 'ended']);
+
 const recordKey = (r: CallRecord): string => JSON.stringify([r.callId, r.kind, r.at, r.agentId ?? null, r.detail ?? null]);
 
 export class StatsBook {
@@ -48,10 +51,10 @@ export class StatsBook {
     return this.#version;
   }
 
-  /** False when the record was there already or belongs to an earlier day. */
+  /** False when the record was there already, belongs to an earlier day, or counts in no figure. */
   addRecord(record: CallRecord): boolean {
     this.#rollOver();
-    if (record.at < this.#day) return false;
+    if (record.at < this.#day || !COUNTED.has(record.kind)) return false;
     const key = recordKey(record);
     if (this.#keys.has(key)) return false;
     this.#keys.add(key);

@@ -32,8 +32,11 @@ export interface StatsService {
   figures(): Promise<Stats>;
   /** The figures now, with the thresholds last read (no I/O). */
   current(): Stats;
-  /** Called with the figures when they changed, at most once per interval. */
-  onChange(listener: (stats: Stats) => void): () => void;
+  /**
+   * Called with the figures when they changed, at most once per interval; `wanted` says whether
+   * anyone is there to see them now (nobody: nothing is computed for this listener).
+   */
+  onChange(listener: (stats: Stats) => void, wanted?: () => boolean): () => void;
   close(): void;
 }
 
@@ -41,7 +44,7 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
   const now = options.now ?? Date.now;
   const minIntervalMs = options.minIntervalMs ?? 1000;
   const book = new StatsBook({ now, ...(options.dayStart ? { dayStart: options.dayStart } : {}) });
-  const listeners = new Set<(stats: Stats) => void>();
+  const listeners = new Map<(stats: Stats) => void, () => boolean>();
   let thresholds: Readonly<Record<string, number>> = {};
   let lastKey: string | undefined;
   let lastSent = Number.NEGATIVE_INFINITY;
@@ -78,6 +81,9 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
     timer = undefined;
     flushing = true;
     try {
+      const audience = [...listeners].filter(([, wanted]) => wanted()).map(([listener]) => listener);
+      // Nobody to tell: the figures are left for later (lastKey stays, so the next change is sent).
+      if (audience.length === 0) return;
       await refreshThresholds();
       if (closed) return;
       const stats = compute();
@@ -85,7 +91,7 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
       if (key === lastKey) return;
       lastKey = key;
       lastSent = now();
-      for (const listener of [...listeners]) {
+      for (const listener of audience) {
         try {
           listener(stats);
         } catch (error) {
@@ -132,8 +138,8 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
       return compute();
     },
     current: compute,
-    onChange(listener) {
-      listeners.add(listener);
+    onChange(listener, wanted = () => true) {
+      listeners.set(listener, wanted);
       poke();
       return () => void listeners.delete(listener);
     },
