@@ -120,8 +120,8 @@ interface CallTrack {
   readonly offeredIn: Set<string>;
   /** The queue it waits in for an answer, since when. */
   waitingIn?: { queue: string; since: number } | undefined;
-  /** The queue through which it was answered, and when. */
-  answeredVia?: { queue: string; at: number } | undefined;
+  /** The queues through which it was answered (a call transferred to another queue: both), and when. */
+  readonly answeredVia: Map<string, number>;
   /** Agents talking on it (answered, not yet left), since when. */
   readonly legs: Map<string, number>;
 }
@@ -153,7 +153,7 @@ function foldRecords(records: readonly CallRecord[], thresholds: (queue: string)
 
   for (const r of records) {
     let call = calls.get(r.callId);
-    if (!call) calls.set(r.callId, (call = { offeredIn: new Set(), legs: new Map() }));
+    if (!call) calls.set(r.callId, (call = { offeredIn: new Set(), answeredVia: new Map(), legs: new Map() }));
     switch (r.kind) {
       case 'queued': {
         if (r.queue === undefined) break;
@@ -173,7 +173,7 @@ function foldRecords(records: readonly CallRecord[], thresholds: (queue: string)
           tally.answered++;
           tally.waitTotal += wait;
           if (wait <= thresholds(call.waitingIn.queue) * 1000) tally.within++;
-          call.answeredVia = { queue: call.waitingIn.queue, at: r.at };
+          if (!call.answeredVia.has(call.waitingIn.queue)) call.answeredVia.set(call.waitingIn.queue, r.at);
           call.waitingIn = undefined;
         }
         // Calls handled are ACD calls: the ones that came through a queue (also by transfer).
@@ -193,10 +193,10 @@ function foldRecords(records: readonly CallRecord[], thresholds: (queue: string)
       case 'ended': {
         call.waitingIn = undefined;
         for (const agentId of [...call.legs.keys()]) endLeg(call, agentId, r.at);
-        if (call.answeredVia) {
-          const tally = queue(call.answeredVia.queue);
+        for (const [name, at] of call.answeredVia) {
+          const tally = queue(name);
           tally.handled++;
-          tally.handleTotal += r.at - call.answeredVia.at;
+          tally.handleTotal += r.at - at;
         }
         calls.delete(r.callId);
         break;

@@ -192,6 +192,37 @@ describe('statistics of a scripted day', () => {
     expect(byAgent(stats.agents, 'bob')).toMatchObject({ state: 'Busy', stateSince: NINE + 680_000, busyMs: 60_000, readyMs: 0, occupancy: 1, callsHandled: 0 });
   });
 
+  it('a call blind-transferred to another queue counts in both, each agent for their own leg', () => {
+    const r = (kind: CallRecord['kind'], s: number, extra: Partial<CallRecord> = {}): CallRecord => ({ kind, callId: 'c1', at: NINE + s * 1000, ani: CUSTOMER, ...extra });
+    const stats = computeStats({
+      now: NINE + 200_000,
+      dayStart: MIDNIGHT,
+      records: [
+        r('queued', 0, { queue: 'sales' }),
+        r('offered', 0, { queue: 'sales', agentId: 'a1' }),
+        r('answered', 5, { queue: 'sales', agentId: 'a1' }),
+        r('transferred', 65, { queue: 'sales', agentId: 'a1', detail: 'to 8001' }),
+        r('queued', 65, { queue: 'support' }),
+        r('offered', 70, { queue: 'support', agentId: 'a2' }),
+        r('answered', 75, { queue: 'support', agentId: 'a2' }),
+        r('ended', 135, { queue: 'support' }),
+      ],
+      agentStates: [],
+      queues: [],
+      agents: [{ agentId: 'a1', state: 'Ready' }, { agentId: 'a2', state: 'Ready' }],
+    });
+    // sales: waited 5 s, handled from 5 to the end (135); support: waited 10 s (65–75), handled 75–135.
+    expect(stats.queues.map((q) => [q.name, q.offered, q.answered, q.averageSpeedOfAnswerMs, q.averageHandleTimeMs])).toEqual([
+      ['sales', 1, 1, 5000, 130_000],
+      ['support', 1, 1, 10_000, 60_000],
+    ]);
+    // a1 from 5 to the transfer at 65, a2 from 75 to the end at 135.
+    expect(stats.agents.map((a) => [a.agentId, a.callsHandled, a.averageHandleTimeMs])).toEqual([
+      ['a1', 1, 60_000],
+      ['a2', 1, 60_000],
+    ]);
+  });
+
   it('nothing happened: no figure is made up', () => {
     const stats = computeStats({ now: NINE, dayStart: MIDNIGHT, records: [], agentStates: [], queues: [{ name: 'sales', dnis: '8000', waiting: [], readyAgents: [] }], agents: [{ agentId: 'alice', state: 'Logout' }] });
     expect(stats.queues[0]).toMatchObject({ offered: 0, serviceLevel: null, averageSpeedOfAnswerMs: null, averageHandleTimeMs: null, abandonRate: null, serviceLevelSeconds: 20 });
