@@ -24,6 +24,7 @@ const options = {
   entryPoints: {
     desktop: join(source, 'desktop-main.ts'),
     simulator: join(source, 'simulator-main.ts'),
+    supervisor: join(source, 'supervisor-main.ts'),
   },
   outdir: join(out, 'assets'),
   bundle: true,

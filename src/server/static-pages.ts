@@ -1,6 +1,6 @@
 /**
  * The built pages (dist/desktop, made by `npm run build`): the CSR desktop at `/`, the caller
- * simulator at `/simulator`, their bundles under `/assets/`. The folder is found from this
+ * simulator at `/simulator`, the supervisor page at `/supervisor`, their bundles under `/assets/`. The folder is found from this
  * module's place (src/server or dist/server, both two levels under the package root). When the
  * pages are not built, `/` says how to build them. With `desktop.implementation` configured, the
  * desktop page also gets the pega namespace and the vendor's scripts (desktop-config.ts).
@@ -91,6 +91,7 @@ export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DI
   };
   app.get('/', page('index.html'));
   app.get('/simulator', page('simulator.html'));
+  app.get('/supervisor', page('supervisor.html'));
   app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
     const { file } = request.params;
     if (!assets.has(file)) return reply.status(404).send({ errCode: 'OPENCTI_HTTP_ERROR_404', errMessage: `no asset ${file}` });

@@ -235,8 +235,13 @@ export class DesktopApp extends LitElement {
       if (agent.state !== 'Logout' || !session.state.loggedIn) return;
       this.#store.clear();
       this.#work.clear();
-      this._status = 'You were logged out';
-      queueMicrotask(() => this.#newSession());
+      this._status = agent.reasonCode ? `You were logged out: ${agent.reasonCode}` : 'You were logged out';
+      // A logout with a reason (a supervisor's) stays on screen above the login form.
+      const why = agent.reasonCode;
+      queueMicrotask(() => {
+        this.#newSession();
+        if (why) this.#panel()?.showError(new Error(`You were logged out: ${why}`));
+      });
     });
   }
 

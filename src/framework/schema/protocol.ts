@@ -51,7 +51,17 @@ export const HeartbeatFrame = Type.Object(
 );
 export type HeartbeatFrame = Static<typeof HeartbeatFrame>;
 
-export type ServerFrame = ResponseFrame | EventFrame | HeartbeatFrame;
+/**
+ * The live statistics, sent to supervisors' sockets only: at login, then at most once a second
+ * when a figure changed (the shape is the server's Stats, see docs/statistics.md).
+ */
+export const StatsFrame = Type.Object(
+  { type: Type.Literal('stats'), stats: Type.Record(Type.String(), Type.Unknown(), { description: 'Stats: asOf, since, queues, agents' }) },
+  { title: 'StatsFrame' },
+);
+export type StatsFrame = Static<typeof StatsFrame>;
+
+export type ServerFrame = ResponseFrame | EventFrame | HeartbeatFrame | StatsFrame;
 
 /** What login and resume resolve with. */
 export interface SessionInfo {

@@ -44,7 +44,7 @@ export type CallControl = {
   readonly [K in CallControlMethod]: (...args: Parameters<Switch[K]>) => ReturnType<Switch[K]> | Promise<ReturnType<Switch[K]>>;
 };
 
-type AgentRules = Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'>;
+type AgentRules = Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'> & { readonly role?: Agent['role'] };
 
 export interface OperationContext {
   /** The call center: sessions and the switch, changed through its log. */
