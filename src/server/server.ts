@@ -171,6 +171,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     driver,
     ...(cluster ? { nodeRef: cluster.driver.nodeRef } : {}),
     callControl: sip?.callControl,
+    phones: sip?.phoneChannel,
     metrics,
     logger: logger.child({ part: 'gateway' }),
     authenticate: (agentId, password) => store.verifyAgentPassword(agentId, password),
