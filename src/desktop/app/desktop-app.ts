@@ -19,6 +19,8 @@ import type { CustomerRecord } from '../api/types.js';
 import { AgentSessionStore, DesktopConnector } from './agent-link.js';
 import { answeringFrom, contextFor, ctiUrlFor, parseMode } from './contexts.js';
 import { DraftStore } from './drafts.js';
+import '../phone/phone-panel.js';
+import { Softphone, type PhoneView } from '../phone/softphone.js';
 import { WorkItems, type WorkItem } from './work-items.js';
 
 const MODES: readonly { mode: TelephonyMode; label: string }[] = [
@@ -28,7 +30,7 @@ const MODES: readonly { mode: TelephonyMode; label: string }[] = [
 ];
 
 export class DesktopApp extends LitElement {
-  static override properties = { _items: { state: true }, _session: { state: true }, _status: { state: true }, _resuming: { state: true } };
+  static override properties = { _items: { state: true }, _session: { state: true }, _status: { state: true }, _resuming: { state: true }, _phoneView: { state: true } };
   static override styles = [
     baseStyles,
     css`
@@ -92,6 +94,8 @@ export class DesktopApp extends LitElement {
   declare _session: Session | undefined;
   declare _status: string;
   declare _resuming: boolean;
+  declare _phoneView: PhoneView | undefined;
+  #phone: Softphone | undefined;
   readonly mode: TelephonyMode;
   readonly context: ApplicationContext;
   readonly #store = new AgentSessionStore(localStorage);
@@ -109,6 +113,7 @@ export class DesktopApp extends LitElement {
     this._session = undefined;
     this._status = '';
     this._resuming = false;
+    this._phoneView = undefined;
     this.#api = new DesktopApi(() => this.#connector?.session?.token, { locale: this.context.locale });
     this.#work = new WorkItems({
       api: this.#api,
@@ -134,6 +139,7 @@ export class DesktopApp extends LitElement {
     super.disconnectedCallback();
     this.#work.unbind();
     this.#offServerLogout?.();
+    this.#phone?.dispose();
   }
 
   override render() {
@@ -156,6 +162,7 @@ export class DesktopApp extends LitElement {
         <div>
           ${this._resuming ? html`<p class="muted" role="status">Reconnecting to your session…</p>` : ''}
           <opencti-call-control-panel .session=${session} .context=${this.context}></opencti-call-control-panel>
+          <opencti-phone-panel .phone=${this.#phone} .view=${this._phoneView}></opencti-phone-panel>
         </div>
         <div class="pops" role="region" aria-label="Screen pops">
           ${this._items.length === 0 ? html`<p class="empty muted">Screen pops appear here when a call arrives.</p>` : ''}
@@ -193,6 +200,7 @@ export class DesktopApp extends LitElement {
     });
     this.#connector = connector;
     this._session = session;
+    this.#bindPhone(connector, session);
     this.#work.bind(session);
     // Logged out elsewhere (another tab, the server): start over with the login form.
     this.#offServerLogout = session.on('agentState', (agent) => {
@@ -202,6 +210,13 @@ export class DesktopApp extends LitElement {
       this._status = 'You were logged out';
       queueMicrotask(() => this.#newSession());
     });
+  }
+
+  /** The browser phone of this session (SIP back end, phone kind "webrtc"): idle for other agents. */
+  #bindPhone(connector: DesktopConnector, session: Session): void {
+    this.#phone?.dispose();
+    this.#phone = new Softphone(connector, session, (view) => (this._phoneView = view));
+    this._phoneView = this.#phone.view;
   }
 
   /** Attaches to the server session this browser keeps, if any. */
