@@ -197,7 +197,9 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     logins: { status: (agentId) => logins.status(agentId), unlock: (agentId) => logins.unlock(agentId), logout: (agentId, reasonCode) => theGateway.logoutAgent(agentId, reasonCode) },
     ...(cluster ? { cluster: { view: () => cluster.view(), state: () => ({ applied: cluster.driver.applied, leader: cluster.driver.isLeader, digest: cluster.driver.center.digest() }) } } : {}),
   });
-  await registerStaticPages(app);
+  // browser phones (sip back end, phone kind "webrtc") register on Kamailio's WebSocket listener
+  const phoneSockets = [...new Set((config.backend === 'sip' ? (config.sip?.agents ?? []) : []).flatMap((a) => (a.phone.kind === 'webrtc' ? [new URL(a.phone.wsUri).origin] : [])))];
+  await registerStaticPages(app, undefined, phoneSockets);
   limitConnections(app.server, config.http, metrics.registry);
   theGateway.attach(app.server, '/cti');
 

@@ -39,11 +39,11 @@ const NOT_BUILT = `<!doctype html>
  * - 'unsafe-eval': the framework's Ajv validators compile schemas to functions at run time.
  *   Inline and foreign scripts stay refused. (Precompiled validators would let this go.)
  */
-export function pagePolicy(html: string): string {
+export function pagePolicy(html: string, connectSrc: readonly string[] = []): string {
   const hashes = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map(
     (m) => `'sha256-${createHash('sha256').update(m[1] ?? '', 'utf8').digest('base64')}'`,
   );
-  return contentSecurityPolicy({ styleSrc: hashes, styleSrcAttr: ["'unsafe-inline'"], scriptSrc: ["'unsafe-eval'"] });
+  return contentSecurityPolicy({ styleSrc: hashes, styleSrcAttr: ["'unsafe-inline'"], scriptSrc: ["'unsafe-eval'"], ...(connectSrc.length > 0 ? { connectSrc } : {}) });
 }
 
 async function listing(dir: string): Promise<Set<string>> {
@@ -54,7 +54,8 @@ async function listing(dir: string): Promise<Set<string>> {
   }
 }
 
-export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DIR): Promise<void> {
+/** `connectSrc`: more places the pages may connect to (the SIP WebSocket listener of browser phones). */
+export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DIR, connectSrc: readonly string[] = []): Promise<void> {
   const pages = await listing(dir);
   // Only the files the build made are served: no path from a request ever reaches the file system.
   const assets = await listing(join(dir, 'assets'));
@@ -64,7 +65,7 @@ export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DI
     return reply
       .type(TYPES['.html'] ?? 'text/html')
       .header('cache-control', 'no-cache')
-      .header('content-security-policy', pagePolicy(html))
+      .header('content-security-policy', pagePolicy(html, connectSrc))
       .send(html);
   };
   app.get('/', page('index.html'));

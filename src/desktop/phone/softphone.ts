@@ -97,6 +97,10 @@ export class Softphone {
     };
     window.addEventListener('beforeunload', warn);
     this.#offs.push(() => window.removeEventListener('beforeunload', warn));
+    // a tab that closes unregisters, so the next tab's phone is the only one that rings
+    const leave = (): void => this.#stopPhone();
+    window.addEventListener('pagehide', leave);
+    this.#offs.push(() => window.removeEventListener('pagehide', leave));
     begin();
   }
 

@@ -60,6 +60,8 @@ loadmodule "websocket.so"
 `,
     params: `modparam("nathelper|registrar", "received_avp", "$avp(RECEIVED)")
 modparam("nathelper", "natping_interval", 0)
+# a browser that goes away (tab closed) takes its registration with its WebSocket
+modparam("usrloc", "handle_lost_tcp", 1)
 modparam("rtpengine", "rtpengine_sock", "udp:${o.host}:${w.rtpengineNgPort}")
 modparam("websocket", "keepalive_mechanism", 0)
 modparam("websocket", "sub_protocols", 1)
