@@ -67,9 +67,7 @@ async function registeredContacts(user: string): Promise<number> {
 
 it('a SIP caller reaches the agent whose phone is the desktop: ring, answer, audio both ways, hold, retrieve, DTMF, caller hangs up', async () => {
   const { context, page } = await newPage(browser);
-  if (process.env.DEBUG_PAGE) page.on('console', (m) => process.stderr.write(`page: ${m.text()}\n`));
   await openDesktop(page, t, 'full');
-  await page.evaluate(() => localStorage.setItem('debug', 'JsSIP:*'));
   await logIn(page, 'agent1');
   await expectText(phonePanel(page), 'Phone ready in this tab');
   await expect.poll(() => registeredContacts('5001'), WAIT).toBe(1);
@@ -131,12 +129,15 @@ it('a SIP caller reaches the agent whose phone is the desktop: ring, answer, aud
   await caller.hangup(sipId);
   await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
   await expect.poll(() => page.locator('opencti-phone-panel [data-stat="received"]').count(), WAIT).toBe(0);
-  await context.close();
-  // the desktop closed: its registration goes with it
+
+  // logging out unregisters the phone
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expectVisible(page.getByRole('button', { name: 'Log in' }));
   await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
+  await context.close();
 }, 120_000);
 
-it('with two tabs only one registers the phone; the other says where it is and takes over when the first logs out', async () => {
+it('with two tabs only one registers the phone; the other says where it is and takes the phone when the first closes', async () => {
   const { context, page: first } = await newPage(browser);
   await openDesktop(first, t, 'full');
   await logIn(first, 'agent1');
@@ -149,9 +150,11 @@ it('with two tabs only one registers the phone; the other says where it is and t
   await expectText(phonePanel(second), 'The phone is in another tab of this browser');
   expect(await registeredContacts('5001')).toBe(1);
 
-  // the first tab closes: the second takes the phone
-  await first.close();
+  // the first tab closes (unregistering): the second takes the phone
+  await first.close({ runBeforeUnload: false });
   await expectText(phonePanel(second), 'Phone ready in this tab');
   await expect.poll(() => registeredContacts('5001'), WAIT).toBe(1);
+  await second.getByRole('button', { name: 'Log out' }).click();
+  await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
   await context.close();
 }, 90_000);
