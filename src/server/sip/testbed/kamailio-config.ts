@@ -60,8 +60,10 @@ loadmodule "websocket.so"
 `,
     params: `modparam("nathelper|registrar", "received_avp", "$avp(RECEIVED)")
 modparam("nathelper", "natping_interval", 0)
-# a browser that goes away (tab closed) takes its registration with its WebSocket
+# a browser that goes away (tab closed, no un-REGISTER) loses its registration with its WebSocket,
+# at the next usrloc timer run
 modparam("usrloc", "handle_lost_tcp", 1)
+modparam("usrloc", "timer_interval", 2)
 modparam("rtpengine", "rtpengine_sock", "udp:${o.host}:${w.rtpengineNgPort}")
 modparam("websocket", "keepalive_mechanism", 0)
 modparam("websocket", "sub_protocols", 1)
