@@ -24,6 +24,6 @@ export async function openMicrophone(deviceId: string | undefined): Promise<Medi
   try {
     return await navigator.mediaDevices.getUserMedia({ audio: deviceId ? { deviceId: { exact: deviceId } } : true, video: false });
   } catch (error) {
-    throw new Error(microphoneProblem(error));
+    throw new Error(microphoneProblem(error), { cause: error });
   }
 }
