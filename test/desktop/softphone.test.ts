@@ -15,6 +15,7 @@ import { CHROMIUM_ARGS, buildDesktop, newPage, startTestServer, type TestServer 
 import { callCard, expectText, expectVisible, logIn, makeReady, openDesktop, pop } from './helpers/desktop.js';
 
 const CALLER = '+12025550101'; // Jane Smith in the seeded customers
+const FAR_END = '+15557770000'; // answers at once
 const WAIT = { timeout: 15_000, interval: 100 };
 let bed: Testbed;
 let t: TestServer;
@@ -22,7 +23,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   buildDesktop();
-  bed = await startTestbed({ phones: [{ user: CALLER, kind: 'baresip' }], queueNumbers: ['8000', '8001'], webrtc: true });
+  bed = await startTestbed({ phones: [
+      { user: CALLER, kind: 'baresip' },
+      { user: FAR_END, kind: 'baresip', autoAnswer: true },
+    ], queueNumbers: ['8000', '8001'], webrtc: true });
   const netns = bed.netns!;
   t = await startTestServer({ backend: 'sip', sip: sipConfigFor(bed, [{ agentId: 'agent1', extension: '5001', webrtc: true }]) });
   await t.server.sip?.connected(10_000);
@@ -155,6 +159,30 @@ it('with two tabs only one registers the phone; the other says where it is and t
   await expectText(phonePanel(second), 'Phone ready in this tab');
   await expect.poll(() => registeredContacts('5001'), WAIT).toBe(1);
   await second.getByRole('button', { name: 'Log out' }).click();
+  await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
+  await context.close();
+}, 90_000);
+
+it('an outbound call from the dial box rings a SIP phone that answers, with audio both ways; the desktop hangs up', async () => {
+  const { context, page } = await newPage(browser);
+  await openDesktop(page, t, 'full');
+  await logIn(page, 'agent1');
+  await expectText(phonePanel(page), 'Phone ready in this tab');
+
+  const farEnd = bed.baresip(FAR_END).control;
+  const since = farEnd.log.mark();
+  await page.getByLabel('Number to call').fill(FAR_END);
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  const call = callCard(page, FAR_END);
+  await expectText(call, 'Connected');
+  const answered = await farEnd.log.waitFor((e) => e.type === 'CALL_ESTABLISHED', 'the far end answering', 10_000, since);
+  await statReaches(page, 'received', 50);
+  await statReaches(page, 'sent', 50);
+
+  await call.getByRole('button', { name: 'Hang up' }).click();
+  await farEnd.waitForCallEvent('CALL_CLOSED', answered.id, 10_000);
+  await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
+  await page.getByRole('button', { name: 'Log out' }).click();
   await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
   await context.close();
 }, 90_000);
