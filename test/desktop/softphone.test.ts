@@ -186,3 +186,33 @@ it('an outbound call from the dial box rings a SIP phone that answers, with audi
   await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
   await context.close();
 }, 90_000);
+
+it('a call answered in the browser is blind transferred to a SIP phone: the caller ends up talking to it', async () => {
+  const { context, page } = await newPage(browser);
+  await openDesktop(page, t, 'full');
+  await logIn(page, 'agent1');
+  await expectText(phonePanel(page), 'Phone ready in this tab');
+  await makeReady(page);
+
+  const caller = bed.baresip(CALLER).control;
+  const farEnd = bed.baresip(FAR_END).control;
+  const sipId = await caller.dial('sip:8000@127.0.0.1');
+  const call = callCard(page, `from ${CALLER}`);
+  await call.getByRole('button', { name: 'Answer' }).click();
+  await expectText(call, 'Connected');
+  await caller.waitForCallEvent('CALL_ESTABLISHED', sipId);
+
+  const since = farEnd.log.mark();
+  await call.getByLabel('Transfer or consult to').fill(FAR_END);
+  await call.getByRole('button', { name: 'Blind transfer' }).click();
+  // the caller's phone follows the REFER: its new call is answered by the far end
+  await farEnd.log.waitFor((e) => e.type === 'CALL_ESTABLISHED', 'the far end answering the transferred caller', 10_000, since);
+  await caller.waitForCallEvent('CALL_CLOSED', sipId, 10_000); // the call with the browser is over
+  await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
+  await expect.poll(() => page.locator('opencti-phone-panel [data-stat="received"]').count(), WAIT).toBe(0);
+
+  await caller.hangup().catch(() => undefined);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
+  await context.close();
+}, 90_000);

@@ -364,10 +364,16 @@ export class Softphone {
         call.sendDTMF(frame.digits, { transportType: JsSIP.C.DTMF_TRANSPORT.RFC2833 });
         return undefined;
       }
-      case 'transfer':
+      case 'transfer': {
         if (!frame.uri) throw new Error('transfer without a destination');
-        this.#call(frame.leg).refer(frame.uri);
+        const call = this.#call(frame.leg);
+        // blind transfer: once the transferee reports its new call answered, this leg is done
+        const done = (): void => {
+          if (!call.isEnded()) call.terminate();
+        };
+        call.refer(frame.uri, { eventHandlers: { accepted: done } });
         return undefined;
+      }
       default:
         throw new Error(`unknown phone command ${JSON.stringify(frame.cmd)}`);
     }
