@@ -124,10 +124,18 @@ it('a SIP caller reaches the agent whose phone is the desktop: ring, answer, aud
   );
   expect(digits).toEqual(['1', '2', '#']);
 
-  // Mute: the page says so; Unmute brings it back
+  // Mute stops the outgoing sound (the microphone's energy sent stays flat), Unmute brings it back
+  const soundSent = async (): Promise<number> => Number.parseFloat((await page.locator('opencti-phone-panel [data-stat="sound-sent"]').textContent()) ?? '0');
+  const unmuted = await soundSent();
+  await expect.poll(soundSent, WAIT).toBeGreaterThan(unmuted);
   await phonePanel(page).getByRole('button', { name: 'Mute' }).click();
   await expectText(phonePanel(page), 'Microphone muted');
+  await statReaches(page, 'sent', (await stat(page, 'sent')) + 50); // a figure read after the mute
+  const muted = await soundSent();
+  await statReaches(page, 'sent', (await stat(page, 'sent')) + 100); // two more seconds of packets
+  expect(await soundSent()).toBe(muted);
   await phonePanel(page).getByRole('button', { name: 'Unmute' }).click();
+  await expect.poll(soundSent, WAIT).toBeGreaterThan(muted);
 
   // the caller hangs up: the call ends at the desktop
   await caller.hangup(sipId);

@@ -8,11 +8,13 @@ export interface CallAudioStats {
   packetsSent: number;
   /** Rises while sound (not silence) arrives. */
   audioEnergy: number;
+  /** Rises while the microphone gives sound to send (flat while muted). */
+  sentEnergy: number;
 }
 
 export async function readAudioStats(pc: RTCPeerConnection): Promise<CallAudioStats> {
   const report = await pc.getStats();
-  const stats: CallAudioStats = { packetsReceived: 0, packetsLost: 0, lossPercent: 0, jitterMs: 0, packetsSent: 0, audioEnergy: 0 };
+  const stats: CallAudioStats = { packetsReceived: 0, packetsLost: 0, lossPercent: 0, jitterMs: 0, packetsSent: 0, audioEnergy: 0, sentEnergy: 0 };
   report.forEach((entry: { type: string; kind?: string; [key: string]: unknown }) => {
     if (entry.kind !== 'audio') return;
     if (entry.type === 'inbound-rtp') {
@@ -20,6 +22,8 @@ export async function readAudioStats(pc: RTCPeerConnection): Promise<CallAudioSt
       stats.packetsLost += Number(entry.packetsLost ?? 0);
       stats.jitterMs = Math.max(stats.jitterMs, Number(entry.jitter ?? 0) * 1000);
       stats.audioEnergy += Number(entry.totalAudioEnergy ?? 0);
+    } else if (entry.type === 'media-source') {
+      stats.sentEnergy += Number(entry.totalAudioEnergy ?? 0);
     } else if (entry.type === 'outbound-rtp') {
       stats.packetsSent += Number(entry.packetsSent ?? 0);
     }

@@ -85,6 +85,8 @@ export class PhonePanel extends LitElement {
             <dd data-stat="received">${stats.packetsReceived} packets</dd>
             <dt>Sent</dt>
             <dd data-stat="sent">${stats.packetsSent} packets</dd>
+            <dt>Sound sent</dt>
+            <dd data-stat="sound-sent">${stats.sentEnergy.toFixed(3)}</dd>
             <dt>Packet loss</dt>
             <dd data-stat="loss">${stats.lossPercent.toFixed(1)} %</dd>
             <dt>Jitter</dt>
