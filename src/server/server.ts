@@ -191,6 +191,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     driver,
     ...(cluster ? { nodeRef: cluster.driver.nodeRef } : {}),
     callControl: sip?.callControl,
+    phones: sip?.phoneChannel,
     metrics,
     logger: logger.child({ part: 'gateway' }),
     authenticate: (agentId, password) => store.verifyAgentPassword(agentId, password),
@@ -219,7 +220,9 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     force: async (agentId, state, reasonCode, by) => (await driver.exec({ k: 'force', agentId, state, reasonCode, by })) as ForceResult,
     ...(cluster ? { cluster: { view: () => cluster.view(), state: () => ({ applied: cluster.driver.applied, leader: cluster.driver.isLeader, digest: cluster.driver.center.digest() }) } } : {}),
   });
-  await registerStaticPages(app, undefined, config.desktop);
+  // browser phones (sip back end, phone kind "webrtc") register on Kamailio's WebSocket listener
+  const phoneSockets = [...new Set((config.backend === 'sip' ? (config.sip?.agents ?? []) : []).flatMap((a) => (a.phone.kind === 'webrtc' ? [new URL(a.phone.wsUri).origin] : [])))];
+  await registerStaticPages(app, undefined, config.desktop, phoneSockets);
   limitConnections(app.server, config.http, metrics.registry);
   theGateway.attach(app.server, '/cti');
 

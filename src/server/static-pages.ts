@@ -74,7 +74,11 @@ export function withVendorScripts(html: string, desktop: DesktopConfig | undefin
   return html.replace(/<script type="module"/, (module) => `${tags}\n${module}`);
 }
 
-export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DIR, desktop?: DesktopConfig): Promise<void> {
+/**
+ * `desktop`: the hosted implementation, if any (docs/pega-hosting.md); `phoneSockets`: the SIP
+ * WebSocket listeners browser phones register on, which the desktop page may connect to.
+ */
+export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DIR, desktop?: DesktopConfig, phoneSockets: readonly string[] = []): Promise<void> {
   const pages = await listing(dir);
   // Only the files the build made are served: no path from a request ever reaches the file system.
   const assets = await listing(join(dir, 'assets'));
@@ -86,7 +90,7 @@ export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DI
     return reply
       .type(TYPES['.html'] ?? 'text/html')
       .header('cache-control', 'no-cache')
-      .header('content-security-policy', pagePolicy(html, desktopPage ? desktopPolicyExtra(desktop) : {}))
+      .header('content-security-policy', pagePolicy(html, desktopPage ? desktopPagePolicy(desktop, phoneSockets) : {}))
       .send(html);
   };
   app.get('/', page('index.html'));
@@ -106,4 +110,11 @@ export async function registerStaticPages(app: FastifyInstance, dir = DESKTOP_DI
       reply.type(TYPES['.js'] ?? 'text/javascript').header('cache-control', 'no-cache').send(await readFile(script.path)),
     );
   }
+}
+
+/** The desktop page's policy additions: the vendor's sources and the browser phones' SIP listeners. */
+function desktopPagePolicy(desktop: DesktopConfig | undefined, phoneSockets: readonly string[]): Record<string, readonly string[]> {
+  const extra = desktopPolicyExtra(desktop);
+  if (phoneSockets.length > 0) extra.connectSrc = [...(extra.connectSrc ?? []), ...phoneSockets];
+  return extra;
 }

@@ -13,7 +13,7 @@
 import { CtiError } from '../../framework/errors/cti-error.js';
 import type { CallRequestOptions, ForwardEvent, Implementation, LinkDefinition, RequestOptions } from '../../framework/implementation.js';
 import type { AgentStateName, CallData, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
-import type { Op, ServerFrame, SessionInfo } from '../../framework/schema/protocol.js';
+import type { Op, PhoneCommandFrame, PhoneReportFrame, ServerFrame, SessionInfo } from '../../framework/schema/protocol.js';
 import { FRAMEWORK_API_VERSION } from '../../framework/version.js';
 import { serverUrls } from './urls.js';
 
@@ -102,6 +102,8 @@ export class ReferenceConnector implements Implementation {
   #downReported = false;
   /** Why the server is closing the link (an error frame with no request id), for the requests it leaves unanswered. */
   #closingError: { errCode: string; errMessage: string } | undefined;
+  /** Who takes the server's browser phone commands (the desktop's softphone). */
+  #phoneHandler: ((frame: PhoneCommandFrame) => void) | undefined;
 
   constructor(options: ReferenceConnectorOptions = {}) {
     this.#options = options;
@@ -220,6 +222,25 @@ export class ReferenceConnector implements Implementation {
     return this.#request('setCallData', { callId, data, options });
   }
 
+  /**
+   * Browser phone commands from the server (SIP back end, phone kind "webrtc") go to `handler`.
+   * Returns the function that stops it.
+   */
+  onPhoneCommand(handler: (frame: PhoneCommandFrame) => void): () => void {
+    this.#phoneHandler = handler;
+    return () => {
+      if (this.#phoneHandler === handler) this.#phoneHandler = undefined;
+    };
+  }
+
+  /** Sends a browser phone report on the link; false when the link is down (nothing sent). */
+  sendPhoneReport(report: Omit<PhoneReportFrame, 'type'>): boolean {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== OPEN || !this.#linkUp) return false;
+    socket.send(JSON.stringify({ type: 'phone', ...report }));
+    return true;
+  }
+
   /** Closes the link for good: no reconnect, no more events. */
   close(): void {
     this.#teardown();
@@ -330,6 +351,8 @@ export class ReferenceConnector implements Implementation {
       this.#forward?.(frame.event);
     } else if (frame.type === 'heartbeat') {
       this.#startHeartbeat(frame.intervalMs);
+    } else if (frame.type === 'phone') {
+      this.#phoneHandler?.(frame);
     }
   }
 

@@ -21,6 +21,8 @@ import type { CustomerRecord } from '../api/types.js';
 import { AgentSessionStore, DesktopConnector } from './agent-link.js';
 import { answeringFrom, contextFor, ctiUrlFor, parseMode } from './contexts.js';
 import { DraftStore } from './drafts.js';
+import '../phone/phone-panel.js';
+import { Softphone, type PhoneView } from '../phone/softphone.js';
 import { WorkItems, type WorkItem } from './work-items.js';
 import { hostedContext, readHostedConfig, type HostedConfig } from './hosted-config.js';
 import { bindDesktopImplementation } from './hosted-implementation.js';
@@ -36,7 +38,7 @@ const MODES: readonly { mode: TelephonyMode; label: string }[] = [
 ];
 
 export class DesktopApp extends LitElement {
-  static override properties = { _items: { state: true }, _session: { state: true }, _status: { state: true }, _resuming: { state: true }, _hostError: { state: true }, _embeddedVersion: { state: true }, _embeddedErrors: { state: true } };
+  static override properties = { _items: { state: true }, _session: { state: true }, _status: { state: true }, _resuming: { state: true }, _hostError: { state: true }, _embeddedVersion: { state: true }, _embeddedErrors: { state: true }, _phoneView: { state: true } };
   static override styles = [
     baseStyles,
     css`
@@ -104,6 +106,8 @@ export class DesktopApp extends LitElement {
   declare _hostError: string;
   declare _embeddedVersion: number;
   declare _embeddedErrors: readonly string[];
+  declare _phoneView: PhoneView | undefined;
+  #phone: Softphone | undefined;
   readonly mode: TelephonyMode;
   readonly context: ApplicationContext;
   readonly #store = new AgentSessionStore(localStorage);
@@ -132,6 +136,7 @@ export class DesktopApp extends LitElement {
     this.#api = this.#hosted
       ? new VendorDesktopApi(this.#hosted.vendor)
       : new DesktopApi(() => this.#connector?.session?.token, { locale: this.context.locale });
+    this._phoneView = undefined;
     this.#work = new WorkItems({
       api: this.#api,
       drafts: this.#drafts,
@@ -157,6 +162,7 @@ export class DesktopApp extends LitElement {
     this.#work.unbind();
     this.#offServerLogout?.();
     this.#stopEmbedded();
+    this.#phone?.dispose();
   }
 
   override render() {
@@ -186,6 +192,7 @@ export class DesktopApp extends LitElement {
         <div>
           ${this._resuming ? html`<p class="muted" role="status">Reconnecting to your session…</p>` : ''}
           <opencti-call-control-panel .session=${session} .context=${this.context}></opencti-call-control-panel>
+          <opencti-phone-panel .phone=${this.#phone} .view=${this._phoneView}></opencti-phone-panel>
         </div>
         <div class="pops" role="region" aria-label="Screen pops">
           ${this._items.length === 0 ? html`<p class="empty muted">Screen pops appear here when a call arrives.</p>` : ''}
@@ -224,6 +231,7 @@ export class DesktopApp extends LitElement {
     });
     this.#connector = connector;
     this.#follow(session);
+    this.#bindPhone(connector, session);
   }
 
   /** Binds the session events every session of the page needs. */
@@ -317,6 +325,13 @@ export class DesktopApp extends LitElement {
       <p class="muted">Connected through ${this.#hosted.vendor}. ${notAvailableMessage(this.#hosted.vendor)}.</p>
       <opencti-pega-log-download></opencti-pega-log-download>
     </section>`;
+  }
+
+  /** The browser phone of this session (SIP back end, phone kind "webrtc"): idle for other agents. */
+  #bindPhone(connector: DesktopConnector, session: Session): void {
+    this.#phone?.dispose();
+    this.#phone = new Softphone(connector, session, (view) => (this._phoneView = view));
+    this._phoneView = this.#phone.view;
   }
 
   /** Attaches to the server session this browser keeps, if any. */

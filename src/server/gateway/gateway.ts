@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ErrorObject } from '../../framework/schema/error.js';
 import { previewValue } from '../../framework/schema/validate.js';
-import { OPS, type RequestFrame, type ResponseFrame } from '../../framework/schema/protocol.js';
+import { OPS, type PhoneCommandFrame, type PhoneReportFrame, type RequestFrame, type ResponseFrame } from '../../framework/schema/protocol.js';
+import type { PhoneChannel } from '../sip/backend/browser-phone.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { CenterSession, Effect } from '../center/center.js';
 import type { CenterDriver } from '../center/driver.js';
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   readonly agentOf?: OperationContext['agentOf'];
   /** Live statistics: sockets of supervisors get a `stats` frame at login and on every published change. */
   readonly stats?: { current(): Stats; onChange(listener: (stats: Stats) => void, wanted?: () => boolean): () => void };
+  /** Browser phones (SIP back end): where the desktops' `phone` reports go. */
+  readonly phones?: PhoneChannel | undefined;
 }
 
 /** Sockets served per turn of the event loop during a heartbeat sweep. */
@@ -167,6 +170,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const sessionId = connection.sessionId;
     if (sessionId === undefined) return;
     connection.sessionId = undefined;
+    options.phones?.gone(connection);
     const set = attached.get(sessionId);
     set?.delete(connection);
     if (set?.size === 0) attached.delete(sessionId);
@@ -208,6 +212,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         attached.delete(effect.sessionId);
         for (const connection of connections) {
           connection.sessionId = undefined;
+          options.phones?.gone(connection);
           if (!effect.error) continue;
           const frame = JSON.stringify({ type: 'response', id: null, ok: false, error: effect.error } satisfies ResponseFrame);
           if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(frame);
@@ -443,8 +448,25 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     if (parsed.frame.type === 'heartbeat') return;
+    if (parsed.frame.type === 'phone') return onPhoneReport(connection, parsed.frame);
     const request = parsed.frame;
     handleRequest(connection, request).catch((error: unknown) => handlerFailed('request', connection, error, request.id));
+  }
+
+  /** A browser phone's report goes to the SIP back end with the agent of the connection; commands come back on it. */
+  function onPhoneReport(connection: Connection, report: PhoneReportFrame): void {
+    const agentId = connection.sessionId === undefined ? undefined : center.sessionById(connection.sessionId)?.agentId;
+    if (agentId === undefined) {
+      fail(connection, null, { errCode: 'OPENCTI_AGENT_NOT_LOGGED_IN', errMessage: `phone report "${report.report}" before login: log in first` });
+      return;
+    }
+    const send = (frame: PhoneCommandFrame): void => deliver(connection, JSON.stringify(frame));
+    if (!options.phones) {
+      // no SIP back end: the page is nobody's phone
+      if (report.report === 'hello') send({ type: 'phone', id: 'setup', cmd: 'setup', setup: null });
+      return;
+    }
+    options.phones.report(agentId, connection, report, send);
   }
 
   /**
