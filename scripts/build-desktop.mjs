@@ -29,6 +29,8 @@ const options = {
   outdir: join(out, 'assets'),
   bundle: true,
   format: 'esm',
+  // The browser phone's SIP stack (JsSIP) is a chunk of its own, loaded only by a page that becomes a phone.
+  splitting: true,
   platform: 'browser',
   target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
   minify: !watch,
@@ -44,6 +46,7 @@ const pegaOptions = {
   ...options,
   entryPoints: { pega: join(root, 'src', 'pega', 'browser.ts') },
   format: 'iife',
+  splitting: false,
 };
 
 async function copyPages() {

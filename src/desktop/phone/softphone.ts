@@ -7,7 +7,7 @@
  * call, reporting what happens on it. JsSIP: tried here against Kamailio + rtpengine and works
  * (docs/sip.md); it ships CommonJS only and is bundled by esbuild with the page.
  */
-import * as JsSIPModule from 'jssip';
+import type * as JsSIPNamespace from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession.js';
 import type { UA } from 'jssip/lib/UA.js';
 import type { Session } from '../../framework/session/session.js';
@@ -18,7 +18,12 @@ import { requestPhoneLock, type PhoneLock } from './phone-lock.js';
 import { RingTone } from './ring-tone.js';
 
 // the CommonJS module's exports, whichever way the bundler hands them over
-const JsSIP = (JsSIPModule as unknown as { default?: typeof JsSIPModule }).default ?? JsSIPModule;
+type JsSIPApi = typeof JsSIPNamespace;
+
+/** JsSIP, loaded the first time this page registers a phone (it is most of the desktop's weight otherwise). */
+let jssip: Promise<JsSIPApi> | undefined;
+const loadJsSIP = (): Promise<JsSIPApi> =>
+  (jssip ??= import('jssip').then((module) => (module as unknown as { default?: JsSIPApi }).default ?? module));
 
 /** The part of the connector the phone talks through. */
 export interface PhoneLinkToServer {
@@ -193,10 +198,18 @@ export class Softphone {
     }
     if (this.#lock !== lock || this.#agentId !== agentId) return lock.release();
     await this.#listDevices();
-    this.#register(setup);
+    let JsSIP: JsSIPApi;
+    try {
+      JsSIP = await loadJsSIP();
+    } catch (error) {
+      this.#update({ status: 'failed', problem: `the phone could not start: its SIP stack did not load (${(error as Error).message})` });
+      return lock.release();
+    }
+    if (this.#lock !== lock || this.#agentId !== agentId) return lock.release();
+    this.#register(JsSIP, setup);
   }
 
-  #register(setup: BrowserPhoneSetup): void {
+  #register(JsSIP: JsSIPApi, setup: BrowserPhoneSetup): void {
     this.#update({ status: 'registering', problem: undefined });
     const ua = new JsSIP.UA({
       sockets: [new JsSIP.WebSocketInterface(setup.wsUri)],
@@ -361,7 +374,7 @@ export class Softphone {
         const call = this.#call(frame.leg);
         if (!frame.digits) throw new Error('DTMF without digits');
         // RFC 4733 in the media, through rtpengine to the far end
-        call.sendDTMF(frame.digits, { transportType: JsSIP.C.DTMF_TRANSPORT.RFC2833 });
+        call.sendDTMF(frame.digits, { transportType: 'RFC2833' as JsSIPApi['C']['DTMF_TRANSPORT']['RFC2833'] });
         return undefined;
       }
       case 'transfer': {
