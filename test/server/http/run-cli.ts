@@ -18,10 +18,12 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { cwd: ROOT, env: { ...clean, ...env }, timeout: 30_000 },
+      // Generous: on a loaded machine several tsx-compiled CLIs starting at once take tens of seconds.
+      { cwd: ROOT, env: { ...clean, ...env }, timeout: 90_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
+        // A CLI killed by the time limit says so, rather than passing for an exit 1 with no message.
+        resolve({ code, stdout, stderr: error?.killed ? `${stderr}[the CLI was killed after 90 s: ${error.signal}]` : stderr });
       },
     );
   });
