@@ -174,6 +174,17 @@ describe('supervising an agent’s call', () => {
     expect(refusal(() => h.sw.supervise('dave', 'alice', 'monitor'))).toMatch(/^OPENCTI_CF_INVALID_OBJECT_STATE: extension 1004 is on call c\d+: end it before supervising$/);
   });
 
+  it('gives the supervisor’s leg no call control but hanging up', () => {
+    const c1 = customerWithAlice();
+    h.sw.supervise('dave', 'alice', 'monitor');
+    const error = errorOf(() => h.sw.consult('dave', c1, '1002'));
+    expect(`${error.errCode}: ${error.errMessage}`).toBe(`OPENCTI_INVALID_ACTION: extension 1004 supervises call ${c1} (monitor): it can only hang up or change mode`);
+    expect(errorOf(() => h.sw.hold('dave', c1)).errCode).toBe('OPENCTI_INVALID_ACTION');
+    expect(errorOf(() => h.sw.dropParty('dave', c1, CUSTOMER)).errCode).toBe('OPENCTI_INVALID_ACTION');
+    h.sw.hangUp('dave', c1);
+    expect(h.sw.calls()[0]?.parties).toEqual([CUSTOMER, '1001']);
+  });
+
   it('joins the held call when the agent has put the caller on hold', () => {
     const c1 = customerWithAlice();
     h.sw.hold('alice', c1);
