@@ -21,9 +21,10 @@ import { createHttpApi } from './http/app.js';
 import { createMetrics, registerQueueGauges } from './metrics.js';
 import { createStatsService, type StatsService } from './stats/service.js';
 import { openStore, SEED_PASSWORD, type Store } from './store/index.js';
-import type { Switch } from './switch/types.js';
+import type { SuperviseMode, Switch } from './switch/types.js';
 import { registerStaticPages } from './static-pages.js';
 import { createSipBackend, type SipBackend } from './sip/backend/backend.js';
+import { supervisionRefusal } from './sip/backend/supervision.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
@@ -218,6 +219,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     logins: { status: (agentId) => logins.status(agentId), unlock: (agentId) => logins.unlock(agentId), logout: (agentId, reasonCode) => theGateway.logoutAgent(agentId, reasonCode) },
     stats,
     force: async (agentId, state, reasonCode, by) => (await driver.exec({ k: 'force', agentId, state, reasonCode, by })) as ForceResult,
+    ...(sip ? { superviseRefusal: (agentId: string, mode: SuperviseMode) => supervisionRefusal(config.sip as NonNullable<ServerConfig['sip']>, agentId, mode) } : {}),
     ...(cluster ? { cluster: { view: () => cluster.view(), state: () => ({ applied: cluster.driver.applied, leader: cluster.driver.isLeader, digest: cluster.driver.center.digest() }) } } : {}),
   });
   // browser phones (sip back end, phone kind "webrtc") register on Kamailio's WebSocket listener

@@ -1,10 +1,13 @@
 /**
  * `<opencti-supervisor>`: the supervisor page at /supervisor. A supervisor logs in with their
  * agent id and password; the wallboard follows the server's stats frames; the force form puts an
- * agent Not Ready or logs them out, with a reason the agent's desktop shows.
+ * agent Not Ready or logs them out, with a reason the agent's desktop shows; an agent on a call
+ * can be monitored, whispered to or barged in on, and the supervised call's state is shown.
  */
 import { LitElement, css, html } from 'lit';
 import { baseStyles } from '../components/styles.js';
+import type { SuperviseMode } from '../../server/switch/types.js';
+import { describeSupervised, nextSupervised, type SupervisedCall } from './supervised-call.js';
 import { SupervisorError, SupervisorLink, type Stats } from './supervisor-link.js';
 import './wallboard.js';
 
@@ -19,6 +22,7 @@ export class SupervisorApp extends LitElement {
     _status: { state: true },
     _error: { state: true },
     _busy: { state: true },
+    _supervised: { state: true },
   };
   static override styles = [
     baseStyles,
@@ -53,6 +57,25 @@ export class SupervisorApp extends LitElement {
       [role='alert'] {
         color: var(--cti-danger);
       }
+      .on-call {
+        list-style: none;
+        padding: 0;
+        margin: 0 0 0.5rem;
+      }
+      .on-call li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        padding: 0.25rem 0;
+      }
+      .on-call li > span {
+        min-width: 8rem;
+      }
+      h2 {
+        font-size: 1rem;
+        margin: 0 0 0.5rem;
+      }
     `,
   ];
   declare _who: { agentId: string; extension: string } | undefined;
@@ -61,6 +84,7 @@ export class SupervisorApp extends LitElement {
   declare _status: string;
   declare _error: string;
   declare _busy: boolean;
+  declare _supervised: SupervisedCall | undefined;
   #link: SupervisorLink | undefined;
 
   constructor() {
@@ -71,6 +95,7 @@ export class SupervisorApp extends LitElement {
     this._status = '';
     this._error = '';
     this._busy = false;
+    this._supervised = undefined;
   }
 
   override render() {
@@ -116,7 +141,49 @@ export class SupervisorApp extends LitElement {
           <button type="button" class="secondary" ?disabled=${this._busy} @click=${() => this.#force('Logout')}>Force log out</button>
         </div>
       </form>
+      ${this.#supervise(agents.filter((a) => a.state === 'Busy'))}
     `;
+  }
+
+  #supervise(onCall: Stats['agents']) {
+    const call = this._supervised;
+    const modes: [SuperviseMode, string][] = [
+      ['monitor', 'Monitor'],
+      ['whisper', 'Whisper'],
+      ['barge', 'Barge'],
+      ['leave', 'Leave'],
+    ];
+    return html`<section aria-label="Supervise calls">
+      <h2>Agents on a call</h2>
+      ${onCall.length === 0
+        ? html`<p>No agent is on a call.</p>`
+        : html`<ul class="on-call">
+            ${onCall.map(
+              (a) => html`<li>
+                <span>${a.agentId} (${a.extension ?? '–'})</span>
+                ${modes.map(
+                  ([mode, label]) =>
+                    html`<button type="button" class=${mode === 'leave' ? 'secondary' : ''} aria-label=${`${label} ${a.agentId}`} ?disabled=${this._busy} @click=${() => this.#superviseAgent(a.agentId, mode)}>
+                      ${label}
+                    </button>`,
+                )}
+              </li>`,
+            )}
+          </ul>`}
+      <p role="status" aria-label="Supervised call">${call ? describeSupervised(call) : 'Not supervising a call.'}</p>
+    </section>`;
+  }
+
+  async #superviseAgent(agentId: string, mode: SuperviseMode): Promise<void> {
+    this._error = '';
+    this._busy = true;
+    try {
+      await this.#link!.supervise(agentId, mode);
+    } catch (error) {
+      this._error = describe(error);
+    } finally {
+      this._busy = false;
+    }
   }
 
   async #login(event: SubmitEvent): Promise<void> {
@@ -127,10 +194,14 @@ export class SupervisorApp extends LitElement {
         this._skew = stats.asOf - Date.now();
         this._stats = stats;
       },
+      event: (event) => {
+        this._supervised = nextSupervised(this._supervised, event);
+      },
       closed: (why) => {
         this.#link = undefined;
         this._who = undefined;
         this._stats = undefined;
+        this._supervised = undefined;
         this._status = `Logged out: ${why}`;
       },
     });

@@ -5,6 +5,8 @@
  */
 import type { Stats } from '../../server/stats/figures.js';
 import type { ForceResult, ForcedState } from '../../server/center/inputs.js';
+import type { SuperviseMode, SupervisionResult } from '../../server/switch/types.js';
+import type { OpenCtiEvent } from '../../framework/schema/events.js';
 
 export type { Stats };
 
@@ -17,6 +19,8 @@ export interface SupervisorLogin {
 
 export interface SupervisorLinkEvents {
   stats(stats: Stats): void;
+  /** An event of the supervisor's own extension: the calls they supervise. */
+  event?(event: OpenCtiEvent): void;
   /** The link ended: logged out here or by the server, or lost. */
   closed(why: string): void;
 }
@@ -29,6 +33,7 @@ interface Frame {
   error?: { errCode: string; errMessage: string };
   stats?: Stats;
   intervalMs?: number;
+  event?: OpenCtiEvent;
 }
 
 /** A refusal of the server, with its errCode and errMessage. */
@@ -93,6 +98,18 @@ export class SupervisorLink {
     return body;
   }
 
+  /** Joins the agent's call as monitor, whisperer or barger, or leaves it (POST /api/agents/:agentId/supervise). */
+  async supervise(agentId: string, mode: SuperviseMode): Promise<SupervisionResult> {
+    const response = await fetch(`${this.#base}/api/agents/${encodeURIComponent(agentId)}/supervise`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode }),
+    });
+    const body = (await response.json()) as SupervisionResult & { errCode?: string; errMessage?: string };
+    if (!response.ok) throw new SupervisorError(body.errCode ?? `HTTP ${response.status}`, body.errMessage ?? response.statusText);
+    return body;
+  }
+
   #request(op: string, args: Record<string, unknown>): Promise<unknown> {
     const socket = this.#socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(new SupervisorError('OPENCTI_LINK_DOWN', 'not connected'));
@@ -109,6 +126,7 @@ export class SupervisorLink {
       return;
     }
     if (frame.type === 'stats' && frame.stats) this.#events.stats(frame.stats);
+    else if (frame.type === 'event' && frame.event) this.#events.event?.(frame.event);
     else if (frame.type === 'heartbeat' && frame.intervalMs && this.#heartbeat === undefined) {
       // The server closes a link that says nothing: answer its heartbeats in kind.
       this.#heartbeat = setInterval(() => this.#socket?.send('{"type":"heartbeat"}'), frame.intervalMs);

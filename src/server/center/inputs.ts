@@ -24,6 +24,7 @@ export const SWITCH_COMMANDS = [
   'dropParty',
   'alternate',
   'setCallData',
+  'supervise',
   'inboundCall',
   'callerHangUp',
   'farEndAnswer',

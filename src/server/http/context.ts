@@ -9,6 +9,7 @@ import type { CommandSwitch } from '../center/driver.js';
 import type { ClusterView } from '../cluster/node.js';
 import type { ForceResult, ForcedState } from '../center/inputs.js';
 import type { Stats } from '../stats/figures.js';
+import type { SuperviseMode } from '../switch/types.js';
 
 /** One agent with a server session, as the WebSocket gateway keeps it. */
 export interface SessionView {
@@ -49,6 +50,8 @@ export interface HttpApiDeps {
   readonly stats?: { figures(): Promise<Stats> };
   /** Forces an agent's state through the call center (`by`: the supervisor's id, or "admin"); absent = 404. */
   readonly force?: (agentId: string, state: ForcedState, reasonCode: string, by: string) => Promise<ForceResult>;
+  /** Why the back end cannot supervise this agent's call (SIP): answered 501; absent = the switch's supervise, through the call center. */
+  readonly superviseRefusal?: (agentId: string, mode: SuperviseMode) => { errCode: string; errMessage: string };
 }
 
 /** What the admin API shows of a cluster. */

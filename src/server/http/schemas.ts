@@ -126,6 +126,17 @@ export const ForceStateBody = Type.Object(
 );
 export type ForceStateBody = Static<typeof ForceStateBody>;
 
+export const SuperviseBody = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('monitor'), Type.Literal('whisper'), Type.Literal('barge'), Type.Literal('leave')], {
+      description: 'monitor (hears all, heard by none), whisper (heard by the agent only), barge (a full party), or leave',
+    }),
+    supervisorId: Type.Optional(identifier('The supervisor whose extension joins the call: required with the admin token; with a supervisor\'s token, their own id or left out')),
+  },
+  strict,
+);
+export type SuperviseBody = Static<typeof SuperviseBody>;
+
 // ------------------------------------------------------------------ customers
 
 /** Every number of a query or path has a range: a huge one (1e308) is a 400 naming it, never a 500. */

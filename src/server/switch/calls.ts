@@ -2,7 +2,7 @@
 import type { CallStateName } from '../../framework/schema/events.js';
 import { attachedAfter, noAttached, type Attached, type AttachedData } from './call-data.js';
 import { callInfoEvent, callStateEvent, partyInfoEvent } from './events.js';
-import { agentAt, clearTimer, type Call, type Ctx, type Party, type PartyState } from './model.js';
+import { agentAt, clearTimer, isSilent, sees, type Call, type Ctx, type Party, type PartyState } from './model.js';
 import type { CallRecord } from './types.js';
 
 const MAX_DTMF = 256;
@@ -148,14 +148,29 @@ export function leave(ctx: Ctx, call: Call, party: Party, how: { reason: string;
   const abandoned = party.state !== 'alerting' && (call.waiting || others.every((p) => p.state === 'alerting'));
   notify(ctx, call, party, 'Disconnected');
   call.parties = others;
-  if (others.length === 0 || (others.length === 1 && !call.waiting)) {
+  releaseWatchers(ctx, call, party.dn);
+  const talkers = call.parties.filter((p) => !isSilent(p));
+  if (talkers.length === 0 || (talkers.length === 1 && !call.waiting)) {
     // The one left behind was talking to the party who just left, whatever it was told before.
-    for (const other of others) other.peer = party.dn;
+    for (const other of talkers) other.peer = party.dn;
     endCall(ctx, call, { abandoned, reason: how.reason, cause: how.cause });
   } else if (!call.waiting) {
-    notifyPartyInfo(ctx, call);
+    // A monitor (or a whisperer, but for its agent) comes and goes unseen.
+    notifyPartyInfo(ctx, call, call.parties.filter((p) => sees(p, party)));
   }
   ctx.deviceChanged(party.dn);
+}
+
+/** The monitors and whisperers of the agent at `dn` leave with them: there is nobody left for them to supervise. */
+export function releaseWatchers(ctx: Ctx, call: Call, dn: string): void {
+  const watchers = call.parties.filter((p) => isSilent(p) && p.supervision?.of === dn);
+  if (watchers.length === 0) return;
+  call.parties = call.parties.filter((p) => !watchers.includes(p));
+  for (const watcher of watchers) {
+    clearTimer(ctx, watcher);
+    notify(ctx, call, watcher, 'Disconnected');
+    ctx.deviceChanged(watcher.dn);
+  }
 }
 
 /** Ends the call for everyone still in it and forgets it. */

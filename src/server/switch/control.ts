@@ -18,13 +18,19 @@ export interface OnDevice {
   readonly party: Party;
 }
 
-/** The agent's leg of a call, or an error naming the call and the extension. */
-export function onDevice(ctx: Ctx, agentId: string, callId: string): OnDevice {
+/**
+ * The agent's leg of a call, or an error naming the call and the extension. A supervisor's leg
+ * (supervision.ts) only hangs up (`supervising: true`): it takes no other call control.
+ */
+export function onDevice(ctx: Ctx, agentId: string, callId: string, supervising = false): OnDevice {
   const agent = requireAgent(ctx, agentId);
   const dn = agent.extension;
   const call = typeof callId === 'string' ? ctx.calls.get(callId) : undefined;
   const party = call && deviceParty(call, dn);
   if (!call || !party) throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `no such call ${q(callId)} on extension ${dn}`);
+  if (party.supervision && !supervising) {
+    throw new SwitchError('OPENCTI_INVALID_ACTION', `extension ${dn} supervises call ${call.id} (${party.supervision.mode}): it can only hang up or change mode`);
+  }
   return { agent, dn, call, party };
 }
 
@@ -80,7 +86,7 @@ export function answer(ctx: Ctx, agentId: string, callId: string): void {
 
 /** Hangs up the agent's leg; on a ringing ACD offer this declines it (back to the queue). */
 export function hangUp(ctx: Ctx, agentId: string, callId: string): void {
-  const { dn, call, party } = onDevice(ctx, agentId, callId);
+  const { dn, call, party } = onDevice(ctx, agentId, callId, true);
   if (party.state === 'alerting' && party.offeredBy !== undefined) rejectOffer(ctx, call, party);
   else leave(ctx, call, party, { reason: `hung up by ${dn}` });
 }

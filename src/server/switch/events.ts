@@ -10,7 +10,7 @@ import {
   type SnapshotEvent,
 } from '../../framework/schema/events.js';
 import { containersOf } from '../../framework/call-data.js';
-import { callsOf, deviceParty, healthOf, iso, type Agent, type Call, type Ctx, type Party } from './model.js';
+import { callsOf, deviceParty, healthOf, isSilent, iso, sees, type Agent, type Call, type Ctx, type Party } from './model.js';
 
 /** pyCallData always, the other containers when the call has something in them. */
 const dataOf = (call: Call) => containersOf({ callData: call.callData, ...call.attached });
@@ -34,7 +34,9 @@ export function viewState(party: Party): CallStateName {
  * the first outside party; while nobody else is in the call, the number dialled (or last peer).
  */
 export function otherDn(call: Call, party: Party): string {
-  const others = call.parties.filter((p) => p !== party);
+  // A supervisor's far end is the agent supervised; monitors and whisperers are no one's far end.
+  if (party.supervision) return party.supervision.of;
+  const others = call.parties.filter((p) => p !== party && !isSilent(p));
   const pick =
     others.length === 1
       ? others[0]
@@ -75,10 +77,17 @@ export function partyInfoEvent(ctx: Ctx, call: Call, dn: string): PartyInfoEvent
     pyMedia: MEDIA,
     pyCallId: call.id,
     pyThisDN: dn,
-    pyParties: call.parties.map((p) => ({ pyDN: p.dn })),
+    pyParties: partiesSeenBy(call, deviceParty(call, dn)),
     pyTimestamp: iso(ctx),
   };
   return event;
+}
+
+/** The parties `viewer` is told about (see `sees`); a supervisor's party carries its `role`. */
+export function partiesSeenBy(call: Call, viewer: Party | undefined): { pyDN: string; role?: string }[] {
+  return call.parties
+    .filter((p) => viewer === undefined || sees(viewer, p))
+    .map((p) => (p.supervision ? { pyDN: p.dn, role: p.supervision.mode } : { pyDN: p.dn }));
 }
 
 export function callInfoEvent(ctx: Ctx, call: Call, dn: string): CallInfoEvent {
@@ -129,7 +138,7 @@ export function snapshotEvent(ctx: Ctx, agent: Agent): SnapshotEvent {
       pyEventName: viewState(party),
       pyMedia: MEDIA,
       ...callFields(call, party),
-      pyParties: call.parties.map((p) => ({ pyDN: p.dn })),
+      pyParties: partiesSeenBy(call, party),
     };
   });
   return {

@@ -19,6 +19,24 @@ export interface Party {
   timer?: unknown;
   /** The last pyOtherDN this party was told, kept for the Disconnected after everyone else left. */
   peer?: string | undefined;
+  /** A supervisor's party: how it takes part and the DN of the agent it supervises (supervision.ts). */
+  supervision?: { mode: SupervisionMode; of: string } | undefined;
+}
+
+/** Monitor: hears all, heard by none. Whisper: heard by the supervised agent only. Barge: a full party. */
+export type SupervisionMode = 'monitor' | 'whisper' | 'barge';
+
+/** A monitor or a whisperer: not part of the conversation, so it neither keeps a call up nor counts as its other party. */
+export const isSilent = (party: Party): boolean => party.supervision !== undefined && party.supervision.mode !== 'barge';
+
+/**
+ * Whether `viewer` is told that `party` is in the call: a supervisor sees everyone, the supervised
+ * agent sees a whisperer and a barger, everyone else only a barger.
+ */
+export function sees(viewer: Party, party: Party): boolean {
+  const role = party.supervision;
+  if (!role || role.mode === 'barge' || viewer === party || viewer.supervision) return true;
+  return role.mode === 'whisper' && viewer.kind === 'device' && viewer.dn === role.of;
 }
 
 export interface Call {

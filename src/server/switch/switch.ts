@@ -12,6 +12,7 @@ import { answer, hangUp, hold, makeCall, retrieve, sendDtmf, setCallData } from 
 import { viewState } from './events.js';
 import { setDeviceHealth } from './health.js';
 import { SwitchError, q } from './errors.js';
+import { supervise } from './supervision.js';
 import type { Call, Ctx } from './model.js';
 import { callerHangUp, checkFarEnd, farEndAnswer, farEndBusy, inboundCall, setFarEnd } from './outside.js';
 import { alternate, blindTransfer, conferenceComplete, consult, dropParty, transferComplete } from './transfer.js';
@@ -166,6 +167,7 @@ export function createSwitch(options: SwitchOptions): Switch {
     dropParty: (agentId, callId, party) => run(() => dropParty(ctx, agentId, callId, party)),
     alternate: (agentId, heldCallId, activeCallId) => run(() => alternate(ctx, agentId, heldCallId, activeCallId)),
     setCallData: (agentId, callId, data) => run(() => setCallData(ctx, agentId, callId, data)),
+    supervise: (supervisorId, agentId, mode) => run(() => supervise(ctx, supervisorId, agentId, mode)),
 
     inboundCall: (from, to, callData, attached) => run(() => inboundCall(ctx, from, to, callData, attached)),
     callerHangUp: (callId, number) => run(() => callerHangUp(ctx, callId, number)),

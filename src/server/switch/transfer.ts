@@ -1,10 +1,10 @@
 /** Advanced call control (SPEC §5.4): blind transfer, consult, transfer/conference complete, drop, alternate. */
 import { attachedAfter, checkAttached, checkCallData, checkMergedSize, type AttachedData } from './call-data.js';
-import { addParty, attachedOf, createCall, leave, markAcd, mergeAttached, mergeData, notify, notifyCallInfo, notifyPartyInfo, recordCall } from './calls.js';
+import { addParty, attachedOf, createCall, leave, markAcd, mergeAttached, mergeData, notify, notifyCallInfo, notifyPartyInfo, recordCall, releaseWatchers } from './calls.js';
 import { deliver, onDevice, stateOf } from './control.js';
 import { resolveDestination } from './dialplan.js';
 import { SwitchError, q } from './errors.js';
-import { callsOf, clearTimer, type Call, type Ctx, type Party } from './model.js';
+import { callsOf, clearTimer, isSilent, sees, type Call, type Ctx, type Party } from './model.js';
 
 const joined = (parties: readonly Party[]): string => parties.map((p) => p.dn).join(',');
 
@@ -20,12 +20,12 @@ export function blindTransfer(ctx: Ctx, agentId: string, callId: string, destina
   if (party.state !== 'connected' && party.state !== 'held') {
     throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `call ${call.id} on extension ${dn} cannot be transferred: it is ${stateOf(party)}`);
   }
-  const others = call.parties.filter((p) => p !== party);
+  const others = call.parties.filter((p) => p !== party && !isSilent(p));
   const other = others[0];
   if (others.length !== 1 || other?.state !== 'connected') {
     throw new SwitchError(
       'OPENCTI_CF_INVALID_OBJECT_STATE',
-      `call ${call.id} can be blind transferred only with one answered party on the other side (parties: ${joined(call.parties)})`,
+      `call ${call.id} can be blind transferred only with one answered party on the other side (parties: ${joined(call.parties.filter((p) => sees(party, p)))})`,
     );
   }
   if (typeof destination === 'string') refuseIfPresent(call, destination);
@@ -40,9 +40,10 @@ export function blindTransfer(ctx: Ctx, agentId: string, callId: string, destina
   const changed = changedData || nextAttached !== undefined;
   recordCall(ctx, call, 'transferred', { agentId: agent.config.agentId, extension: dn, detail: `to ${destination}` });
   clearTimer(ctx, party);
+  releaseWatchers(ctx, call, dn);
   notify(ctx, call, party, 'Disconnected');
-  call.parties = others;
-  const stayers = [...others];
+  call.parties = call.parties.filter((p) => p !== party);
+  const stayers = [...call.parties];
   if (changed) notifyCallInfo(ctx, call, stayers);
   deliver(ctx, call, target);
   notifyPartyInfo(ctx, call, stayers);
@@ -124,6 +125,7 @@ function pairOf(ctx: Ctx, agentId: string, heldCallId: string, activeCallId: str
 function join(ctx: Ctx, kind: 'transfer' | 'conference', pair: Pair): void {
   const { agentId, dn, held, heldParty, active, activeParty, moving } = pair;
   const verb = kind === 'transfer' ? 'transferred' : 'conferenced';
+  if (kind === 'transfer') releaseWatchers(ctx, held, dn);
   const stayers = held.parties.filter((p) => p !== heldParty);
   const changedData = mergeData(held, active.callData);
   const changed = mergeAttached(held, attachedOf(active)) || changedData;
@@ -176,8 +178,8 @@ export function dropParty(ctx: Ctx, agentId: string, callId: string, partyDn: st
   if (party.state !== 'connected' && party.state !== 'held') {
     throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `call ${call.id} on extension ${dn} is not connected (it is ${stateOf(party)})`);
   }
-  const target = call.parties.find((p) => p.dn === partyDn);
-  if (!target) throw new SwitchError('OPENCTI_CF_INVALID_DESTINATION', `${q(partyDn)} is not a party of call ${call.id} (parties: ${joined(call.parties)})`);
+  const target = call.parties.find((p) => p.dn === partyDn && sees(party, p));
+  if (!target) throw new SwitchError('OPENCTI_CF_INVALID_DESTINATION', `${q(partyDn)} is not a party of call ${call.id} (parties: ${joined(call.parties.filter((p) => sees(party, p)))})`);
   leave(ctx, call, target, { reason: `${target.dn} dropped by ${dn}` });
 }
 

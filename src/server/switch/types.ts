@@ -114,6 +114,16 @@ export interface AgentSummary {
   readonly workMode?: WorkMode | undefined;
 }
 
+/** How a supervisor takes part in an agent's call (supervision.ts), or `leave` to stop. */
+export type SuperviseMode = 'monitor' | 'whisper' | 'barge' | 'leave';
+
+export interface SupervisionResult {
+  readonly supervisorId: string;
+  readonly agentId: string;
+  readonly callId: string;
+  readonly mode: SuperviseMode;
+}
+
 /**
  * The telephony model. Every method either changes state and publishes DeviceEvents, or throws a
  * SwitchError whose errCode is an OpenCTI code (SPEC §6). Methods are synchronous: a back end
@@ -151,6 +161,11 @@ export interface Switch {
   alternate(agentId: string, heldCallId: string, activeCallId: string): void;
   /** Merges data into the call's attached data; every device in the call gets a CallInfoEvent. */
   setCallData(agentId: string, callId: string, data: Record<string, string>): void;
+  /**
+   * The supervisor's extension joins the agent's call (the answered one, else the held one) as a
+   * monitor, a whisperer or a barger, changes mode, or leaves (`leave`).
+   */
+  supervise(supervisorId: string, agentId: string, mode: SuperviseMode): SupervisionResult;
 
   // the simulated outside world
   inboundCall(from: string, to: string, callData?: Record<string, string>, attached?: AttachedData): { callId: string };
