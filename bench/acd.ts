@@ -100,7 +100,7 @@ async function pick(count: number, { quick, log }: SuiteOptions): Promise<Benchm
   const index = readyIndex(indexed.ctx);
   // The scan sorts every agent per offer: fewer offers per round keep its rounds short.
   const offers = { index: quick ? 500 : 5_000, scan: Math.max(5, Math.round((quick ? 20_000 : 200_000) / count)) };
-  let turn = { index: 0, scan: 0 };
+  const turn = { index: 0, scan: 0 };
   const chosen = { index: [] as string[], scan: [] as string[] };
   const round = (name: 'index' | 'scan') => () => {
     const { ctx, clock } = name === 'index' ? indexed : scanned;
