@@ -5,7 +5,13 @@
  *
  *   node scripts/build-desktop.mjs            build once (minified, with source maps)
  *   node scripts/build-desktop.mjs --watch    rebuild on change
+ *
+ * The framework's schema validators are compiled ahead of time for the bundle (Ajv standalone
+ * code from scripts/generate-validators.ts, generated afresh on every build): the page gets the
+ * checking functions, not Ajv's compiler.
  */
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +21,28 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src', 'desktop');
 const out = join(root, 'dist', 'desktop');
 const watch = process.argv.includes('--watch');
+
+const schemaDir = join(root, 'src', 'framework', 'schema');
+
+/** Swaps src/framework/schema/compiled.ts, which compiles with Ajv at load time, for standalone code. */
+const aheadOfTimeValidators = {
+  name: 'ahead-of-time-validators',
+  /** @param {import('esbuild').PluginBuild} build */
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]framework[\\/]schema[\\/]compiled\.ts$/ }, () => ({
+      // A failing generator fails the build: the bundle never ships stale validators.
+      contents: execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'generate-validators.ts')], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+      loader: 'js',
+      resolveDir: schemaDir,
+      // Watch mode regenerates when a schema changes.
+      watchFiles: readdirSync(schemaDir).map((name) => join(schemaDir, name)),
+    }));
+  },
+};
 
 /** @type {import('esbuild').BuildOptions} */
 const options = {
@@ -33,6 +61,7 @@ const options = {
   legalComments: 'none',
   logLevel: 'warning',
   tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
+  plugins: [aheadOfTimeValidators],
 };
 
 async function copyPages() {
