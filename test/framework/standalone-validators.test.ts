@@ -19,7 +19,7 @@ import { generateValidators } from '../../scripts/generate-validators.js';
 const SCHEMA_DIR = join(import.meta.dirname, '../../src/framework/schema');
 
 let dir: string;
-let standalone: Validators & { compile: () => never };
+let standalone: { validators: Validators; compile: () => never };
 let inputs: string[];
 
 beforeAll(async () => {
