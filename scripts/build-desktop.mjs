@@ -5,6 +5,7 @@
  *
  *   node scripts/build-desktop.mjs            build once (minified, with source maps)
  *   node scripts/build-desktop.mjs --watch    rebuild on change
+ *   node scripts/build-desktop.mjs --metafile FILE   also write esbuild's metafile (what each bundle holds)
  *
  * The framework's schema validators are compiled ahead of time for the bundle (Ajv standalone
  * code from scripts/generate-validators.ts, generated afresh on every build): the page gets the
@@ -12,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -21,6 +22,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src', 'desktop');
 const out = join(root, 'dist', 'desktop');
 const watch = process.argv.includes('--watch');
+const metafileAt = process.argv.indexOf('--metafile');
+const metafile = metafileAt === -1 ? undefined : process.argv[metafileAt + 1];
+if (metafileAt !== -1 && !metafile) throw new Error('--metafile needs a file name');
 
 const schemaDir = join(root, 'src', 'framework', 'schema');
 
@@ -80,6 +84,7 @@ if (watch) {
   console.log(`watching src/desktop → ${out}`);
 } else {
   const result = await esbuild.build({ ...options, metafile: true });
+  if (metafile) await writeFile(metafile, JSON.stringify(result.metafile));
   const bytes = Object.entries(result.metafile.outputs)
     .filter(([file]) => file.endsWith('.js'))
     .map(([file, info]) => `${file.replace(`${root}/`, '')} ${(info.bytes / 1024).toFixed(1)} kB`);
