@@ -11,12 +11,11 @@
  * code from scripts/generate-validators.ts, generated afresh on every build): the page gets the
  * checking functions, not Ajv's compiler.
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { aheadOfTimeValidators } from './validators-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src', 'desktop');
@@ -25,28 +24,6 @@ const watch = process.argv.includes('--watch');
 const metafileAt = process.argv.indexOf('--metafile');
 const metafile = metafileAt === -1 ? undefined : process.argv[metafileAt + 1];
 if (metafileAt !== -1 && !metafile) throw new Error('--metafile needs a file name');
-
-const schemaDir = join(root, 'src', 'framework', 'schema');
-
-/** Swaps src/framework/schema/compiled.ts, which compiles with Ajv at load time, for standalone code. */
-const aheadOfTimeValidators = {
-  name: 'ahead-of-time-validators',
-  /** @param {import('esbuild').PluginBuild} build */
-  setup(build) {
-    build.onLoad({ filter: /[\\/]src[\\/]framework[\\/]schema[\\/]compiled\.ts$/ }, () => ({
-      // A failing generator fails the build: the bundle never ships stale validators.
-      contents: execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'generate-validators.ts')], {
-        cwd: root,
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      }),
-      loader: 'js',
-      resolveDir: schemaDir,
-      // Watch mode regenerates when a schema changes.
-      watchFiles: readdirSync(schemaDir).map((name) => join(schemaDir, name)),
-    }));
-  },
-};
 
 /** @type {import('esbuild').BuildOptions} */
 const options = {

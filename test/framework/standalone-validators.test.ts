@@ -1,8 +1,10 @@
 /**
- * The desktop bundle's validators, compiled ahead of time as Ajv standalone code, against the ones
- * Ajv compiles at run time: same verdicts, same errors (paths, keywords, messages), same defaults
- * filled in — over valid events and random damage done to them. The generated module is bundled
- * for the browser as scripts/build-desktop.mjs does, and must not carry Ajv's compiler or TypeBox.
+ * The desktop bundle's validation, with validators compiled ahead of time (Ajv standalone code),
+ * against the same module with validators Ajv compiles at run time: same verdicts, same problems
+ * (paths, messages, values), same defaults filled in — over valid events and random damage done
+ * to them. validate.ts is bundled for the browser exactly as scripts/build-desktop.mjs does (its
+ * plugin, minified, same targets), and must not carry Ajv's compiler, TypeBox's builders for the
+ * validators, or fast-uri.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,45 +12,42 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import fc from 'fast-check';
-import type { ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrames } from '../../bench/frames.js';
-import { validators as runtime, type Validators } from '../../src/framework/schema/compiled.js';
-import { generateValidators } from '../../scripts/generate-validators.js';
+import * as runtime from '../../src/framework/schema/validate.js';
+// @ts-expect-error a plain ES module of the build, without types
+import { aheadOfTimeValidators } from '../../scripts/validators-plugin.mjs';
 
-const SCHEMA_DIR = join(import.meta.dirname, '../../src/framework/schema');
+type Validate = typeof runtime;
 
 let dir: string;
-let standalone: { validators: Validators; compile: () => never };
+let bundled: Validate;
 let inputs: string[];
 
 beforeAll(async () => {
   const result = await esbuild.build({
-    stdin: { contents: generateValidators(), resolveDir: SCHEMA_DIR, loader: 'js', sourcefile: 'validators.js' },
+    entryPoints: [join(import.meta.dirname, '../../src/framework/schema/validate.ts')],
     bundle: true,
     format: 'esm',
     platform: 'browser',
+    minify: true,
+    target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
+    plugins: [aheadOfTimeValidators as esbuild.Plugin],
     write: false,
     metafile: true,
+    logLevel: 'silent',
   });
   inputs = Object.keys(result.metafile.inputs);
   dir = await mkdtemp(join(tmpdir(), 'opencti-validators-'));
-  const file = join(dir, 'validators.mjs');
+  const file = join(dir, 'validate.mjs');
   await writeFile(file, result.outputFiles[0]?.text ?? '');
-  standalone = (await import(pathToFileURL(file).href)) as typeof standalone;
+  bundled = (await import(pathToFileURL(file).href)) as Validate;
 }, 60_000);
 
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-/** What validate.ts reads from a validator: its verdict, its errors, and the input with defaults. */
-function outcome(validator: ValidateFunction, input: unknown) {
-  const data = structuredClone(input);
-  const ok = validator(data);
-  const errors = (validator.errors ?? []).map(({ instancePath, schemaPath, keyword, params, message }) => ({ instancePath, schemaPath, keyword, params, message }));
-  return { ok, errors: ok ? [] : errors, data };
-}
 
 const EVENTS = buildFrames(2).frames.map((frame) => JSON.parse(frame) as Record<string, unknown>);
 const CONTEXT = { application: 'crm', telephonyMode: 'full', implementation: { vendor: 'acme' }, ctiLink: { name: 'main' } };
@@ -74,47 +73,49 @@ const damaged = (seed: Record<string, unknown>) =>
       return copy;
     });
 
-describe('validators compiled ahead of time', () => {
-  it('leave Ajv’s compiler, TypeBox and fast-uri out of the bundle', () => {
-    expect(inputs.filter((file) => /node_modules[\\/](@sinclair|fast-uri|semver)|ajv[\\/]dist[\\/](core|compile|vocabularies)/.test(file))).toEqual([]);
-    expect(inputs.some((file) => file.includes('ucs2length'))).toBe(true);
-  });
+/** Both sides get their own copy: validation may fill in defaults. */
+const same = <K extends 'validateEvent' | 'validateContext' | 'validateErrorObject'>(name: K, input: unknown): void =>
+  expect(bundled[name](structuredClone(input))).toEqual(runtime[name](structuredClone(input)));
 
-  it('cover the same event types', () => {
-    expect(Object.keys(standalone.validators.events).sort()).toEqual(Object.keys(runtime.events).sort());
+describe('validators compiled ahead of time for the browser', () => {
+  it('leave Ajv’s compiler and fast-uri out of the bundle', () => {
+    expect(inputs.filter((file) => /node_modules[\\/]fast-uri|ajv[\\/]dist[\\/](core|compile|vocabularies)/.test(file))).toEqual([]);
+    expect(inputs.some((file) => file.includes('ucs2length'))).toBe(true);
   });
 
   it('accept every event of a realistic stream', () => {
     for (const event of EVENTS) {
-      const type = event.pyEventType as keyof Validators['events'];
-      expect(outcome(standalone.validators.events[type], event)).toEqual(outcome(runtime.events[type], event));
-      expect(outcome(standalone.validators.events[type], event).ok).toBe(true);
+      expect(bundled.validateEvent(event)).toEqual({ ok: true, value: event });
+      same('validateEvent', event);
     }
   });
 
-  it('reject damaged events with the same errors', () => {
+  it('reject damaged events with the same problems', () => {
     fc.assert(
       fc.property(fc.constantFrom(...EVENTS).chain(damaged), (event) => {
-        const type = (typeof event.pyEventType === 'string' && event.pyEventType in runtime.events ? event.pyEventType : 'CallStateEvent') as keyof Validators['events'];
-        expect(outcome(standalone.validators.events[type], event)).toEqual(outcome(runtime.events[type], event));
+        same('validateEvent', event);
       }),
       { numRuns: 1000 },
     );
+    // Strings are measured in code points in both (Ajv's ucs2length): an empty id is refused.
+    const empty = { ...EVENTS[0], pyCallId: '' };
+    expect(bundled.validateEvent(empty)).toMatchObject({ ok: false });
+    same('validateEvent', empty);
   });
 
   it('check contexts and error objects alike, defaults included', () => {
     fc.assert(
       fc.property(damaged(CONTEXT), damaged(ERROR), (context, error) => {
-        expect(outcome(standalone.validators.context, context)).toEqual(outcome(runtime.context, context));
-        expect(outcome(standalone.validators.error, error)).toEqual(outcome(runtime.error, error));
+        same('validateContext', context);
+        same('validateErrorObject', error);
       }),
       { numRuns: 500 },
     );
-    // A default the schema fills in reaches the copy in both.
-    expect(outcome(standalone.validators.context, CONTEXT).data).toEqual(outcome(runtime.context, CONTEXT).data);
+    expect(bundled.validateContext(CONTEXT)).toMatchObject({ ok: true });
+    same('validateContext', CONTEXT);
   });
 
   it('refuse to compile new schemas in the browser, saying why', () => {
-    expect(() => standalone.compile()).toThrow(/compiled ahead of time/);
+    expect(() => bundled.compileValidator({})).toThrow(/compiled ahead of time/);
   });
 });
