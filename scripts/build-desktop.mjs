@@ -2,6 +2,8 @@
 /**
  * Builds the CSR desktop and the caller simulator into dist/desktop/: one ES module bundle per
  * page (esbuild) and the HTML pages beside them. The server serves this folder at / and /simulator.
+ * Also assets/pega.js: the pega namespace as a classic script (IIFE), which a page hosting a Pega
+ * implementation file loads by a <script> tag before the vendor's files (docs/pega-hosting.md).
  *
  *   node scripts/build-desktop.mjs            build once (minified, with source maps)
  *   node scripts/build-desktop.mjs --watch    rebuild on change
@@ -31,6 +33,7 @@ const options = {
   entryPoints: {
     desktop: join(source, 'desktop-main.ts'),
     simulator: join(source, 'simulator-main.ts'),
+    supervisor: join(source, 'supervisor-main.ts'),
   },
   outdir: join(out, 'assets'),
   bundle: true,
@@ -43,6 +46,14 @@ const options = {
   logLevel: 'warning',
   tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
   plugins: [aheadOfTimeValidators],
+};
+
+/** The pega namespace: a classic script, since vendor files are classic scripts that run before modules. */
+/** @type {import('esbuild').BuildOptions} */
+const pegaOptions = {
+  ...options,
+  entryPoints: { pega: join(root, 'src', 'pega', 'browser.ts') },
+  format: 'iife',
 };
 
 async function copyPages() {
@@ -58,11 +69,13 @@ await copyPages();
 if (watch) {
   const context = await esbuild.context(options);
   await context.watch();
+  await (await esbuild.context(pegaOptions)).watch();
   console.log(`watching src/desktop → ${out}`);
 } else {
-  const result = await esbuild.build({ ...options, metafile: true });
-  if (metafile) await writeFile(metafile, JSON.stringify(result.metafile));
-  const bytes = Object.entries(result.metafile.outputs)
+  const results = await Promise.all([esbuild.build({ ...options, metafile: true }), esbuild.build({ ...pegaOptions, metafile: true })]);
+  if (metafile) await writeFile(metafile, JSON.stringify(results[0].metafile));
+  const bytes = results
+    .flatMap((result) => Object.entries(result.metafile.outputs))
     .filter(([file]) => file.endsWith('.js'))
     .map(([file, info]) => `${file.replace(`${root}/`, '')} ${(info.bytes / 1024).toFixed(1)} kB`);
   console.log(`desktop built: ${bytes.join(', ')}`);

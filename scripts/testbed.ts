@@ -9,6 +9,11 @@
  *   npm run testbed -- --keep                  keep the folder (configs, logs) after stop
  *   npm run testbed -- --server-config F.json  also write a server config for the sip back end:
  *                                              opencti serve --backend sip --config F.json
+ *   npm run testbed -- --webrtc                agent1's phone is the desktop page (phone kind "webrtc"):
+ *                                              Kamailio also listens for SIP over WebSocket, rtpengine
+ *                                              bridges the media, and the bed runs in a network
+ *                                              namespace of its own (needs root); the server's port
+ *                                              (--server-port, default 8080) is shown inside it
  */
 import { writeFileSync } from 'node:fs';
 import { type PhoneSpec, type Testbed, sipConfigFor, startTestbed } from '../src/server/sip/testbed/index.js';
@@ -19,6 +24,7 @@ const AGENTS = [
   { agentId: 'agent3', extension: '5003' },
   { agentId: 'agent4', extension: '5004' },
 ];
+const WEBRTC_AGENTS = AGENTS.map((a) => (a.agentId === 'agent1' ? { ...a, webrtc: true } : a));
 const phones: PhoneSpec[] = [
   { user: '5001', kind: 'baresip' },
   { user: '5002', kind: 'baresip' },
@@ -31,6 +37,12 @@ const phones: PhoneSpec[] = [
 
 function describeBed(bed: Testbed): unknown {
   return {
+    ...(bed.netns
+      ? {
+          netns: { holderPid: bed.netns.pid, run: `nsenter -t ${bed.netns.pid} -n -- <command>` },
+          webrtc: { ws: `ws://${bed.kamailio.host}:${bed.kamailio.wsPort}`, rtpengine: { pid: bed.rtpengine?.pid, ng: bed.rtpengine?.ngPort, cli: bed.rtpengine?.cliPort } },
+        }
+      : {}),
     dir: bed.dir,
     kamailio: {
       pid: bed.kamailio.pid,
@@ -52,16 +64,29 @@ async function main(): Promise<void> {
   const configAt = process.argv.indexOf('--server-config');
   const serverConfig = configAt >= 0 ? process.argv[configAt + 1] : undefined;
   if (configAt >= 0 && !serverConfig) throw new Error('--server-config needs a file name');
+  const webrtc = process.argv.includes('--webrtc');
+  const portAt = process.argv.indexOf('--server-port');
+  const serverPort = portAt >= 0 ? Number(process.argv[portAt + 1]) : 8080;
+  if (!Number.isInteger(serverPort) || serverPort < 1 || serverPort > 65535) throw new Error(`--server-port needs a port number (1-65535), not ${JSON.stringify(process.argv[portAt + 1])}`);
   const started = Date.now();
-  const bed = await startTestbed({ phones, queueNumbers: ['8000', '8001'], keepDir });
+  // with --webrtc, agent1's phone is the browser: no baresip phone for 5001
+  const bed = await startTestbed({ phones: webrtc ? phones.filter((p) => p.user !== '5001') : phones, queueNumbers: ['8000', '8001'], keepDir, webrtc });
+  // the page inside the namespace reaches the server (on the host) on the same address
+  if (bed.netns) await bed.netns.exposeInside([serverPort]);
   // the launcher's phone control connections are not needed here: free the control ports for other tools
   await Promise.all([...bed.phones.values()].map((p) => p.control.close()));
   if (serverConfig) {
-    writeFileSync(serverConfig, `${JSON.stringify({ backend: 'sip', sip: sipConfigFor(bed, AGENTS) }, null, 2)}\n`);
+    writeFileSync(serverConfig, `${JSON.stringify({ backend: 'sip', sip: sipConfigFor(bed, webrtc ? WEBRTC_AGENTS : AGENTS) }, null, 2)}\n`);
     process.stderr.write(`server config for the sip back end: ${serverConfig} (opencti serve --backend sip --config ${serverConfig})\n`);
   }
   process.stdout.write(`${JSON.stringify({ startedInMs: Date.now() - started, ...(describeBed(bed) as object) }, null, 2)}\n`);
   process.stderr.write('SIP test bed running; Ctrl-C stops every process.\n');
+  if (bed.netns) {
+    process.stderr.write(
+      `browser phone: start the server on port ${serverPort}, then a browser inside the namespace, e.g.\n` +
+        `  nsenter -t ${bed.netns.pid} -n -- chromium --use-fake-device-for-media-stream http://127.0.0.1:${serverPort}/\n`,
+    );
+  }
 
   let stopping = false;
   const shutdown = (signal: string): void => {

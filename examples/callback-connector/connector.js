@@ -4,13 +4,13 @@
  * Every request is `fn(...params, options, success, failure)`; login is
  * `login(agentId, agentPwd, extension, linkDefinition, options, success, failure, forwardEvent)`.
  * The connector's whole job is translation: OpenCTI requests to PBX requests, PBX happenings to
- * OpenCTI events (SPEC §4) passed to `forwardEvent`, and PBX refusals to `{ errCode, errMessage }`.
+ * OpenCTI events (docs/spec.md §4) passed to `forwardEvent`, and PBX refusals to `{ errCode, errMessage }`.
  */
 import { DemoPbx } from './demo-pbx.js';
 
 const MEDIA = 'Phone';
 
-/** PBX refusal codes → OpenCTI error codes (SPEC §6). Anything else passes the PBX's message through. */
+/** PBX refusal codes → OpenCTI error codes (docs/spec.md §6). Anything else passes the PBX's message through. */
 const ERROR_CODES = {
   BUSY: 'OPENCTI_DEST_BUSY',
   BAD_NUMBER: 'OPENCTI_CF_INVALID_DESTINATION',

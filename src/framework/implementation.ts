@@ -5,13 +5,20 @@
  * A connector written in the original callback style is wrapped by `compat/`.
  */
 import type { CtiLink } from './schema/context.js';
-import type { CallData } from './schema/events.js';
+import type { CallData, CallDataContainers } from './schema/events.js';
 
 /** Handed to `login`: the implementation passes every OpenCTI event it maps through it. */
 export type ForwardEvent = (event: unknown) => void;
 
 /** Free-form per-request options passed through to the implementation unchanged. */
 export type RequestOptions = Record<string, unknown>;
+
+/**
+ * The options of a request that places a call or sends one on (makeCall, blindTransfer,
+ * transferInitiate, consultationCall, conferenceInitiate): `callData` is the call data the new
+ * call (or the call sent on) carries; the rest passes through like any options.
+ */
+export type CallRequestOptions = RequestOptions & { readonly callData?: CallDataContainers | undefined };
 
 export type LinkDefinition = CtiLink;
 
@@ -53,16 +60,16 @@ export interface BasicCallFunctions {
   holdCall(callId: string, options: RequestOptions): Promise<unknown>;
   retrieveCall(callId: string, options: RequestOptions): Promise<unknown>;
   /** Resolves with `{ callId }` when the server knows the new call's id already. */
-  makeCall(destination: string, options: RequestOptions): Promise<unknown>;
+  makeCall(destination: string, options: CallRequestOptions): Promise<unknown>;
   sendDTMF(callId: string, digits: string, options: RequestOptions): Promise<unknown>;
 }
 
 export interface AdvancedCallFunctions {
-  blindTransfer(callId: string, destination: string, options: RequestOptions): Promise<unknown>;
-  transferInitiate(callId: string, destination: string, options: RequestOptions): Promise<unknown>;
+  blindTransfer(callId: string, destination: string, options: CallRequestOptions): Promise<unknown>;
+  transferInitiate(callId: string, destination: string, options: CallRequestOptions): Promise<unknown>;
   transferComplete(heldCallId: string, activeCallId: string, options: RequestOptions): Promise<unknown>;
-  consultationCall(callId: string, destination: string, options: RequestOptions): Promise<unknown>;
-  conferenceInitiate(callId: string, destination: string, options: RequestOptions): Promise<unknown>;
+  consultationCall(callId: string, destination: string, options: CallRequestOptions): Promise<unknown>;
+  conferenceInitiate(callId: string, destination: string, options: CallRequestOptions): Promise<unknown>;
   conferenceComplete(heldCallId: string, activeCallId: string, options: RequestOptions): Promise<unknown>;
   dropParty(callId: string, party: string, options: RequestOptions): Promise<unknown>;
   /** Optional even in full mode. */

@@ -16,4 +16,6 @@ export * from './session/session.js';
 export * from './session/reducer.js';
 export { TypedEmitter } from './session/emitter.js';
 export * from './treatment.js';
+export * from './call-data.js';
+export * from './data-paths.js';
 export * from './compat/callback-adapter.js';

@@ -9,6 +9,7 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import type { RequestFunctions, RequestName } from './implementation.js';
 import type { TelephonyMode } from './schema/context.js';
+import { ApplicationData, CallVariables, UserData } from './schema/events.js';
 
 /** The part of SPEC §5 a request belongs to. */
 export type RequestGroup = 'session' | 'agentState' | 'basicCall' | 'advancedCall';
@@ -35,6 +36,11 @@ export interface RequestSpec {
   readonly wire: TObject;
   /** Other spellings of the name that connectors written for other hosts use. */
   readonly aliases: readonly string[];
+  /**
+   * The request may carry call data for the call it places or sends on, in `options.callData`
+   * (Pega's containers, RequestCallData); on the wire it is the `callData` argument.
+   */
+  readonly callData?: boolean;
 }
 
 /** An operation of the wire protocol that no connector implements (the server answers it itself). */
@@ -49,6 +55,23 @@ const str = (description: string) => Type.String({ minLength: 1, maxLength: 256,
 const optionalStr = (description: string) => Type.Optional(Type.String({ maxLength: 256, description }));
 const options = Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Passed through' }));
 const args = <T extends Record<string, TSchema>>(properties: T) => Type.Object({ ...properties, options }, { additionalProperties: false });
+
+/**
+ * Call data a request carries for the call it places or sends on (`options.callData`; `callData`
+ * on the wire): the containers of a CallStateEvent, at least one of them.
+ */
+export const RequestCallData = Type.Object(
+  {
+    pyCallData: Type.Optional(
+      Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { maxProperties: 64, description: 'Flat call data, as pyCallData' }),
+    ),
+    pyUserData: Type.Optional(UserData),
+    pyCallVariables: Type.Optional(CallVariables),
+    pyApplicationData: Type.Optional(ApplicationData),
+  },
+  { additionalProperties: false, minProperties: 1, description: 'Call data for the new call or the call sent on' },
+);
+const callData = Type.Optional(RequestCallData);
 
 // ---- parameters ----
 
@@ -66,7 +89,7 @@ const FULL = ['full'] as const satisfies readonly TelephonyMode[];
 /** A table entry; keeps the exact parameter tuple and wire schema types for the checks and OpArgs. */
 const request = <const P extends readonly RequestParam[], W extends TObject>(
   spec: Omit<RequestSpec, 'params' | 'wire' | 'aliases'> & { params: P; wire: W; aliases?: readonly string[] },
-) => ({ ...spec, aliases: spec.aliases ?? [] });
+) => ({ ...spec, aliases: spec.aliases ?? [], callData: spec.callData ?? false });
 
 /** Every request, in the order of SPEC §5; the wire protocol lists its ops in this order. */
 export const REQUEST_TABLE = {
@@ -119,7 +142,8 @@ export const REQUEST_TABLE = {
     modes: FULL,
     requiredIn: FULL,
     params: [p('destination'), OPTIONS],
-    wire: args({ destination: str('Number or extension to call') }),
+    wire: args({ destination: str('Number or extension to call'), callData }),
+    callData: true,
   }),
   sendDTMF: request({
     group: 'basicCall',
@@ -133,14 +157,16 @@ export const REQUEST_TABLE = {
     modes: FULL,
     requiredIn: FULL,
     params: consultParams,
-    wire: args({ callId: str('Call id'), destination: str('Transfer target') }),
+    wire: args({ callId: str('Call id'), destination: str('Transfer target'), callData }),
+    callData: true,
   }),
   transferInitiate: request({
     group: 'advancedCall',
     modes: FULL,
     requiredIn: FULL,
     params: consultParams,
-    wire: args({ callId: str('Call id'), destination: str('Consult target') }),
+    wire: args({ callId: str('Call id'), destination: str('Consult target'), callData }),
+    callData: true,
   }),
   transferComplete: request({
     group: 'advancedCall',
@@ -154,16 +180,18 @@ export const REQUEST_TABLE = {
     modes: FULL,
     requiredIn: FULL,
     params: consultParams,
-    wire: args({ callId: str('Call id'), destination: str('Consult target') }),
+    wire: args({ callId: str('Call id'), destination: str('Consult target'), callData }),
     // Pega's interface file spells it this way; connectors copied from it keep the spelling.
     aliases: ['consulationCall'],
+    callData: true,
   }),
   conferenceInitiate: request({
     group: 'advancedCall',
     modes: FULL,
     requiredIn: FULL,
     params: consultParams,
-    wire: args({ callId: str('Call id'), destination: str('Consult target') }),
+    wire: args({ callId: str('Call id'), destination: str('Consult target'), callData }),
+    callData: true,
   }),
   conferenceComplete: request({
     group: 'advancedCall',
@@ -234,6 +262,9 @@ const isConnectorRequest = (spec: RequestSpec | WireOnlySpec): spec is RequestSp
 export const REQUESTS: readonly (RequestSpec & { readonly name: RequestName })[] = Object.entries(REQUEST_TABLE as Readonly<Record<string, RequestSpec | WireOnlySpec>>)
   .filter((entry): entry is [string, RequestSpec] => isConnectorRequest(entry[1]))
   .map(([name, spec]) => ({ ...spec, name: name as RequestName }));
+
+/** The requests that may carry call data in `options.callData`, in table order. */
+export const CALL_DATA_REQUESTS: readonly RequestName[] = REQUESTS.filter((r) => r.callData).map((r) => r.name);
 
 /** The names of REQUESTS, in table order. */
 export const REQUEST_NAMES: readonly RequestName[] = REQUESTS.map((r) => r.name);

@@ -10,7 +10,9 @@
  *   (the CSR answered on the phone, or the caller hung up).
  * - No pop and no interaction start for a call that ended while its customer was looked up.
  * - popData keys that have no value on the call are left out of the pop.
+ * - popData may name data paths into the call-data containers (data-paths.ts).
  */
+import { pathContainer, valuesAtPath } from './data-paths.js';
 import { CtiError, type MessageCatalog } from './errors/cti-error.js';
 import type { ApplicationContext, CallTreatment } from './schema/context.js';
 import type { CallType } from './schema/events.js';
@@ -35,13 +37,21 @@ const CALL_PROPERTIES: Readonly<Record<string, (call: CallView) => string | unde
   pyInteractionID: (c) => c.interactionId,
 };
 
-/** The values of the named call properties and call-data keys; missing ones are left out. */
+/**
+ * The values popData names: call properties, pyCallData keys, and data paths into the containers
+ * (data-paths.ts), a path to a group or a list giving each string inside under its own path.
+ * Missing and empty values are left out.
+ */
 export function popDataFor(call: CallView, keys: readonly string[]): Record<string, string> {
   const data: Record<string, string> = {};
+  const put = (key: string, value: string | undefined) => {
+    if (value !== undefined && value !== '') data[key] = value;
+  };
   for (const key of keys) {
     const property = CALL_PROPERTIES[key];
-    const value = property ? property(call) : call.callData[key];
-    if (value !== undefined && value !== '') data[key] = value;
+    if (property) put(key, property(call));
+    else if (pathContainer(key)) for (const [path, value] of valuesAtPath(call, key)) put(path, value);
+    else put(key, Object.prototype.hasOwnProperty.call(call.callData, key) ? call.callData[key] : undefined);
   }
   return data;
 }

@@ -5,6 +5,7 @@ import { stringEnum } from '../framework/schema/string-enum.js';
 import { compileValidator, describeProblems } from '../framework/schema/validate.js';
 import { SipConfig, crossCheckSipConfig } from './sip/backend/config.js';
 import { GatewayLimits, crossCheckLimits } from './gateway/limits.js';
+import { DesktopConfig, crossCheckDesktopConfig } from './desktop-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -129,6 +130,7 @@ export const ServerConfig = Type.Object(
       }),
     ),
     cluster: Type.Optional(ClusterConfig),
+    desktop: Type.Optional(DesktopConfig),
   },
   { additionalProperties: false, title: 'ServerConfig' },
 );
@@ -173,6 +175,10 @@ export function resolveConfig(file: Record<string, unknown> = {}, overrides: Rec
     throw new ConfigError(
       `${source} is not valid: /http/maxConnectionsPerAddress (${config.http.maxConnectionsPerAddress}) must not exceed /http/maxConnections (${config.http.maxConnections})`,
     );
+  }
+  if (config.desktop) {
+    const problems = crossCheckDesktopConfig(config.desktop);
+    if (problems.length) throw new ConfigError(`${source} is not valid: ${problems.join('; ')}`);
   }
   return config;
 }

@@ -1,5 +1,6 @@
 /** Prometheus metrics of the server, in one registry served at GET /metrics. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueStats } from './stats/figures.js';
 
 export interface ServerMetrics {
   readonly registry: Registry;
@@ -40,4 +41,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     wsUpgradesRefused: new Counter({ name: 'opencti_ws_upgrades_refused_total', help: 'WebSocket upgrades refused, by reason', labelNames: ['reason'], registers: [registry] }),
     wsHandlerErrors: new Counter({ name: 'opencti_ws_handler_errors_total', help: 'Gateway socket handlers that failed (caught)', labelNames: ['handler'], registers: [registry] }),
   };
+}
+
+/** What each per-queue gauge shows, from a queue's statistics (a figure not known yet is left out). */
+const QUEUE_GAUGES: readonly { name: string; help: string; value: (q: QueueStats) => number | null }[] = [
+  { name: 'opencti_queue_calls_waiting', help: 'Calls waiting in the queue now', value: (q) => q.waiting },
+  { name: 'opencti_queue_longest_wait_seconds', help: 'Wait of the call waiting longest in the queue now', value: (q) => q.longestWaitMs / 1000 },
+  { name: 'opencti_queue_calls_offered_today', help: 'Calls offered to the queue since midnight', value: (q) => q.offered },
+  { name: 'opencti_queue_calls_answered_today', help: 'Calls of the queue answered since midnight', value: (q) => q.answered },
+  { name: 'opencti_queue_calls_abandoned_today', help: 'Calls of the queue abandoned since midnight', value: (q) => q.abandoned },
+  { name: 'opencti_queue_service_level_ratio', help: 'Answered within the threshold / (answered + abandoned), today', value: (q) => q.serviceLevel },
+  { name: 'opencti_queue_average_speed_of_answer_seconds', help: 'Average wait of answered calls, today', value: (q) => (q.averageSpeedOfAnswerMs === null ? null : q.averageSpeedOfAnswerMs / 1000) },
+  { name: 'opencti_queue_average_handle_time_seconds', help: 'Average time from answer to end of the queue calls ended today', value: (q) => (q.averageHandleTimeMs === null ? null : q.averageHandleTimeMs / 1000) },
+  { name: 'opencti_queue_abandon_rate_ratio', help: 'Abandoned / offered, today', value: (q) => q.abandonRate },
+];
+
+/** Per-queue gauges (label queue) read from the live statistics at each scrape. */
+export function registerQueueGauges(registry: Registry, read: () => readonly QueueStats[]): void {
+  for (const { name, help, value } of QUEUE_GAUGES) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['queue'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const queue of read()) {
+          const v = value(queue);
+          if (v !== null) this.set({ queue: queue.name }, v);
+        }
+      },
+    });
+  }
 }

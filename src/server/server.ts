@@ -11,14 +11,15 @@ import type { ServerConfig } from './config.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
 import type { CenterOptions } from './center/center.js';
 import { commandSwitch, immediateSwitch, type CenterDriver, type CommandSwitch } from './center/driver.js';
-import type { SwitchSetup } from './center/inputs.js';
+import type { ForceResult, SwitchSetup } from './center/inputs.js';
 import { startClusterNode, type ClusterNode } from './cluster/node.js';
 import { CLOSE_CODES } from './gateway/limits.js';
 import { createLocalDriver, type LocalDriver } from './center/local-driver.js';
 import { limitConnections } from './connection-limits.js';
 import { createLoginGuard } from './gateway/login-guard.js';
 import { createHttpApi } from './http/app.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, registerQueueGauges } from './metrics.js';
+import { createStatsService, type StatsService } from './stats/service.js';
 import { openStore, SEED_PASSWORD, type Store } from './store/index.js';
 import type { Switch } from './switch/types.js';
 import { registerStaticPages } from './static-pages.js';
@@ -150,11 +151,30 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   // Synchronous callers (the SIP back end, tests) change the switch at once: one process only.
   const sw = immediateSwitch(driver);
 
+  const statsLogger = logger.child({ part: 'stats' });
+  const stats: StatsService = createStatsService({
+    driver,
+    storedRecords: (since) => store.callRecordsSince(since),
+    thresholds: async () => Object.fromEntries((await store.listQueues()).map((q) => [q.name, q.serviceLevelSeconds])),
+    log: (level, message, detail) => statsLogger[level](detail ?? {}, message),
+  });
+  try {
+    await stats.start();
+  } catch (error) {
+    stats.close();
+    local?.close();
+    await cluster?.close();
+    await store.close();
+    throw error;
+  }
+  registerQueueGauges(metrics.registry, () => stats.current().queues);
+
   let sip: SipBackend | undefined;
   if (config.backend === 'sip') {
     try {
       await checkSipAgents(config, store);
     } catch (error) {
+      stats.close();
       local?.close();
       await store.close();
       throw error;
@@ -171,12 +191,14 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     driver,
     ...(cluster ? { nodeRef: cluster.driver.nodeRef } : {}),
     callControl: sip?.callControl,
+    phones: sip?.phoneChannel,
     metrics,
     logger: logger.child({ part: 'gateway' }),
     authenticate: (agentId, password) => store.verifyAgentPassword(agentId, password),
     heartbeatMs: config.heartbeatMs,
     limits: config.limits,
     allowedOrigins: config.allowedOrigins,
+    stats,
   }));
   // Its desktops move on to another node (their URL list) rather than wait here for NATS.
   cluster?.onNats((up) => {
@@ -194,9 +216,13 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     links: sip ? () => sip.links() : cluster ? () => cluster.links() : undefined,
     passwordPolicy: config.production ? 'strong' : 'any',
     logins: { status: (agentId) => logins.status(agentId), unlock: (agentId) => logins.unlock(agentId), logout: (agentId, reasonCode) => theGateway.logoutAgent(agentId, reasonCode) },
+    stats,
+    force: async (agentId, state, reasonCode, by) => (await driver.exec({ k: 'force', agentId, state, reasonCode, by })) as ForceResult,
     ...(cluster ? { cluster: { view: () => cluster.view(), state: () => ({ applied: cluster.driver.applied, leader: cluster.driver.isLeader, digest: cluster.driver.center.digest() }) } } : {}),
   });
-  await registerStaticPages(app);
+  // browser phones (sip back end, phone kind "webrtc") register on Kamailio's WebSocket listener
+  const phoneSockets = [...new Set((config.backend === 'sip' ? (config.sip?.agents ?? []) : []).flatMap((a) => (a.phone.kind === 'webrtc' ? [new URL(a.phone.wsUri).origin] : [])))];
+  await registerStaticPages(app, undefined, config.desktop, phoneSockets);
   limitConnections(app.server, config.http, metrics.registry);
   theGateway.attach(app.server, '/cti');
 
@@ -205,6 +231,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   } catch (error) {
     await theGateway.close();
     await sip?.close();
+    stats.close();
     local?.close();
     await cluster?.close();
     await store.close();
@@ -237,6 +264,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
       await theGateway.close();
       await sip?.close();
       await app.close();
+      stats.close();
       local?.close();
       await cluster?.close();
       await store.close();

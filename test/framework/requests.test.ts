@@ -8,6 +8,7 @@ import {
   ADVANCED_CALL_REQUESTS,
   AGENT_STATE_REQUESTS,
   BASIC_CALL_REQUESTS,
+  CALL_DATA_REQUESTS,
   CALLBACK_ARITY,
   callbackLayout,
   fromCallbackImplementation,
@@ -52,13 +53,25 @@ describe('the table of requests', () => {
 
   it('each wire argument is a parameter of the connector function, optional on the wire exactly when the parameter is', () => {
     for (const spec of REQUESTS) {
-      const wireArgs = Object.keys(spec.wire.properties).filter((key) => key !== 'options');
+      // callData travels in options.callData (the connector's options parameter).
+      const wireArgs = Object.keys(spec.wire.properties).filter((key) => key !== 'options' && !(spec.callData && key === 'callData'));
       const onWireRequired = new Set(spec.wire.required ?? []);
       for (const arg of wireArgs) {
         const param = spec.params.find((p) => p.name === arg);
         expect(param, `${spec.name}: wire argument "${arg}" is no parameter`).toBeDefined();
         expect(!onWireRequired.has(arg), `${spec.name}.${arg} optional`).toBe(param?.optional === true);
       }
+    }
+  });
+});
+
+describe('call data on requests', () => {
+  it('makeCall and the requests that send a call on or place a consult leg take options.callData, as an optional wire argument', () => {
+    expect(CALL_DATA_REQUESTS).toEqual(['makeCall', 'blindTransfer', 'transferInitiate', 'consultationCall', 'conferenceInitiate']);
+    for (const spec of REQUESTS) {
+      const onWire = 'callData' in spec.wire.properties;
+      expect(onWire, spec.name).toBe(spec.callData === true);
+      if (onWire) expect(spec.wire.required ?? [], spec.name).not.toContain('callData');
     }
   });
 });

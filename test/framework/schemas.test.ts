@@ -32,7 +32,8 @@ const CALL_STATES = ['Alerting', 'Offering', 'Initiated', 'Established', 'Connec
 const CALL_TYPES = ['INBOUND', 'OUTBOUND', 'INTERNAL', 'CONSULT', 'UNKNOWN'];
 const WORK_MODES = ['MODE_NONE', 'MODE_AUTO_IN', 'MODE_MANUAL_IN', 'ACW', 'BUSY', 'AUX_WORK'];
 const AGENT_STATES = ['Ready', 'NotReady', 'Login', 'Logout', 'Busy', 'Unknown'];
-const CALL_PROPERTIES = ['pyCallId', 'pyCallType', 'pyANI', 'pyOtherDN', 'pyThisDN', 'pyDNIS', 'pyQueue', 'pyInteractionID', 'pyTimestamp', 'pyCallData'];
+const CONTAINERS = ['pyCallData', 'pyUserData', 'pyCallVariables', 'pyApplicationData'];
+const CALL_PROPERTIES = ['pyCallId', 'pyCallType', 'pyANI', 'pyOtherDN', 'pyThisDN', 'pyDNIS', 'pyQueue', 'pyInteractionID', 'pyTimestamp', ...CONTAINERS];
 const COMMON = ['pyEventType', 'pyEventName', 'pyMedia'];
 
 /** SPEC §4, property by property: names, which are required, and the closed value sets. */
@@ -60,7 +61,7 @@ const SPEC: Record<string, { properties: string[]; required: string[]; enums: Re
     eventName: 'PartyInfo',
   },
   CallInfoEvent: {
-    properties: [...COMMON, 'pyCallId', 'pyCallData'],
+    properties: [...COMMON, 'pyCallId', ...CONTAINERS],
     required: ['pyEventType', 'pyEventName', 'pyCallId', 'pyCallData'],
     enums: {},
   },

@@ -63,6 +63,9 @@ describe('reducer: calls', () => {
         interactionId: 'i-9',
         parties: [],
         callData: { order: '42' },
+        userData: {},
+        callVariables: [],
+        applicationData: {},
         startedAt: iso(0),
         stateChangedAt: iso(0),
         answeredAt: undefined,
@@ -184,6 +187,50 @@ describe('reducer: PartyInfo and CallInfo', () => {
     ]);
     expect(kinds).toEqual(['callAdded', 'call']);
     expect(state.calls[0]?.callData).toEqual({ account: '7', tier: 'platinum', note: 'vip' });
+  });
+
+  it('pyUserData and pyApplicationData merge group by group; pyCallVariables is replaced whole', () => {
+    const { state, kinds } = run([
+      callState('Alerting', 'c1', {
+        pyUserData: { account: { id: 'ACC-9', tier: 'gold' }, lang: 'fr' },
+        pyCallVariables: 'IVR-2|billing',
+        pyApplicationData: { ivr: { menu: '3' } },
+      }),
+      callState('Established', 'c1', { pyUserData: { account: { tier: 'platinum' } }, pyCallVariables: ['IVR-3'] }),
+      { pyEventType: 'CallInfoEvent', pyEventName: 'CallInfo', pyCallId: 'c1', pyCallData: {}, pyApplicationData: { ivr: { lang: 'fr' }, bot: 'yes' } },
+    ]);
+    expect(kinds).toEqual(['callAdded', 'call', 'call']);
+    expect(state.calls[0]).toMatchObject({
+      userData: { account: { id: 'ACC-9', tier: 'platinum' }, lang: 'fr' },
+      callVariables: ['IVR-3'],
+      applicationData: { ivr: { menu: '3', lang: 'fr' }, bot: 'yes' },
+    });
+    // A string replaces a group, a group a string.
+    const after = run([callState('Established', 'c1', { pyUserData: { account: 'closed', lang: { spoken: 'fr' } } })], state).state;
+    expect(after.calls[0]?.userData).toEqual({ account: 'closed', lang: { spoken: 'fr' } });
+  });
+
+  it('pyCallVariables: "a|b|c" and ["a","b","c"] are the same list; "" is none; empty positions are kept', () => {
+    const list = (value: unknown) => run([callState('Alerting', 'c1', { pyCallVariables: value })]).state.calls[0]?.callVariables;
+    expect(list('a|b|c')).toEqual(['a', 'b', 'c']);
+    expect(list(['a', 'b', 'c'])).toEqual(['a', 'b', 'c']);
+    expect(list('')).toEqual([]);
+    expect(list('a||c')).toEqual(['a', '', 'c']);
+    expect(list(undefined)).toEqual([]);
+  });
+
+  it('the same containers again change nothing; nested data handed out is frozen', () => {
+    const data = { pyUserData: { account: { id: 'ACC-9' } }, pyCallVariables: 'a|b', pyApplicationData: { ivr: { menu: '3' } } };
+    const first = run([callState('Alerting', 'c1', data)]);
+    const again = run([callState('Alerting', 'c1', { ...data, pyCallVariables: ['a', 'b'] })], first.state);
+    expect(again.changes).toEqual([]);
+    expect(again.state).toBe(first.state);
+    const call = first.state.calls[0]!;
+    expect(Object.isFrozen(call.userData.account)).toBe(true);
+    expect(Object.isFrozen(call.applicationData.ivr)).toBe(true);
+    expect(Object.isFrozen(call.callVariables)).toBe(true);
+    // The event's own objects are copied, not frozen or kept.
+    expect(Object.isFrozen(data.pyUserData.account)).toBe(false);
   });
 
   it('PartyInfo and CallInfo for an unknown call change nothing', () => {

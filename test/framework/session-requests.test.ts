@@ -213,8 +213,8 @@ describe('requests: call state checks (full mode)', () => {
       });
     }
     t.fake.respond('makeCall', () => Promise.resolve({ callId: 'o1' }));
-    await expect(t.session.makeCall(' 5559999 ', { callData: { a: '1' } })).resolves.toEqual({ callId: 'o1' });
-    expect(t.fake.calls.at(-1)).toEqual({ name: 'makeCall', args: ['5559999', { callData: { a: '1' } }] });
+    await expect(t.session.makeCall(' 5559999 ', { callData: { pyCallData: { a: '1' } } })).resolves.toEqual({ callId: 'o1' });
+    expect(t.fake.calls.at(-1)).toEqual({ name: 'makeCall', args: ['5559999', { callData: { pyCallData: { a: '1' } } }] });
   });
 
   it('blindTransfer needs a destination and an active or held call', async () => {

@@ -53,17 +53,72 @@ describe('treatment helpers', () => {
   it('popDataFor: call properties by OpenCTI name, call-data keys, missing ones left out', () => {
     const call = {
       callId: 'c1', type: 'INBOUND', state: 'Alerting', ani: '555', otherDN: '555', thisDN: '1001', dnis: '8000', queue: undefined,
-      interactionId: 'i-1', parties: [], callData: { account: 'A-7' }, startedAt: '', stateChangedAt: '',
+      interactionId: 'i-1', parties: [], callData: { account: 'A-7' }, userData: {}, callVariables: [], applicationData: {},
+      startedAt: '', stateChangedAt: '',
     } satisfies CallView;
     expect(popDataFor(call, ['pyCallId', 'pyCallType', 'pyANI', 'pyDNIS', 'pyQueue', 'pyOtherDN', 'pyThisDN', 'pyInteractionID', 'account', 'nothing'])).toEqual({
       pyCallId: 'c1', pyCallType: 'INBOUND', pyANI: '555', pyDNIS: '8000', pyOtherDN: '555', pyThisDN: '1001', pyInteractionID: 'i-1', account: 'A-7',
     });
   });
 
+  it('popDataFor: data paths reach strings inside the containers; a group or list gives each string under its path', () => {
+    const call = {
+      callId: 'c1', type: 'INBOUND', state: 'Alerting', ani: '555', otherDN: '555', queue: undefined, parties: [],
+      callData: { account: 'A-7', 'order.id': 'O-1' },
+      userData: { account: { id: 'ACC-9', tier: 'gold' }, lang: 'fr' },
+      callVariables: ['IVR-2', '', 'billing'],
+      applicationData: { ivr: { menu: { choice: '3' } } },
+      startedAt: '', stateChangedAt: '',
+    } satisfies CallView;
+    expect(popDataFor(call, ['pyUserData.account.id', 'pyCallVariables.2', 'pyCallData.account', 'pyApplicationData.ivr.menu.choice'])).toEqual({
+      'pyUserData.account.id': 'ACC-9',
+      'pyCallVariables.2': 'billing',
+      'pyCallData.account': 'A-7',
+      'pyApplicationData.ivr.menu.choice': '3',
+    });
+    // A group, a whole container, a list: every string inside under its full path; the empty variable is left out.
+    expect(popDataFor(call, ['pyUserData.account', 'pyCallVariables'])).toEqual({
+      'pyUserData.account.id': 'ACC-9',
+      'pyUserData.account.tier': 'gold',
+      'pyCallVariables.0': 'IVR-2',
+      'pyCallVariables.2': 'billing',
+    });
+    expect(Object.keys(popDataFor(call, ['pyUserData']))).toEqual(['pyUserData.account.id', 'pyUserData.account.tier', 'pyUserData.lang']);
+    // Paths that reach nothing: a missing key, a key below a string, an index out of range or not a number.
+    expect(
+      popDataFor(call, ['pyUserData.account.nothing', 'pyUserData.lang.x', 'pyCallVariables.3', 'pyCallVariables.first', 'pyCallVariables.01', 'pyUserData.toString']),
+    ).toEqual({});
+    // A pyCallData key with a dot is named whole, without the container.
+    expect(popDataFor(call, ['order.id', 'pyCallData.order.id'])).toEqual({ 'order.id': 'O-1' });
+  });
+
   it('matchOf: one, none, several', () => {
     expect(matchOf([])).toEqual({ kind: 'none' });
     expect(matchOf([ANN])).toEqual({ kind: 'one', customer: ANN });
     expect(matchOf([ANN, BOB])).toEqual({ kind: 'several', customers: [ANN, BOB] });
+  });
+});
+
+describe('treatment: the pop shows nested call data', () => {
+  it('popData paths into pyUserData and pyCallVariables, as the implementation sent them', async () => {
+    const t = await treated({ popData: ['pyANI', 'pyUserData.account.id', 'pyCallVariables.1', 'pyApplicationData.ivr'] });
+    t.fake.emit(
+      callState('Alerting', 'c1', {
+        pyUserData: { account: { id: 'ACC-9', tier: 'gold' } },
+        pyCallVariables: 'IVR-2|billing',
+        pyApplicationData: { ivr: { menu: '3', lang: 'fr' } },
+      }),
+    );
+    await t.flush();
+    const [pop] = t.of('screenPop');
+    expect(pop?.data).toEqual({
+      pyANI: '5551234',
+      'pyUserData.account.id': 'ACC-9',
+      'pyCallVariables.1': 'billing',
+      'pyApplicationData.ivr.menu': '3',
+      'pyApplicationData.ivr.lang': 'fr',
+    });
+    expect(pop?.call.callVariables).toEqual(['IVR-2', 'billing']);
   });
 });
 

@@ -15,6 +15,7 @@ interface AgentRow {
   session: { extension: string; sockets: number } | null;
   allowedExtensions: string[];
   anyExtension: boolean;
+  role: 'agent' | 'supervisor';
   failedLogins: number;
   locked: boolean;
   lockedUntil: string | null;
@@ -28,6 +29,13 @@ function parseExtensions(value: string): string[] {
 
 const extensionsRule = (a: AgentRow): string =>
   a.anyExtension ? 'any extension' : `extensions ${[a.extension, ...a.allowedExtensions].join(',')}`;
+
+const ROLES = ['agent', 'supervisor'] as const;
+
+function parseRole(value: string): (typeof ROLES)[number] {
+  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`give the role as ${ROLES.join(' or ')}`);
+  return value as (typeof ROLES)[number];
+}
 
 function parseSkills(value: string): string[] {
   const skills = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -81,11 +89,12 @@ export function registerAgents(program: Command): void {
     .option('--name <displayName>', 'name shown on the desktop (default: the agent id)')
     .option('--skills <list>', 'comma-separated skills (queue names)', parseSkills)
     .option('--allow-extensions <list>', 'comma-separated extensions besides its own the agent may log in on', parseExtensions)
-    .option('--any-extension', 'the agent may log in on any extension');
+    .option('--any-extension', 'the agent may log in on any extension')
+    .option('--role <role>', 'agent (default) or supervisor: a supervisor also sees the statistics and may force agents Not Ready or log them out', parseRole);
   withConnectionOptions(add).action(
     async (
       agentId: string,
-      flags: ConnectionFlags & { extension: string; password: string; name?: string; skills?: string[]; allowExtensions?: string[]; anyExtension?: boolean },
+      flags: ConnectionFlags & { extension: string; password: string; name?: string; skills?: string[]; allowExtensions?: string[]; anyExtension?: boolean; role?: string },
     ) => {
       const api = clientFor(add, flags);
       await reportApiErrors(async () => {
@@ -97,9 +106,11 @@ export function registerAgents(program: Command): void {
           skills: flags.skills ?? [],
           allowedExtensions: flags.allowExtensions ?? [],
           anyExtension: flags.anyExtension ?? false,
+          ...(flags.role === undefined ? {} : { role: flags.role }),
         };
         const agent = await api.post<AgentRow>('/api/agents', body);
-        console.log(`agent ${agent.agentId} created (extension ${agent.extension}, skills ${agent.skills.join(',') || 'none'}; may log in on ${extensionsRule(agent)})`);
+        const role = agent.role === 'supervisor' ? ', supervisor' : '';
+        console.log(`agent ${agent.agentId} created (extension ${agent.extension}, skills ${agent.skills.join(',') || 'none'}${role}; may log in on ${extensionsRule(agent)})`);
       });
     },
   );
@@ -114,7 +125,8 @@ export function registerAgents(program: Command): void {
     .option('--skills <list>', 'comma-separated skills (queue names)', parseSkills)
     .option('--allow-extensions <list>', 'comma-separated extensions besides its own the agent may log in on (replaces the list)', parseExtensions)
     .option('--own-extension-only', 'the agent may log in on its own extension only (clears --allow-extensions and --any-extension)')
-    .option('--any-extension', 'the agent may log in on any extension');
+    .option('--any-extension', 'the agent may log in on any extension')
+    .option('--role <role>', 'agent or supervisor', parseRole);
   withConnectionOptions(update).action(
     async (
       agentId: string,
@@ -126,6 +138,7 @@ export function registerAgents(program: Command): void {
         allowExtensions?: string[];
         ownExtensionOnly?: boolean;
         anyExtension?: boolean;
+        role?: string;
       },
     ) => {
       if (flags.ownExtensionOnly && (flags.anyExtension || flags.allowExtensions)) {
@@ -139,6 +152,7 @@ export function registerAgents(program: Command): void {
         skills: flags.skills,
         allowedExtensions: flags.ownExtensionOnly ? [] : flags.allowExtensions,
         anyExtension: flags.ownExtensionOnly ? false : flags.anyExtension,
+        role: flags.role,
       };
       const body = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       if (Object.keys(body).length === 0) {

@@ -11,9 +11,9 @@
  * the one whose link was lost: a node that just dropped its links is likely gone.
  */
 import { CtiError } from '../../framework/errors/cti-error.js';
-import type { ForwardEvent, Implementation, LinkDefinition, RequestOptions } from '../../framework/implementation.js';
+import type { CallRequestOptions, ForwardEvent, Implementation, LinkDefinition, RequestOptions } from '../../framework/implementation.js';
 import type { AgentStateName, CallData, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
-import type { Op, ServerFrame, SessionInfo } from '../../framework/schema/protocol.js';
+import type { Op, PhoneCommandFrame, PhoneReportFrame, ServerFrame, SessionInfo } from '../../framework/schema/protocol.js';
 import { FRAMEWORK_API_VERSION } from '../../framework/version.js';
 import { serverUrls } from './urls.js';
 
@@ -64,6 +64,11 @@ interface AgentMemory {
 
 const linkDown = (message: string) => new CtiError('OPENCTI_LINK_DOWN', message);
 
+/** The wire arguments of a request that may carry call data: `options.callData` becomes `callData`. */
+function withCallData({ callData, ...options }: CallRequestOptions): Record<string, unknown> {
+  return callData === undefined ? { options } : { callData, options };
+}
+
 function defaultFactory(url: string): SocketLike {
   const Ctor = (globalThis as { WebSocket?: new (url: string) => SocketLike }).WebSocket;
   if (!Ctor) throw new CtiError('OPENCTI_INVALID_CONFIG', 'no global WebSocket here: pass socketFactory (in Node, use connectors/reference/node)');
@@ -97,6 +102,8 @@ export class ReferenceConnector implements Implementation {
   #downReported = false;
   /** Why the server is closing the link (an error frame with no request id), for the requests it leaves unanswered. */
   #closingError: { errCode: string; errMessage: string } | undefined;
+  /** Who takes the server's browser phone commands (the desktop's softphone). */
+  #phoneHandler: ((frame: PhoneCommandFrame) => void) | undefined;
 
   constructor(options: ReferenceConnectorOptions = {}) {
     this.#options = options;
@@ -181,26 +188,26 @@ export class ReferenceConnector implements Implementation {
   retrieveCall(callId: string, options: RequestOptions) {
     return this.#request('retrieveCall', { callId, options });
   }
-  makeCall(destination: string, options: RequestOptions) {
-    return this.#request('makeCall', { destination, options });
+  makeCall(destination: string, options: CallRequestOptions) {
+    return this.#request('makeCall', { destination, ...withCallData(options) });
   }
   sendDTMF(callId: string, digits: string, options: RequestOptions) {
     return this.#request('sendDTMF', { callId, digits, options });
   }
-  blindTransfer(callId: string, destination: string, options: RequestOptions) {
-    return this.#request('blindTransfer', { callId, destination, options });
+  blindTransfer(callId: string, destination: string, options: CallRequestOptions) {
+    return this.#request('blindTransfer', { callId, destination, ...withCallData(options) });
   }
-  transferInitiate(callId: string, destination: string, options: RequestOptions) {
-    return this.#request('transferInitiate', { callId, destination, options });
+  transferInitiate(callId: string, destination: string, options: CallRequestOptions) {
+    return this.#request('transferInitiate', { callId, destination, ...withCallData(options) });
   }
   transferComplete(heldCallId: string, activeCallId: string, options: RequestOptions) {
     return this.#request('transferComplete', { heldCallId, activeCallId, options });
   }
-  consultationCall(callId: string, destination: string, options: RequestOptions) {
-    return this.#request('consultationCall', { callId, destination, options });
+  consultationCall(callId: string, destination: string, options: CallRequestOptions) {
+    return this.#request('consultationCall', { callId, destination, ...withCallData(options) });
   }
-  conferenceInitiate(callId: string, destination: string, options: RequestOptions) {
-    return this.#request('conferenceInitiate', { callId, destination, options });
+  conferenceInitiate(callId: string, destination: string, options: CallRequestOptions) {
+    return this.#request('conferenceInitiate', { callId, destination, ...withCallData(options) });
   }
   conferenceComplete(heldCallId: string, activeCallId: string, options: RequestOptions) {
     return this.#request('conferenceComplete', { heldCallId, activeCallId, options });
@@ -213,6 +220,25 @@ export class ReferenceConnector implements Implementation {
   }
   setCallData(callId: string, data: CallData, options: RequestOptions) {
     return this.#request('setCallData', { callId, data, options });
+  }
+
+  /**
+   * Browser phone commands from the server (SIP back end, phone kind "webrtc") go to `handler`.
+   * Returns the function that stops it.
+   */
+  onPhoneCommand(handler: (frame: PhoneCommandFrame) => void): () => void {
+    this.#phoneHandler = handler;
+    return () => {
+      if (this.#phoneHandler === handler) this.#phoneHandler = undefined;
+    };
+  }
+
+  /** Sends a browser phone report on the link; false when the link is down (nothing sent). */
+  sendPhoneReport(report: Omit<PhoneReportFrame, 'type'>): boolean {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== OPEN || !this.#linkUp) return false;
+    socket.send(JSON.stringify({ type: 'phone', ...report }));
+    return true;
   }
 
   /** Closes the link for good: no reconnect, no more events. */
@@ -325,6 +351,8 @@ export class ReferenceConnector implements Implementation {
       this.#forward?.(frame.event);
     } else if (frame.type === 'heartbeat') {
       this.#startHeartbeat(frame.intervalMs);
+    } else if (frame.type === 'phone') {
+      this.#phoneHandler?.(frame);
     }
   }
 

@@ -19,7 +19,9 @@ export const LOGOUT_REASONS: readonly ReasonCode[] = [
   { code: 'OTHER', label: 'Other' },
 ];
 
-const POP_DATA = ['pyANI', 'pyDNIS', 'pyQueue', 'reason', 'account', 'orderId'];
+/** Pega's containers show whatever a connector or a colleague attached, each entry under its path. */
+const ATTACHED = ['pyUserData', 'pyCallVariables', 'pyApplicationData'];
+const POP_DATA = ['pyANI', 'pyDNIS', 'pyQueue', 'reason', 'account', 'orderId', ...ATTACHED];
 
 const inbound = (launch: CallTreatment['launch'], answering: CallTreatment['answering'] = 'manual'): CallTreatment => ({
   enabled: true,
@@ -47,8 +49,8 @@ export function contextFor(mode: TelephonyMode, ctiUrl: string, answering: CallT
     callTreatment: {
       INBOUND: mode === 'full' ? inbound(answering === 'manual' ? 'screenPopThenAccept' : 'autoWithScreenPop', answering) : inbound('autoWithScreenPop'),
       // A consult or transferred call from a colleague pops too: the CSR sees who is calling.
-      CONSULT: { ...inbound('autoWithScreenPop'), popData: ['pyANI', 'pyQueue'] },
-      INTERNAL: { ...inbound('autoWithScreenPop'), popData: ['pyANI'] },
+      CONSULT: { ...inbound('autoWithScreenPop'), popData: ['pyANI', 'pyQueue', ...ATTACHED] },
+      INTERNAL: { ...inbound('autoWithScreenPop'), popData: ['pyANI', ...ATTACHED] },
     },
     reasonCodes: { notReady: [...NOT_READY_REASONS], logout: [...LOGOUT_REASONS] },
     locale: 'en',

@@ -3,6 +3,8 @@
  * and picks one of the built-in application contexts; the page binds a framework Session on the
  * reference connector to the Call Control Panel and shows the screen pops and interactions.
  * The agent's server session is kept in localStorage so a reload or a second tab attaches to it.
+ * When the server configures a hosted implementation (a Pega implementation file, see
+ * hosted-config.ts), the Session binds that instead and the REST features degrade (vendor-desktop-api.ts).
  */
 import { LitElement, css, html } from 'lit';
 import { CtiError } from '../../framework/errors/cti-error.js';
@@ -19,7 +21,15 @@ import type { CustomerRecord } from '../api/types.js';
 import { AgentSessionStore, DesktopConnector } from './agent-link.js';
 import { answeringFrom, contextFor, ctiUrlFor, parseMode } from './contexts.js';
 import { DraftStore } from './drafts.js';
+import '../phone/phone-panel.js';
+import { Softphone, type PhoneView } from '../phone/softphone.js';
 import { WorkItems, type WorkItem } from './work-items.js';
+import { hostedContext, readHostedConfig, type HostedConfig } from './hosted-config.js';
+import { bindDesktopImplementation } from './hosted-implementation.js';
+import { notAvailableMessage, VendorDesktopApi } from './vendor-desktop-api.js';
+import '../components/pega-log-download.js';
+import '../components/embedded-desk.js';
+import { EmbeddedHost, PANEL_ID } from './embedded-host.js';
 
 const MODES: readonly { mode: TelephonyMode; label: string }[] = [
   { mode: 'simple', label: 'Simple' },
@@ -28,7 +38,7 @@ const MODES: readonly { mode: TelephonyMode; label: string }[] = [
 ];
 
 export class DesktopApp extends LitElement {
-  static override properties = { _items: { state: true }, _session: { state: true }, _status: { state: true }, _resuming: { state: true } };
+  static override properties = { _items: { state: true }, _session: { state: true }, _status: { state: true }, _resuming: { state: true }, _hostError: { state: true }, _embeddedVersion: { state: true }, _embeddedErrors: { state: true }, _phoneView: { state: true } };
   static override styles = [
     baseStyles,
     css`
@@ -92,6 +102,12 @@ export class DesktopApp extends LitElement {
   declare _session: Session | undefined;
   declare _status: string;
   declare _resuming: boolean;
+  /** Why the hosted implementation could not be bound, shown instead of the controls. */
+  declare _hostError: string;
+  declare _embeddedVersion: number;
+  declare _embeddedErrors: readonly string[];
+  declare _phoneView: PhoneView | undefined;
+  #phone: Softphone | undefined;
   readonly mode: TelephonyMode;
   readonly context: ApplicationContext;
   readonly #store = new AgentSessionStore(localStorage);
@@ -100,16 +116,27 @@ export class DesktopApp extends LitElement {
   readonly #api: DesktopApi;
   readonly #work: WorkItems;
   #offServerLogout: (() => void) | undefined;
+  readonly #hosted: HostedConfig | undefined;
+  #embedded: EmbeddedHost | undefined;
+  readonly #onPageHide = () => this.#embedded?.unload();
 
   constructor() {
     super();
+    this._hostError = '';
+    this._embeddedVersion = 0;
+    this._embeddedErrors = [];
+    this.#hosted = this.#readHosted();
     this.mode = parseMode(location.search);
-    this.context = contextFor(this.mode, ctiUrlFor(location), answeringFrom(location.search));
+    const context = contextFor(this.mode, ctiUrlFor(location), answeringFrom(location.search));
+    this.context = this.#hosted ? hostedContext(context, this.#hosted) : context;
     this._items = [];
     this._session = undefined;
     this._status = '';
     this._resuming = false;
-    this.#api = new DesktopApi(() => this.#connector?.session?.token, { locale: this.context.locale });
+    this.#api = this.#hosted
+      ? new VendorDesktopApi(this.#hosted.vendor)
+      : new DesktopApi(() => this.#connector?.session?.token, { locale: this.context.locale });
+    this._phoneView = undefined;
     this.#work = new WorkItems({
       api: this.#api,
       drafts: this.#drafts,
@@ -134,6 +161,8 @@ export class DesktopApp extends LitElement {
     super.disconnectedCallback();
     this.#work.unbind();
     this.#offServerLogout?.();
+    this.#stopEmbedded();
+    this.#phone?.dispose();
   }
 
   override render() {
@@ -152,10 +181,18 @@ export class DesktopApp extends LitElement {
         </nav>
       </header>
       <p class="visually-hidden" role="status" aria-live="polite">${this._status}</p>
+      ${this.#hostedBar()}
+      ${this.#hosted?.variant === 'embedded' ? this.#embeddedMain() : this.#desktopMain(session, thisDN)}
+    `;
+  }
+
+  #desktopMain(session: Session | undefined, thisDN: string) {
+    return html`
       <main>
         <div>
           ${this._resuming ? html`<p class="muted" role="status">Reconnecting to your session…</p>` : ''}
           <opencti-call-control-panel .session=${session} .context=${this.context}></opencti-call-control-panel>
+          <opencti-phone-panel .phone=${this.#phone} .view=${this._phoneView}></opencti-phone-panel>
         </div>
         <div class="pops" role="region" aria-label="Screen pops">
           ${this._items.length === 0 ? html`<p class="empty muted">Screen pops appear here when a call arrives.</p>` : ''}
@@ -185,6 +222,7 @@ export class DesktopApp extends LitElement {
     this.#offServerLogout?.();
     this._session?.dispose();
     this.#connector?.close();
+    if (this.#hosted) return this.#newHostedSession(this.#hosted);
     const connector = new DesktopConnector(this.#store);
     const session = new Session({
       context: this.context,
@@ -192,6 +230,12 @@ export class DesktopApp extends LitElement {
       customerLookup: (ani) => this.#api.customersByPhone(ani) as Promise<Customer[]>,
     });
     this.#connector = connector;
+    this.#follow(session);
+    this.#bindPhone(connector, session);
+  }
+
+  /** Binds the session events every session of the page needs. */
+  #follow(session: Session): void {
     this._session = session;
     this.#work.bind(session);
     // Logged out elsewhere (another tab, the server): start over with the login form.
@@ -199,13 +243,100 @@ export class DesktopApp extends LitElement {
       if (agent.state !== 'Logout' || !session.state.loggedIn) return;
       this.#store.clear();
       this.#work.clear();
-      this._status = 'You were logged out';
-      queueMicrotask(() => this.#newSession());
+      this._status = agent.reasonCode ? `You were logged out: ${agent.reasonCode}` : 'You were logged out';
+      // A logout with a reason (a supervisor's) stays on screen above the login form.
+      const why = agent.reasonCode;
+      queueMicrotask(() => {
+        this.#newSession();
+        if (why) this.#panel()?.showError(new Error(`You were logged out: ${why}`));
+      });
     });
+  }
+
+  // ---- hosted implementation (docs/pega-hosting.md) ----
+
+  /** The configured hosted implementation; a broken configuration block is shown, not thrown. */
+  #readHosted(): HostedConfig | undefined {
+    try {
+      return readHostedConfig(document);
+    } catch (error) {
+      this._hostError = (error as Error).message;
+      return undefined;
+    }
+  }
+
+  /** A Session on the implementation the vendor's script registered; no reference-server token. */
+  #newHostedSession(hosted: HostedConfig): void {
+    this.#connector = undefined;
+    if (hosted.variant === 'embedded') return this.#startEmbedded(hosted);
+    try {
+      const { implementation } = bindDesktopImplementation(hosted.vendor);
+      this.#follow(new Session({ context: this.context, implementation }));
+    } catch (error) {
+      this._session = undefined;
+      this._hostError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** The vendor's panel gets its area (a light-DOM element slotted through) and is loaded into it. */
+  #startEmbedded(hosted: HostedConfig): void {
+    if (this.#embedded) return;
+    if (!this.querySelector(`#${PANEL_ID}`)) {
+      const area = document.createElement('div');
+      area.id = PANEL_ID;
+      area.slot = 'vendor-panel';
+      this.append(area);
+    }
+    const host = new EmbeddedHost({
+      vendor: hosted.vendor,
+      link: hosted.ctiLink,
+      changed: () => (this._embeddedVersion += 1),
+      error: (message) => (this._embeddedErrors = [...this._embeddedErrors, message].slice(-5)),
+    });
+    try {
+      host.start();
+    } catch (error) {
+      this._hostError = error instanceof Error ? error.message : String(error);
+      return;
+    }
+    this.#embedded = host;
+    window.addEventListener('pagehide', this.#onPageHide);
+  }
+
+  #stopEmbedded(): void {
+    window.removeEventListener('pagehide', this.#onPageHide);
+    this.#embedded?.unload();
+    this.#embedded = undefined;
+  }
+
+  #embeddedMain() {
+    return html`<main>
+      <opencti-embedded-desk .host=${this.#embedded} .version=${this._embeddedVersion} .errors=${this._embeddedErrors}>
+        <slot name="vendor-panel" slot="vendor-panel"></slot>
+      </opencti-embedded-desk>
+    </main>`;
+  }
+
+  /** Which implementation the page is bound to, what is not available with it, and its log. */
+  #hostedBar() {
+    if (this._hostError) return html`<p role="alert" class="empty">The desktop cannot start: ${this._hostError}</p>`;
+    if (!this.#hosted) return '';
+    return html`<section class="bar" aria-label="Connector">
+      <p class="muted">Connected through ${this.#hosted.vendor}. ${notAvailableMessage(this.#hosted.vendor)}.</p>
+      <opencti-pega-log-download></opencti-pega-log-download>
+    </section>`;
+  }
+
+  /** The browser phone of this session (SIP back end, phone kind "webrtc"): idle for other agents. */
+  #bindPhone(connector: DesktopConnector, session: Session): void {
+    this.#phone?.dispose();
+    this.#phone = new Softphone(connector, session, (view) => (this._phoneView = view));
+    this._phoneView = this.#phone.view;
   }
 
   /** Attaches to the server session this browser keeps, if any. */
   async #resume(): Promise<void> {
+    if (this.#hosted) return;
     const kept = this.#store.load();
     const session = this._session;
     if (!kept || !session || session.state.loggedIn) return;

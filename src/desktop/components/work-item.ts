@@ -26,6 +26,21 @@ const DATA_LABELS: Record<string, string> = {
   pyCallId: 'Call id',
 };
 
+const CONTAINERS = ['pyCallData', 'pyUserData', 'pyCallVariables', 'pyApplicationData'];
+
+/**
+ * The label of one pop entry: a friendlier name for a call property, `account › id` for a data
+ * path into a container (`pyUserData.account.id`), `Call variable 2` for `pyCallVariables.1`.
+ */
+export function dataLabel(key: string): string {
+  const known = DATA_LABELS[key];
+  if (known) return known;
+  const [container, ...path] = key.split('.');
+  if (!CONTAINERS.includes(container ?? '') || path.length === 0) return key;
+  if (container === 'pyCallVariables' && path.length === 1 && /^[0-9]+$/.test(path[0]!)) return `Call variable ${Number(path[0]) + 1}`;
+  return path.join(' › ');
+}
+
 export class WorkItemView extends LitElement {
   static override properties = { item: { attribute: false }, thisDN: { type: String }, search: { attribute: false } };
   static override styles = [
@@ -76,7 +91,7 @@ export class WorkItemView extends LitElement {
       </header>
       ${data.length > 0
         ? html`<dl aria-label="Call data">
-            ${data.map(([k, v]) => html`<dt>${DATA_LABELS[k] ?? k}</dt><dd>${v}</dd>`)}
+            ${data.map(([k, v]) => html`<dt title=${k}>${dataLabel(k)}</dt><dd>${v}</dd>`)}
           </dl>`
         : ''}
       ${this.#customer(item)}

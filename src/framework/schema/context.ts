@@ -42,6 +42,47 @@ export const ReasonCode = Type.Object(
 );
 export type ReasonCode = Static<typeof ReasonCode>;
 
+/** One of Pega's custom link properties: a name and its value, passed to the implementation as they are. */
+export const CustomProperty = Type.Object(
+  {
+    pyPropertyName: Type.String({ minLength: 1, maxLength: 256, description: 'Name of the custom property' }),
+    pyPropertyValue: Type.String({ maxLength: 4096, description: 'Its value' }),
+  },
+  { additionalProperties: true },
+);
+export type CustomProperty = Static<typeof CustomProperty>;
+
+const pegaText = (description: string) => Type.Optional(Type.String({ maxLength: 1024, description }));
+
+/** The fields of a Pega CTI link definition, as Pega's application context hands them to the implementation. */
+const pegaLinkFields = {
+  pyPrimaryHost: pegaText('Pega: host of the CTI server'),
+  pyPrimaryPort: Type.Optional(
+    Type.Unsafe<number | string>({
+      type: ['integer', 'string'],
+      minimum: 1,
+      maximum: 65535,
+      pattern: '^[0-9]{1,5}$',
+      description: 'Pega: port of the CTI server, a number 1-65535 or its digits as text',
+    }),
+  ),
+  pySiteID: pegaText('Pega: site id of the CTI server'),
+  pyLabel: pegaText('Pega: label of the link'),
+  pyExtension: pegaText('Pega: extension configured on the link'),
+  pyAgentId: pegaText('Pega: agent id configured on the link'),
+  pyAgentPwd: pegaText('Pega: agent password configured on the link (kept in the context file: protect it)'),
+  CustomProperties: Type.Optional(
+    Type.Array(CustomProperty, { maxItems: 256, description: 'Pega: vendor settings as name/value pairs' }),
+  ),
+  contactCenterInstanceURL: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z][A-Za-z0-9+.-]*://\\S+$',
+      maxLength: 2048,
+      description: 'Pega: URL of the contact center instance (cloud contact centers), an absolute URL',
+    }),
+  ),
+};
+
 export const CtiLink = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the link definition' }),
@@ -54,6 +95,7 @@ export const CtiLink = Type.Object(
           'Servers of one call center (cluster nodes) tried in order at login, and in turn when the link is lost; with url, url comes first',
       }),
     ),
+    ...pegaLinkFields,
   },
   { additionalProperties: true, description: 'Vendor-specific link settings are allowed' },
 );

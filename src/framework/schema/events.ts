@@ -49,6 +49,67 @@ export const CallData = Type.Record(Type.String(), Type.String(), {
 });
 export type CallData = Static<typeof CallData>;
 
+/** A group of pyUserData or pyApplicationData: keys to strings or to groups nested inside it. */
+export interface DataGroup {
+  readonly [key: string]: string | DataGroup;
+}
+
+/** How many groups pyUserData and pyApplicationData may nest, the container itself included. */
+export const MAX_GROUP_DEPTH = 8;
+
+/**
+ * A group schema `levels` deep, written out level by level rather than as a recursive reference:
+ * a value nested without end then costs the validator nothing more than the limit. A value is a
+ * string or (above the last level) a group; one schema keyword per level keeps errors to one line.
+ */
+function groupSchema(levels: number, description?: string): Record<string, unknown> {
+  let value: Record<string, unknown> = { type: 'string' };
+  for (let level = 1; level < levels; level++) value = { type: ['string', 'object'], additionalProperties: value };
+  return { type: 'object', additionalProperties: value, ...(description ? { description } : {}) };
+}
+
+export const UserData = Type.Unsafe<DataGroup>(
+  groupSchema(
+    MAX_GROUP_DEPTH,
+    `Pega's user data: keys to strings or to groups of the same shape, at most ${MAX_GROUP_DEPTH} groups deep`,
+  ),
+);
+
+export const ApplicationData = Type.Unsafe<DataGroup>(
+  groupSchema(
+    MAX_GROUP_DEPTH,
+    `Data of the application that handled the call (an IVR, a bot): the shape of pyUserData, at most ${MAX_GROUP_DEPTH} groups deep`,
+  ),
+);
+
+/** pyCallVariables as it comes: Pega's pipe-delimited text ("a|b|c") or the list itself. */
+export type CallVariablesInput = string | readonly string[];
+export const CallVariables = Type.Unsafe<CallVariablesInput>({
+  type: ['string', 'array'],
+  items: { type: 'string' },
+  description: 'Call variables in order: pipe-delimited text ("a|b|c") or a list of strings',
+});
+
+/** The call-data containers an event (or a request's `callData`) may carry. */
+const callDataContainers = {
+  pyCallData: Type.Optional(CallData),
+  pyUserData: Type.Optional(UserData),
+  pyCallVariables: Type.Optional(CallVariables),
+  pyApplicationData: Type.Optional(ApplicationData),
+};
+
+/** Call data as Pega maps it, every container optional (what makeCall and the transfer requests may carry). */
+export interface CallDataContainers {
+  readonly pyCallData?: CallData | undefined;
+  readonly pyUserData?: DataGroup | undefined;
+  readonly pyCallVariables?: CallVariablesInput | undefined;
+  readonly pyApplicationData?: DataGroup | undefined;
+}
+
+/** The names of the containers, in the order the docs list them. */
+export const CALL_DATA_CONTAINERS = ['pyCallData', 'pyUserData', 'pyCallVariables', 'pyApplicationData'] as const;
+export type CallDataContainer = (typeof CALL_DATA_CONTAINERS)[number];
+
 export const Party = Type.Object(
   { pyDN: nonEmpty('A device (DN) taking part in the call') },
   { ...open },
@@ -71,7 +132,7 @@ const callProperties = {
   pyQueue: Type.Optional(text('ACD queue the call came through')),
   pyInteractionID: Type.Optional(text('Interaction record id')),
   pyTimestamp: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601 time of the event' })),
-  pyCallData: Type.Optional(CallData),
+  ...callDataContainers,
 };
 
 export const CallStateEvent = Type.Object(
@@ -148,6 +209,7 @@ export const CallInfoEvent = Type.Object(
     ...common,
     pyEventName: nonEmpty('Event name, e.g. "CallInfo"'),
     pyCallId: nonEmpty('Call id'),
+    ...callDataContainers,
     pyCallData: CallData,
   },
   { ...open, title: 'CallInfoEvent' },

@@ -6,10 +6,13 @@
  * - An event without `pyEventType` that names a call (`pyCallId`) or a call state is a CallStateEvent.
  * - A CallStateEvent lacking call properties (a bare `{ pyCallId, pyEventName }`) gets them from the
  *   call already known under that id.
+ * - In the call-data containers (pyCallData, pyUserData, pyCallVariables, pyApplicationData) numbers
+ *   and booleans become strings; a CallInfoEvent that carries another container but no pyCallData
+ *   gets an empty one.
  * - Unknown extra properties are kept as they are.
  * What still cannot be used is refused with problems naming the property, as in strict validation.
  */
-import { CALL_STATES, type CallStateEvent, type CallStateName, type OpenCtiEvent } from './events.js';
+import { CALL_DATA_CONTAINERS, CALL_STATES, MAX_GROUP_DEPTH, type CallStateEvent, type CallStateName, type OpenCtiEvent } from './events.js';
 import type { EventIntake } from './context.js';
 import { validateEvent, type ValidationProblem, type ValidationResult } from './validate.js';
 
@@ -49,14 +52,54 @@ export function lenientEventType(input: unknown): string | undefined {
   return 'pyCallId' in input || callStateOf(input.pyEventName) ? 'CallStateEvent' : undefined;
 }
 
+/** A number or boolean as the string a vendor meant; anything else as it is (validation judges it). */
+const asText = (value: unknown): unknown => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value);
+
+/**
+ * Leaves of a container turned to text, down to the depth validation allows (deeper is refused
+ * there). The value itself when nothing needed it: most events carry strings only.
+ */
+function textLeaves(value: unknown, depth: number): unknown {
+  if (Array.isArray(value)) return value.some((item) => asText(item) !== item) ? value.map(asText) : value;
+  if (!isPlainObject(value) || depth > MAX_GROUP_DEPTH) return asText(value);
+  let out: Raw | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const text = textLeaves(item, depth + 1);
+    if (text === item) continue;
+    out ??= { ...value };
+    out[key] = text;
+  }
+  return out ?? value;
+}
+
+/** The call-data containers of an event or a Snapshot call, their numbers and booleans as strings. */
+function withTextData(entry: Raw): Raw {
+  let out: Raw | undefined;
+  for (const name of CALL_DATA_CONTAINERS) {
+    if (entry[name] === undefined) continue;
+    const text = textLeaves(entry[name], 1);
+    if (text === entry[name]) continue;
+    out ??= { ...entry };
+    out[name] = text;
+  }
+  return out ?? entry;
+}
+
 const withState = (entry: Raw): Raw => {
   const state = callStateOf(entry.pyEventName);
-  return state ? { ...entry, pyEventName: state } : entry;
+  const data = withTextData(entry);
+  return state ? { ...data, pyEventName: state } : data;
 };
 
 function normalizeSnapshot(input: Raw): Raw {
   if (!Array.isArray(input.pyCalls)) return input;
   return { ...input, pyCalls: input.pyCalls.map((call: unknown) => (isPlainObject(call) ? withState(call) : call)) };
+}
+
+function normalizeCallInfo(input: Raw): Raw {
+  const event = withTextData(input);
+  const other = CALL_DATA_CONTAINERS.some((name) => name !== 'pyCallData' && event[name] !== undefined);
+  return event.pyCallData === undefined && other ? { ...event, pyCallData: {} } : event;
 }
 
 /**
@@ -67,6 +110,7 @@ export function validateLenientEvent(input: unknown, knownCall: KnownCall): Vali
   if (!isPlainObject(input)) return validateEvent(input);
   const type = lenientEventType(input);
   if (type === 'SnapshotEvent') return validateEvent(normalizeSnapshot(input));
+  if (type === 'CallInfoEvent') return validateEvent(normalizeCallInfo(input));
   if (type !== 'CallStateEvent') return validateEvent(input);
 
   const event: Raw = withState({ ...input, pyEventType: type });

@@ -4,7 +4,7 @@
  */
 import type { ErrorObject as AjvError, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
-import { EVENT_TYPES, type EventType, type OpenCtiEvent } from './events.js';
+import { EVENT_TYPES, MAX_GROUP_DEPTH, type EventType, type OpenCtiEvent } from './events.js';
 import type { ApplicationContext } from './context.js';
 import type { ErrorObject } from './error.js';
 // Compiled by Ajv at load time; compiled ahead of time in the desktop's browser bundle.
@@ -46,7 +46,19 @@ function toProblem(error: AjvError, root: unknown): ValidationProblem {
   if (error.keyword === 'const') {
     return { path: error.instancePath, message: `must be ${JSON.stringify(params.allowedValue)}`, value };
   }
+  if (error.keyword === 'type') return { path: error.instancePath, message: typeMessage(error.instancePath, params.type, value), value };
   return { path: error.instancePath, message: error.message ?? error.keyword, value };
+}
+
+const GROUP_CONTAINER = /\/(?:pyUserData|pyApplicationData)(?:\/|$)/;
+
+/** "must be string or object"; a group where the last level allows strings only says why. */
+function typeMessage(path: string, expected: unknown, value: unknown): string {
+  const types = Array.isArray(expected) ? expected : String(expected).split(',');
+  if (types.length === 1 && types[0] === 'string' && GROUP_CONTAINER.test(path) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return `must be string: groups nest at most ${MAX_GROUP_DEPTH} deep`;
+  }
+  return `must be ${types.join(' or ')}`;
 }
 
 function run<T>(validator: ValidateFunction, input: unknown): ValidationResult<T> {

@@ -4,6 +4,8 @@
  * Each check returns a Refusal, or undefined when the request may go on.
  */
 import type { ErrorCode } from '../errors/codes.js';
+import { RequestCallData } from '../requests.js';
+import { compileValidator, describeProblems } from '../schema/validate.js';
 import type { ReasonCode } from '../schema/context.js';
 import { WORK_MODES, type CallStateName } from '../schema/events.js';
 import { isActive, isRinging } from './reducer.js';
@@ -105,6 +107,22 @@ export function requireCallData(data: unknown): Refusal | undefined {
     return refuse('OPENCTI_INVALID_ACTION', `setCallData: data "${wrong[0]}" must be a string (got ${JSON.stringify(wrong[1]) ?? String(wrong[1])})`);
   }
   return undefined;
+}
+
+/** Options are an object (or left out): connectors read their fields. */
+export function requireOptions(request: string, options: unknown): Refusal | undefined {
+  if (typeof options === 'object' && options !== null && !Array.isArray(options)) return undefined;
+  return refuse('OPENCTI_INVALID_ACTION', `${request}: options must be an object (got ${JSON.stringify(options) ?? String(options)})`);
+}
+
+const validCallData = compileValidator(RequestCallData);
+
+/** `options.callData`, when given, holds Pega's containers in their contract shapes. */
+export function requireCallDataOption(request: string, options: Readonly<Record<string, unknown>>): Refusal | undefined {
+  if (options.callData === undefined) return undefined;
+  const checked = validCallData(options.callData);
+  if (checked.ok) return undefined;
+  return refuse('OPENCTI_INVALID_ACTION', `${request}: options.callData is not valid: ${describeProblems(checked.problems)}`);
 }
 
 export function requireWorkMode(request: string, workMode: unknown): Refusal | undefined {

@@ -23,6 +23,7 @@ import type {
   SnapshotCall,
   SnapshotEvent,
 } from '../schema/events.js';
+import { applyCallData, EMPTY_CALL_DATA, freezeGroup, sameGroup, sameList } from '../call-data.js';
 import type { AgentView, CallView, SessionState } from './types.js';
 
 /** What a reduction changed, in the order a host should hear about it. */
@@ -64,6 +65,9 @@ const freezeAgent = (agent: AgentView): AgentView => Object.freeze(agent);
 const freezeCall = (call: CallView): CallView => {
   Object.freeze(call.parties);
   Object.freeze(call.callData);
+  Object.freeze(call.callVariables);
+  freezeGroup(call.userData);
+  freezeGroup(call.applicationData);
   return Object.freeze(call);
 };
 const freezeState = (state: SessionState): SessionState => {
@@ -86,6 +90,15 @@ const timeOf = (event: { pyTimestamp?: string | undefined }, now: Date): string 
 const keep = (next: string | undefined, previous: string | undefined): string | undefined =>
   next !== undefined && next !== '' ? next : previous;
 
+/** The call's four data containers after an event: only what the event carries changes. */
+function dataAfter(call: Pick<CallView, 'callData' | 'userData' | 'callVariables' | 'applicationData'>, event: CallStateEvent | SnapshotCall | CallInfoEvent) {
+  const { callData, userData, callVariables, applicationData } = applyCallData(
+    { callData: call.callData, userData: call.userData, callVariables: call.callVariables, applicationData: call.applicationData },
+    event,
+  );
+  return { callData, userData, callVariables, applicationData };
+}
+
 function newCall(source: CallStateEvent | SnapshotCall, at: string, parties: readonly string[]): CallView {
   const state = source.pyEventName;
   return freezeCall({
@@ -99,7 +112,7 @@ function newCall(source: CallStateEvent | SnapshotCall, at: string, parties: rea
     queue: source.pyQueue,
     interactionId: source.pyInteractionID,
     parties: [...parties],
-    callData: { ...source.pyCallData },
+    ...dataAfter(EMPTY_CALL_DATA, source),
     startedAt: at,
     stateChangedAt: at,
     answeredAt: ALREADY_ANSWERED_STATES.includes(state) ? at : undefined,
@@ -120,14 +133,13 @@ function updatedCall(call: CallView, event: CallStateEvent, at: string): CallVie
     dnis: keep(event.pyDNIS, call.dnis),
     queue: keep(event.pyQueue, call.queue),
     interactionId: keep(event.pyInteractionID, call.interactionId),
-    callData: event.pyCallData ? { ...call.callData, ...event.pyCallData } : call.callData,
+    ...dataAfter(call, event),
     stateChangedAt: state === call.state ? call.stateChangedAt : at,
     answeredAt: call.answeredAt ?? (ANSWERED_STATES.includes(state) ? at : undefined),
     endedAt: isEnded(state) ? at : undefined,
   });
 }
 
-const sameList = (a: readonly string[], b: readonly string[]): boolean => a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
 const sameRecord = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean => {
   if (a === b) return true;
   const keys = Object.keys(a);
@@ -143,7 +155,13 @@ const AGENT_FIELDS = ['agentId', 'extension', 'state', 'reasonCode', 'workMode',
 const sameCall = (a: CallView, b: CallView): boolean => {
   if (a === b) return true;
   for (const field of CALL_FIELDS) if (a[field] !== b[field]) return false;
-  return sameList(a.parties, b.parties) && sameRecord(a.callData, b.callData);
+  return (
+    sameList(a.parties, b.parties) &&
+    sameRecord(a.callData, b.callData) &&
+    sameGroup(a.userData, b.userData) &&
+    sameList(a.callVariables, b.callVariables) &&
+    sameGroup(a.applicationData, b.applicationData)
+  );
 };
 const sameAgent = (a: AgentView, b: AgentView): boolean => {
   if (a === b) return true;
@@ -216,7 +234,7 @@ function reducePartyInfo(state: SessionState, event: PartyInfoEvent): Reduction 
 function reduceCallInfo(state: SessionState, event: CallInfoEvent): Reduction {
   const known = state.calls.find((c) => c.callId === event.pyCallId);
   if (!known) return { state, changes: [] };
-  const call = freezeCall({ ...known, callData: { ...known.callData, ...event.pyCallData } });
+  const call = freezeCall({ ...known, ...dataAfter(known, event) });
   if (sameCall(call, known)) return { state, changes: [] };
   return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
 }

@@ -10,9 +10,10 @@
  * counted in `counters.eventsAfterLogout`. Logging in again hands out a new one.
  */
 import { CtiError, type MessageCatalog } from '../errors/cti-error.js';
-import type { Implementation, RequestFunctions, RequestName, RequestOptions } from '../implementation.js';
+import type { CallRequestOptions, Implementation, RequestFunctions, RequestName, RequestOptions } from '../implementation.js';
 import { isAllowedInMode, MODE_CAPABILITIES } from '../modes.js';
 import { adapt, checkImplementation, type ImplementationRegistry } from '../registry.js';
+import { CALL_DATA_REQUESTS } from '../requests.js';
 import type { ApplicationContext, TelephonyMode } from '../schema/context.js';
 import type { CallData, WorkMode } from '../schema/events.js';
 import { lenientEventType, validateIncomingEvent, type KnownCallFacts } from '../schema/lenient.js';
@@ -23,9 +24,11 @@ import {
   firstRefusal,
   requireCall,
   requireCallData,
+  requireCallDataOption,
   requireDestination,
   requireDigits,
   requireHeldAndActive,
+  requireOptions,
   requireParty,
   requireReasonCode,
   requireWorkMode,
@@ -160,7 +163,7 @@ export class Session {
   // ---- session (all modes) ----
 
   async login({ agentId, agentPwd, extension = '', options = {} }: LoginRequest): Promise<unknown> {
-    this.#refuseIf('login', this.#gate('login'));
+    this.#refuseIf('login', this.#gate('login') ?? requireOptions('login', options));
     this.#refuseIf(
       'login',
       typeof agentId !== 'string' || agentId.length === 0
@@ -196,7 +199,7 @@ export class Session {
   }
 
   async logout({ reasonCode, options = {} }: LogoutRequest = {}): Promise<unknown> {
-    this.#refuseIf('logout', this.#gate('logout'));
+    this.#refuseIf('logout', this.#gate('logout') ?? requireOptions('logout', options));
     this.#refuseIf('logout', requireReasonCode('logout', 'Logout', reasonCode, this.context.reasonCodes?.logout ?? [], true));
     const generation = this.#generation;
     this.#phase = 'loggingOut';
@@ -224,6 +227,7 @@ export class Session {
       'agentReady',
       () => requireWorkMode('agentReady', workMode),
       (impl) => impl.agentReady(this.#agentId, workMode ?? '', options),
+      options,
     );
   }
 
@@ -238,6 +242,7 @@ export class Session {
           requireReasonCode('agentNotReady', 'Not Ready', reasonCode, listed, workMode === 'ACW'),
         ),
       (impl) => impl.agentNotReady(this.#agentId, workMode ?? '', reasonCode ?? '', this.context.ctiLink, options),
+      options,
     );
   }
 
@@ -248,6 +253,7 @@ export class Session {
       'answerCall',
       () => requireCall(this.#state, 'answerCall', callId, 'ringing'),
       (impl) => impl.answerCall(callId, options),
+      options,
     );
   }
 
@@ -256,6 +262,7 @@ export class Session {
       'hangUpCall',
       () => requireCall(this.#state, 'hangUpCall', callId, 'any'),
       (impl) => impl.hangUpCall(callId, options),
+      options,
     );
   }
 
@@ -264,6 +271,7 @@ export class Session {
       'holdCall',
       () => requireCall(this.#state, 'holdCall', callId, 'active'),
       (impl) => impl.holdCall(callId, options),
+      options,
     );
   }
 
@@ -272,14 +280,17 @@ export class Session {
       'retrieveCall',
       () => requireCall(this.#state, 'retrieveCall', callId, 'held'),
       (impl) => impl.retrieveCall(callId, options),
+      options,
     );
   }
 
-  makeCall(destination: string, options: RequestOptions = {}): Promise<unknown> {
+  /** `options.callData` (Pega's containers) goes with the new call to the party called. */
+  makeCall(destination: string, options: CallRequestOptions = {}): Promise<unknown> {
     return this.#request(
       'makeCall',
       () => requireDestination('makeCall', destination),
       (impl) => impl.makeCall(destination.trim(), options),
+      options,
     );
   }
 
@@ -288,29 +299,32 @@ export class Session {
       'sendDTMF',
       () => firstRefusal(requireDigits(digits), requireCall(this.#state, 'sendDTMF', callId, 'active')),
       (impl) => impl.sendDTMF(callId, digits, options),
+      options,
     );
   }
 
   // ---- advanced call control (full) ----
 
-  blindTransfer(callId: string, destination: string, options: RequestOptions = {}): Promise<unknown> {
+  /** `options.callData` is merged into the call's data before it reaches the destination. */
+  blindTransfer(callId: string, destination: string, options: CallRequestOptions = {}): Promise<unknown> {
     return this.#request(
       'blindTransfer',
       () => firstRefusal(requireDestination('blindTransfer', destination), requireCall(this.#state, 'blindTransfer', callId, 'activeOrHeld')),
       (impl) => impl.blindTransfer(callId, destination.trim(), options),
+      options,
     );
   }
 
-  transferInitiate(callId: string, destination: string, options: RequestOptions = {}): Promise<unknown> {
-    return this.#consultLike('transferInitiate', callId, destination, (impl) => impl.transferInitiate(callId, destination.trim(), options));
+  transferInitiate(callId: string, destination: string, options: CallRequestOptions = {}): Promise<unknown> {
+    return this.#consultLike('transferInitiate', callId, destination, options, (impl) => impl.transferInitiate(callId, destination.trim(), options));
   }
 
-  consultationCall(callId: string, destination: string, options: RequestOptions = {}): Promise<unknown> {
-    return this.#consultLike('consultationCall', callId, destination, (impl) => impl.consultationCall(callId, destination.trim(), options));
+  consultationCall(callId: string, destination: string, options: CallRequestOptions = {}): Promise<unknown> {
+    return this.#consultLike('consultationCall', callId, destination, options, (impl) => impl.consultationCall(callId, destination.trim(), options));
   }
 
-  conferenceInitiate(callId: string, destination: string, options: RequestOptions = {}): Promise<unknown> {
-    return this.#consultLike('conferenceInitiate', callId, destination, (impl) => impl.conferenceInitiate(callId, destination.trim(), options));
+  conferenceInitiate(callId: string, destination: string, options: CallRequestOptions = {}): Promise<unknown> {
+    return this.#consultLike('conferenceInitiate', callId, destination, options, (impl) => impl.conferenceInitiate(callId, destination.trim(), options));
   }
 
   transferComplete(heldCallId: string, activeCallId: string, options: RequestOptions = {}): Promise<unknown> {
@@ -318,6 +332,7 @@ export class Session {
       'transferComplete',
       () => requireHeldAndActive(this.#state, 'transferComplete', heldCallId, activeCallId),
       (impl) => impl.transferComplete(heldCallId, activeCallId, options),
+      options,
     );
   }
 
@@ -326,6 +341,7 @@ export class Session {
       'conferenceComplete',
       () => requireHeldAndActive(this.#state, 'conferenceComplete', heldCallId, activeCallId),
       (impl) => impl.conferenceComplete(heldCallId, activeCallId, options),
+      options,
     );
   }
 
@@ -334,6 +350,7 @@ export class Session {
       'dropParty',
       () => firstRefusal(requireCall(this.#state, 'dropParty', callId, 'any'), requireParty(this.#state, callId, party)),
       (impl) => impl.dropParty(callId, party, options),
+      options,
     );
   }
 
@@ -342,6 +359,7 @@ export class Session {
       'alternateCall',
       () => requireHeldAndActive(this.#state, 'alternateCall', heldCallId, activeCallId),
       (impl) => impl.alternateCall(heldCallId, activeCallId, options),
+      options,
     );
   }
 
@@ -351,6 +369,7 @@ export class Session {
       'setCallData',
       () => firstRefusal(requireCall(this.#state, 'setCallData', callId, 'any'), requireCallData(data)),
       (impl) => impl.setCallData(callId, { ...data }, options),
+      options,
     );
   }
 
@@ -378,19 +397,27 @@ export class Session {
 
   // ---- internals ----
 
-  /** Every request but login/logout: gates, checks, then the implementation. */
-  #request(name: RequestName, check: () => Refusal | undefined, call: (impl: RequestFunctions) => unknown): Promise<unknown> {
-    const refusal = this.#gate(name) ?? check();
+  /** Every request but login/logout: gates, checks (options first), then the implementation. */
+  #request(name: RequestName, check: () => Refusal | undefined, call: (impl: RequestFunctions) => unknown, options: unknown): Promise<unknown> {
+    const refusal = this.#gate(name) ?? this.#checkOptions(name, options) ?? check();
     if (refusal) return Promise.reject(this.#refusal(name, refusal));
     return this.#invoke(name, call);
   }
 
-  #consultLike(name: RequestName, callId: string, destination: string, call: (impl: RequestFunctions) => unknown): Promise<unknown> {
+  #consultLike(name: RequestName, callId: string, destination: string, options: unknown, call: (impl: RequestFunctions) => unknown): Promise<unknown> {
     return this.#request(
       name,
       () => firstRefusal(requireDestination(name, destination), requireCall(this.#state, name, callId, 'active')),
       call,
+      options,
     );
+  }
+
+  /** Options must be an object; on a request that carries call data, its callData is checked too. */
+  #checkOptions(name: RequestName, options: unknown): Refusal | undefined {
+    const refusal = requireOptions(name, options);
+    if (refusal || !CALL_DATA_REQUESTS.includes(name)) return refusal;
+    return requireCallDataOption(name, options as Readonly<Record<string, unknown>>);
   }
 
   /** Refusals that do not depend on the request's arguments: disposal, mode, implementation, login. */

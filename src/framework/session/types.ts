@@ -8,6 +8,7 @@ import type {
   AgentStateName,
   CallStateName,
   CallType,
+  DataGroup,
   DeviceState,
   LinkState,
   OpenCtiEvent,
@@ -31,7 +32,14 @@ export interface CallView {
   readonly interactionId?: string | undefined;
   /** Devices in the call, from PartyInfo or Snapshot; empty until the server names them. */
   readonly parties: readonly string[];
+  /** pyCallData: flat call-attached data. */
   readonly callData: Readonly<Record<string, string>>;
+  /** pyUserData: keys to strings or nested groups ({} when the call has none). */
+  readonly userData: DataGroup;
+  /** pyCallVariables in order, however the server sent them ("a|b|c" or a list); [] when none. */
+  readonly callVariables: readonly string[];
+  /** pyApplicationData: shaped like userData ({} when none). */
+  readonly applicationData: DataGroup;
   /** ISO 8601 times: first seen, last state change, answered, ended. */
   readonly startedAt: string;
   readonly stateChangedAt: string;
@@ -76,7 +84,11 @@ export type CustomerLookup = (ani: string, call: CallView) => Promise<readonly C
 export interface ScreenPop {
   readonly call: CallView;
   readonly treatment: CallTreatment;
-  /** The call properties and call-data keys the treatment's `popData` names, with their values. */
+  /**
+   * What the treatment's `popData` names, with its values: call properties, pyCallData keys, and
+   * the strings that data paths (`pyUserData.account.id`) reach, under their path. A path that
+   * names a group or a list gives one entry per string inside it, each under its own full path.
+   */
   readonly data: Readonly<Record<string, string>>;
   readonly match: CustomerMatch;
   /** True when the CSR must accept the pop before the interaction starts (`screenPopThenAccept`). */

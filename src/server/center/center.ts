@@ -11,7 +11,7 @@ import type { EventFrame } from '../../framework/schema/protocol.js';
 import { SwitchError, q } from '../switch/errors.js';
 import { createSwitch } from '../switch/switch.js';
 import type { CallRecord, DeviceEvent, Switch } from '../switch/types.js';
-import type { Input, SocketRef, SwitchSetup } from './inputs.js';
+import type { ForceResult, Input, SocketRef, SwitchSetup } from './inputs.js';
 import { SWITCH_COMMANDS } from './inputs.js';
 import { LogClock } from './log-clock.js';
 
@@ -271,6 +271,8 @@ export function createCallCenter(options: CenterOptions): CallCenter {
         }
         return true;
       }
+      case 'force':
+        return force(input);
       case 'nodeGone': {
         for (const session of [...sessions.values()]) {
           let lost = false;
@@ -282,6 +284,27 @@ export function createCallCenter(options: CenterOptions): CallCenter {
       default:
         throw new SwitchError('OPENCTI_INVALID_ACTION', `unknown input kind ${q((input as { k: unknown }).k)}`);
     }
+  }
+
+  function force(input: Extract<Input, { k: 'force' }>): ForceResult {
+    const s = started();
+    const { agentId, state, reasonCode, by } = input;
+    const summary = s.agents().find((a) => a.agentId === agentId);
+    if (!summary) throw new SwitchError('OPENCTI_INVALID_ACTION', `unknown agent ${q(agentId)}`);
+    if (summary.state === 'Logout' || summary.state === 'Unknown') throw new SwitchError('OPENCTI_AGENT_NOT_LOGGED_IN', `agent ${q(agentId)} is not logged in`);
+    if (state === 'NotReady') {
+      s.notReady(agentId, reasonCode);
+      return { agentId, state, reasonCode, when: summary.state === 'Busy' ? 'afterCall' : 'now' };
+    }
+    if (state !== 'Logout') throw new SwitchError('OPENCTI_INVALID_ACTION', `an agent can be forced NotReady or Logout, not ${q(state)}`);
+    s.logout(agentId, reasonCode); // refused during a call: nothing changed
+    const session = sessions.get(agentId);
+    if (session) {
+      push(session, s.snapshot(agentId));
+      const who = by === 'admin' ? 'an administrator' : `supervisor "${by}"`;
+      closeSession(session, { errCode: 'OPENCTI_SESSION_ENDED', errMessage: `${who} logged you out: ${reasonCode}` });
+    }
+    return { agentId, state, reasonCode, when: 'now' };
   }
 
   function digest(): string {

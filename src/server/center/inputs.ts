@@ -60,7 +60,22 @@ export type Input =
   | { readonly k: 'logout'; readonly sessionId: string; readonly reasonCode: string }
   /** An administrator ends an agent's session. */
   | { readonly k: 'end'; readonly agentId: string; readonly reasonCode: string; readonly why: string }
+  /**
+   * A supervisor (or the administrator, `by` = "admin") forces an agent Not Ready (during a call:
+   * once it ends) or logs them out (refused during a call); the reason is the agent's reason code.
+   */
+  | { readonly k: 'force'; readonly agentId: string; readonly state: ForcedState; readonly reasonCode: string; readonly by: string }
   /** A node incarnation (`<nodeId>/<boot>/`) is gone: its sockets are detached. */
   | { readonly k: 'nodeGone'; readonly prefix: string };
 
 export type InputKind = Input['k'];
+
+export type ForcedState = 'NotReady' | 'Logout';
+
+/** What a force input did: at once, or (Not Ready during a call) when the agent's calls end. */
+export interface ForceResult {
+  readonly agentId: string;
+  readonly state: ForcedState;
+  readonly reasonCode: string;
+  readonly when: 'now' | 'afterCall';
+}

@@ -1,14 +1,14 @@
 /** Reading client frames: size, encoding, JSON, nesting and string sizes, shape — each failure named for the client. */
 import type { RawData } from 'ws';
 import type { ErrorObject } from '../../framework/schema/error.js';
-import { RequestFrame } from '../../framework/schema/protocol.js';
+import { PhoneReportFrame, RequestFrame } from '../../framework/schema/protocol.js';
 import { compileValidator, describeProblems } from '../../framework/schema/validate.js';
 import { checkJsonLimits, type JsonLimits } from './json-limits.js';
 
 export type BadFrameReason = 'too_large' | 'binary' | 'not_json' | 'too_deep' | 'string_too_long' | 'bad_shape';
 
 export type ParsedFrame =
-  | { ok: true; frame: RequestFrame | { type: 'heartbeat' } }
+  | { ok: true; frame: RequestFrame | PhoneReportFrame | { type: 'heartbeat' } }
   | { ok: false; reason: BadFrameReason; id: RequestFrame['id'] | null; error: ErrorObject };
 
 export interface FrameLimits extends JsonLimits {
@@ -16,6 +16,7 @@ export interface FrameLimits extends JsonLimits {
 }
 
 const validateRequest = compileValidator<RequestFrame>(RequestFrame);
+const validatePhoneReport = compileValidator<PhoneReportFrame>(PhoneReportFrame);
 
 const bad = (reason: BadFrameReason, errMessage: string, id: RequestFrame['id'] | null = null): ParsedFrame => ({
   ok: false,
@@ -48,6 +49,12 @@ export function parseFrame(data: RawData, isBinary: boolean, limits: FrameLimits
   if (over) return bad(over.reason, over.message, idOf(value));
   if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'heartbeat') {
     return { ok: true, frame: { type: 'heartbeat' } };
+  }
+  // the browser phone's reports (SIP back end, phone kind "webrtc")
+  if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'phone') {
+    const report = validatePhoneReport(value);
+    if (!report.ok) return bad('bad_shape', `frame is not a valid phone report: ${describeProblems(report.problems)}`);
+    return { ok: true, frame: report.value };
   }
   const result = validateRequest(value);
   if (!result.ok) return bad('bad_shape', `frame is not a valid request: ${describeProblems(result.problems)}`, idOf(value));

@@ -9,10 +9,12 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ErrorObject } from '../../framework/schema/error.js';
 import { previewValue } from '../../framework/schema/validate.js';
-import { OPS, type RequestFrame, type ResponseFrame } from '../../framework/schema/protocol.js';
+import { OPS, type PhoneCommandFrame, type PhoneReportFrame, type RequestFrame, type ResponseFrame } from '../../framework/schema/protocol.js';
+import type { PhoneChannel } from '../sip/backend/browser-phone.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { CenterSession, Effect } from '../center/center.js';
 import type { CenterDriver } from '../center/driver.js';
+import type { Stats } from '../stats/figures.js';
 import type { SocketRef } from '../center/inputs.js';
 import { StoreError } from '../store/errors.js';
 import { byteLength, parseFrame } from './frames.js';
@@ -43,8 +45,12 @@ export interface GatewayOptions {
   readonly allowedOrigins?: readonly string[];
   /** Login throttling and lockout; default one with DEFAULT_LOGIN_LIMITS. */
   readonly logins?: LoginGuard;
-  /** The store's agent, for the extension rule at login; absent = any extension. */
+  /** The store's agent, for the extension rule at login (absent = any extension) and the role. */
   readonly agentOf?: OperationContext['agentOf'];
+  /** Live statistics: sockets of supervisors get a `stats` frame at login and on every published change. */
+  readonly stats?: { current(): Stats; onChange(listener: (stats: Stats) => void, wanted?: () => boolean): () => void };
+  /** Browser phones (SIP back end): where the desktops' `phone` reports go. */
+  readonly phones?: PhoneChannel | undefined;
 }
 
 /** Sockets served per turn of the event loop during a heartbeat sweep. */
@@ -85,7 +91,16 @@ interface Connection {
   idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set once the gateway is ending the connection: nothing more is read or sent. */
   closing: boolean;
+  /** The session this socket is attached to is a supervisor's: it gets the stats frames. */
+  supervisor: boolean;
+  /** performance.now() of the last stats frame sent; a newer one waits for the interval (pending). */
+  statsSentAt: number;
+  statsPending: string | undefined;
+  statsTimer: ReturnType<typeof setTimeout> | undefined;
 }
+
+/** Least time between two stats frames on one socket. */
+const STATS_INTERVAL_MS = 1000;
 
 export interface Gateway {
   /** Serves WebSocket upgrades on `path` of an HTTP server. */
@@ -155,6 +170,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const sessionId = connection.sessionId;
     if (sessionId === undefined) return;
     connection.sessionId = undefined;
+    options.phones?.gone(connection);
     const set = attached.get(sessionId);
     set?.delete(connection);
     if (set?.size === 0) attached.delete(sessionId);
@@ -179,7 +195,11 @@ export function createGateway(options: GatewayOptions): Gateway {
           if (effect.socket.startsWith(nodeRef)) detachRef(effect.sessionId, effect.socket);
           return;
         }
-        if (connection.sessionId !== effect.sessionId) unbind(connection);
+        if (connection.sessionId !== effect.sessionId) {
+          unbind(connection);
+          connection.supervisor = false;
+          watchRole(connection, effect.sessionId);
+        }
         connection.sessionId = effect.sessionId;
         let set = attached.get(effect.sessionId);
         if (!set) attached.set(effect.sessionId, (set = new Set()));
@@ -192,6 +212,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         attached.delete(effect.sessionId);
         for (const connection of connections) {
           connection.sessionId = undefined;
+          options.phones?.gone(connection);
           if (!effect.error) continue;
           const frame = JSON.stringify({ type: 'response', id: null, ok: false, error: effect.error } satisfies ResponseFrame);
           if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(frame);
@@ -204,6 +225,50 @@ export function createGateway(options: GatewayOptions): Gateway {
         return;
     }
   };
+  /** A supervisor's socket gets the statistics now (after its login answer) and on every change. */
+  function watchRole(connection: Connection, sessionId: string): void {
+    const stats = options.stats;
+    const agentId = center.sessionById(sessionId)?.agentId;
+    if (!stats || !options.agentOf || agentId === undefined) return;
+    Promise.resolve(options.agentOf(agentId))
+      .then((agent) => {
+        if (agent?.role !== 'supervisor' || connection.sessionId !== sessionId || connection.closing) return;
+        connection.supervisor = true;
+        sendStats(connection, JSON.stringify({ type: 'stats', stats: stats.current() }));
+      })
+      .catch((error: unknown) => logger.warn({ err: error, agentId }, 'could not read the role of an agent: no statistics for this socket'));
+  }
+  const watching = (connection: Connection) => connection.supervisor && connection.sessionId !== undefined;
+  const stopStats = options.stats?.onChange(
+    (stats) => {
+      let frame: string | undefined;
+      for (const connection of live) {
+        if (!watching(connection)) continue;
+        frame ??= JSON.stringify({ type: 'stats', stats });
+        sendStats(connection, frame);
+      }
+    },
+    () => [...live].some(watching),
+  );
+
+  /** At most one stats frame per interval on a socket: a newer one waits, replacing any waiting. */
+  function sendStats(connection: Connection, frame: string): void {
+    const wait = connection.statsSentAt + STATS_INTERVAL_MS - performance.now();
+    if (wait <= 0 && connection.statsTimer === undefined) {
+      connection.statsSentAt = performance.now();
+      return deliver(connection, frame);
+    }
+    connection.statsPending = frame;
+    if (connection.statsTimer !== undefined) return;
+    connection.statsTimer = setTimeout(() => {
+      connection.statsTimer = undefined;
+      const pending = connection.statsPending;
+      connection.statsPending = undefined;
+      if (pending !== undefined && connection.supervisor && connection.sessionId !== undefined) sendStats(connection, pending);
+    }, Math.max(wait, 0));
+    connection.statsTimer.unref?.();
+  }
+
   const stopEffects = driver.onEffect((effect) => {
     try {
       onEffect(effect);
@@ -266,7 +331,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   function clearTimers(connection: Connection): void {
     if (connection.loginTimer) clearTimeout(connection.loginTimer);
     if (connection.idleTimer) clearTimeout(connection.idleTimer);
-    connection.loginTimer = connection.idleTimer = undefined;
+    if (connection.statsTimer) clearTimeout(connection.statsTimer);
+    connection.loginTimer = connection.idleTimer = connection.statsTimer = undefined;
   }
 
   function loginDeadline(connection: Connection): void {
@@ -382,8 +448,25 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     if (parsed.frame.type === 'heartbeat') return;
+    if (parsed.frame.type === 'phone') return onPhoneReport(connection, parsed.frame);
     const request = parsed.frame;
     handleRequest(connection, request).catch((error: unknown) => handlerFailed('request', connection, error, request.id));
+  }
+
+  /** A browser phone's report goes to the SIP back end with the agent of the connection; commands come back on it. */
+  function onPhoneReport(connection: Connection, report: PhoneReportFrame): void {
+    const agentId = connection.sessionId === undefined ? undefined : center.sessionById(connection.sessionId)?.agentId;
+    if (agentId === undefined) {
+      fail(connection, null, { errCode: 'OPENCTI_AGENT_NOT_LOGGED_IN', errMessage: `phone report "${report.report}" before login: log in first` });
+      return;
+    }
+    const send = (frame: PhoneCommandFrame): void => deliver(connection, JSON.stringify(frame));
+    if (!options.phones) {
+      // no SIP back end: the page is nobody's phone
+      if (report.report === 'hello') send({ type: 'phone', id: 'setup', cmd: 'setup', setup: null });
+      return;
+    }
+    options.phones.report(agentId, connection, report, send);
   }
 
   /**
@@ -431,6 +514,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         loginOverdue: false,
         idleTimer: undefined,
         closing: false,
+        supervisor: false,
+        statsSentAt: Number.NEGATIVE_INFINITY,
+        statsPending: undefined,
+        statsTimer: undefined,
       };
       metrics.connections.inc();
       socket.on('message', guarded('message', connection, (data: RawData, isBinary: boolean) => onMessage(connection, data, isBinary)));
@@ -551,6 +638,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     async close() {
       clearInterval(heartbeat);
       stopEffects();
+      stopStats?.();
       for (const connection of live) connection.socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -5,6 +5,7 @@ import { OP_ARGS, OPS, type Op, type OpArgs } from '../../framework/schema/proto
 import { compileValidator, describeProblems, type ValidationResult } from '../../framework/schema/validate.js';
 import { mayUseExtension } from '../store/agents.js';
 import type { Agent } from '../store/types.js';
+import type { AttachedData } from '../switch/call-data.js';
 import type { Switch } from '../switch/types.js';
 import type { CenterSession, LoginResult } from '../center/center.js';
 import type { CenterDriver } from '../center/driver.js';
@@ -43,7 +44,7 @@ export type CallControl = {
   readonly [K in CallControlMethod]: (...args: Parameters<Switch[K]>) => ReturnType<Switch[K]> | Promise<ReturnType<Switch[K]>>;
 };
 
-type AgentRules = Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'>;
+type AgentRules = Pick<Agent, 'extension' | 'allowedExtensions' | 'anyExtension'> & { readonly role?: Agent['role'] };
 
 export interface OperationContext {
   /** The call center: sessions and the switch, changed through its log. */
@@ -126,6 +127,15 @@ const callRequest =
     return { result: (await run(session.agentId, ...args(a))) ?? null };
   };
 
+/**
+ * A request's call data as the switch takes it: the flat pyCallData, then the other containers.
+ * Never undefined: the arguments go through the call center's log as JSON, where undefined is lost.
+ */
+function callDataArgs(callData: OpArgs<'makeCall'>['callData']): [Record<string, string>, AttachedData] {
+  const { pyCallData, ...attached } = callData ?? {};
+  return [pyCallData ?? {}, attached];
+}
+
 const handlers: { [O in Op]: Handler<O> } = {
   async login(ctx, connection, { agentId, agentPwd, extension }) {
     // Cheap refusals first: the hash is the one costly step and runs for nothing else.
@@ -206,12 +216,12 @@ const handlers: { [O in Op]: Handler<O> } = {
   hangUpCall: callRequest<'hangUpCall'>('hangUp', (a) => [a.callId]),
   holdCall: callRequest<'holdCall'>('hold', (a) => [a.callId]),
   retrieveCall: callRequest<'retrieveCall'>('retrieve', (a) => [a.callId]),
-  makeCall: callRequest<'makeCall'>('makeCall', (a) => [a.destination]),
+  makeCall: callRequest<'makeCall'>('makeCall', (a) => [a.destination, ...callDataArgs(a.callData)]),
   sendDTMF: callRequest<'sendDTMF'>('sendDtmf', (a) => [a.callId, a.digits]),
-  blindTransfer: callRequest<'blindTransfer'>('blindTransfer', (a) => [a.callId, a.destination]),
-  transferInitiate: callRequest<'transferInitiate'>('consult', (a) => [a.callId, a.destination]),
-  consultationCall: callRequest<'consultationCall'>('consult', (a) => [a.callId, a.destination]),
-  conferenceInitiate: callRequest<'conferenceInitiate'>('consult', (a) => [a.callId, a.destination]),
+  blindTransfer: callRequest<'blindTransfer'>('blindTransfer', (a) => [a.callId, a.destination, ...callDataArgs(a.callData)]),
+  transferInitiate: callRequest<'transferInitiate'>('consult', (a) => [a.callId, a.destination, ...callDataArgs(a.callData)]),
+  consultationCall: callRequest<'consultationCall'>('consult', (a) => [a.callId, a.destination, ...callDataArgs(a.callData)]),
+  conferenceInitiate: callRequest<'conferenceInitiate'>('consult', (a) => [a.callId, a.destination, ...callDataArgs(a.callData)]),
   transferComplete: callRequest<'transferComplete'>('transferComplete', (a) => [a.heldCallId, a.activeCallId]),
   conferenceComplete: callRequest<'conferenceComplete'>('conferenceComplete', (a) => [a.heldCallId, a.activeCallId]),
   dropParty: callRequest<'dropParty'>('dropParty', (a) => [a.callId, a.party]),

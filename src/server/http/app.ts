@@ -10,7 +10,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
-import { bearerToken, createAuthenticator, type Authenticator, type Role } from './auth.js';
+import { adminOrSupervisor, bearerToken, createAuthenticator, type Authenticator, type Role } from './auth.js';
 import type { HttpApiDeps, HttpLimits, RouteContext } from './context.js';
 import { BAD_REQUEST, formatSchemaErrors, HttpError, httpErrCode, mapError } from './errors.js';
 import { passwordPolicyHook } from './password-policy.js';
@@ -21,6 +21,8 @@ import { interactionRoutes } from './routes/interactions.js';
 import { opsRoutes } from './routes/ops.js';
 import { queueRoutes } from './routes/queues.js';
 import { simulatorRoutes } from './routes/simulator.js';
+import { statsRoutes } from './routes/stats.js';
+import { supervisorRoutes } from './routes/supervisor.js';
 
 export type { HttpApiDeps, SessionView } from './context.js';
 export { BAD_REQUEST } from './errors.js';
@@ -190,7 +192,12 @@ export function createHttpApi(deps: HttpApiDeps): FastifyInstance {
         done(error as Error);
       }
     };
-  const ctx: RouteContext = { deps, adminOnly: requireRole(['admin']), adminOrAgent: requireRole(['admin', 'agent']) };
+  const ctx: RouteContext = {
+    deps,
+    adminOnly: requireRole(['admin']),
+    adminOrAgent: requireRole(['admin', 'agent']),
+    adminOrSupervisor: adminOrSupervisor(auth, async (agentId) => (await deps.store.getAgent(agentId))?.role),
+  };
 
   void app.register(helmet, {
     global: true,
@@ -210,6 +217,8 @@ export function createHttpApi(deps: HttpApiDeps): FastifyInstance {
     customerRoutes(api, ctx);
     interactionRoutes(api, ctx);
     clusterRoutes(api, ctx);
+    statsRoutes(api, ctx);
+    supervisorRoutes(api, ctx);
   });
   return app;
 }

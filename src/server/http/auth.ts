@@ -2,13 +2,16 @@
  * Bearer-token authentication. Two kinds of token exist:
  * - the admin token (one per server, from its configuration): everything under /api;
  * - an agent session token (issued by the WebSocket gateway at login): only what the desktop
- *   needs — customer reads and lookup, reads and updates of the agent's own interactions.
+ *   needs — customer reads and lookup, reads and updates of the agent's own interactions; the
+ *   session token of an agent whose stored role is `supervisor` also reaches the statistics and
+ *   the force operations (checked per request, so a role change counts at once).
  * A request knows who it is (its Identity): routes decide what that identity may see and change.
  * Tokens are compared in constant time (over their SHA-256, so lengths do not leak either).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
-import { unauthorized } from './errors.js';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { AgentRole } from '../store/types.js';
+import { forbidden, unauthorized } from './errors.js';
 
 export type Role = 'admin' | 'agent';
 
@@ -68,5 +71,19 @@ export function createAuthenticator(adminToken: string, agentForToken?: (token: 
           : 'the bearer token is not the admin token',
       );
     },
+  };
+}
+
+/**
+ * onRequest hook: the admin token, or the session token of an agent whose stored role is
+ * supervisor; another agent's token is 403 naming what is missing.
+ */
+export function adminOrSupervisor(auth: Authenticator, roleOf: (agentId: string) => Promise<AgentRole | undefined>): onRequestHookHandler {
+  return async function authenticate(request) {
+    const identity = auth.check(request, ['admin', 'agent']);
+    if (identity.role === 'agent' && (await roleOf(identity.agentId)) !== 'supervisor') {
+      throw forbidden(`agent "${identity.agentId}" is not a supervisor: only supervisors and the administrator may do this`);
+    }
+    request.identity = identity;
   };
 }

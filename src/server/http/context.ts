@@ -7,6 +7,8 @@ import type { PasswordPolicy } from './password-policy.js';
 import type { Store } from '../store/index.js';
 import type { CommandSwitch } from '../center/driver.js';
 import type { ClusterView } from '../cluster/node.js';
+import type { ForceResult, ForcedState } from '../center/inputs.js';
+import type { Stats } from '../stats/figures.js';
 
 /** One agent with a server session, as the WebSocket gateway keeps it. */
 export interface SessionView {
@@ -43,6 +45,10 @@ export interface HttpApiDeps {
   readonly logins?: AgentLogins;
   /** The cluster this node belongs to; absent = one process (GET /api/cluster is 404). */
   readonly cluster?: ClusterApi;
+  /** The live statistics; absent = GET /api/stats is 404. */
+  readonly stats?: { figures(): Promise<Stats> };
+  /** Forces an agent's state through the call center (`by`: the supervisor's id, or "admin"); absent = 404. */
+  readonly force?: (agentId: string, state: ForcedState, reasonCode: string, by: string) => Promise<ForceResult>;
 }
 
 /** What the admin API shows of a cluster. */
@@ -68,4 +74,6 @@ export interface RouteContext {
   readonly adminOnly: onRequestHookHandler;
   /** onRequest hook: the admin token or a logged-in agent's session token (sets request.identity). */
   readonly adminOrAgent: onRequestHookHandler;
+  /** onRequest hook: the admin token or a logged-in supervisor's session token (sets request.identity). */
+  readonly adminOrSupervisor: onRequestHookHandler;
 }

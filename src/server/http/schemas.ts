@@ -52,6 +52,10 @@ const password = Type.String({ minLength: 1, maxLength: 1024, description: 'Writ
 const allowedExtensions = Type.Array(dialable('Extension'), { maxItems: 64, description: 'Extensions besides its own the agent may log in on' });
 const anyExtension = Type.Boolean({ description: 'True: the agent may log in on any extension' });
 
+const role = Type.Union([Type.Literal('agent'), Type.Literal('supervisor')], {
+  description: 'agent (default) or supervisor: a supervisor also sees the statistics and may force agents Not Ready or log them out',
+});
+
 export const NewAgentBody = Type.Object(
   {
     agentId: identifier('Agent id'),
@@ -61,6 +65,7 @@ export const NewAgentBody = Type.Object(
     password,
     allowedExtensions: Type.Optional(allowedExtensions),
     anyExtension: Type.Optional(anyExtension),
+    role: Type.Optional(role),
   },
   strict,
 );
@@ -74,6 +79,7 @@ export const AgentPatchBody = Type.Object(
     password: Type.Optional(password),
     allowedExtensions: Type.Optional(allowedExtensions),
     anyExtension: Type.Optional(anyExtension),
+    role: Type.Optional(role),
   },
   { ...strict, minProperties: 1 },
 );
@@ -90,17 +96,35 @@ export type AgentLogoutBody = Static<typeof AgentLogoutBody>;
 export const QueueNameParams = Type.Object({ name: identifier('Queue name') }, strict);
 export type QueueNameParams = Static<typeof QueueNameParams>;
 
+const serviceLevelSeconds = Type.Integer({ minimum: 1, maximum: 3600, description: 'Service level threshold: answered within this many seconds (default 20)' });
+
 export const NewQueueBody = Type.Object(
-  { name: identifier('Queue name'), dnis: dialable('Number callers dial'), skill: Type.Optional(identifier('Skill; defaults to the name')) },
+  {
+    name: identifier('Queue name'),
+    dnis: dialable('Number callers dial'),
+    skill: Type.Optional(identifier('Skill; defaults to the name')),
+    serviceLevelSeconds: Type.Optional(serviceLevelSeconds),
+  },
   strict,
 );
 export type NewQueueBody = Static<typeof NewQueueBody>;
 
 export const QueuePatchBody = Type.Object(
-  { dnis: Type.Optional(dialable('Number callers dial')), skill: Type.Optional(identifier('Skill')) },
+  { dnis: Type.Optional(dialable('Number callers dial')), skill: Type.Optional(identifier('Skill')), serviceLevelSeconds: Type.Optional(serviceLevelSeconds) },
   { ...strict, minProperties: 1 },
 );
 export type QueuePatchBody = Static<typeof QueuePatchBody>;
+
+// ------------------------------------------------------------------ supervisors
+
+export const ForceStateBody = Type.Object(
+  {
+    state: Type.Union([Type.Literal('NotReady'), Type.Literal('Logout')], { description: 'NotReady, or Logout (ends the agent session)' }),
+    reason: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', description: 'Shown on the agent desktop: 1–64 characters, no control characters' }),
+  },
+  strict,
+);
+export type ForceStateBody = Static<typeof ForceStateBody>;
 
 // ------------------------------------------------------------------ customers
 

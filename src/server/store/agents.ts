@@ -1,7 +1,7 @@
 import type { RepoContext } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import type { Agent, AgentPatch, NewAgent } from './types.js';
+import { AGENT_ROLES, type Agent, type AgentPatch, type AgentRole, type NewAgent } from './types.js';
 import * as v from './validate.js';
 
 export interface AgentRow {
@@ -11,11 +11,14 @@ export interface AgentRow {
   skills: string;
   allowed_extensions: string;
   any_extension: number;
+  role: string;
   created_at: number;
   updated_at: number;
 }
 
-const COLUMNS = 'agent_id, display_name, extension, skills, allowed_extensions, any_extension, created_at, updated_at';
+const COLUMNS = 'agent_id, display_name, extension, skills, allowed_extensions, any_extension, role, created_at, updated_at';
+
+export const checkRole = (value: unknown): AgentRole => v.oneOf('role', value, AGENT_ROLES);
 
 export const toAgent = (r: AgentRow): Agent => ({
   agentId: r.agent_id,
@@ -24,6 +27,7 @@ export const toAgent = (r: AgentRow): Agent => ({
   skills: JSON.parse(r.skills) as string[],
   allowedExtensions: JSON.parse(r.allowed_extensions) as string[],
   anyExtension: r.any_extension === 1,
+  role: r.role === 'supervisor' ? 'supervisor' : 'agent',
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -38,12 +42,12 @@ export function agentRepo({ db, now, scrypt }: RepoContext) {
   const selectByExtension = db.prepare<[string], { agent_id: string }>('SELECT agent_id FROM agents WHERE extension = ?');
   const selectHash = db.prepare<[string], { password_hash: string }>('SELECT password_hash FROM agents WHERE agent_id = ?');
   const insert = db.prepare(
-    `INSERT INTO agents (agent_id, display_name, extension, skills, allowed_extensions, any_extension, password_hash, created_at, updated_at)
-     VALUES (@agentId, @displayName, @extension, @skills, @allowedExtensions, @anyExtension, @hash, @now, @now)`,
+    `INSERT INTO agents (agent_id, display_name, extension, skills, allowed_extensions, any_extension, role, password_hash, created_at, updated_at)
+     VALUES (@agentId, @displayName, @extension, @skills, @allowedExtensions, @anyExtension, @role, @hash, @now, @now)`,
   );
   const update = db.prepare(
     `UPDATE agents SET display_name = @displayName, extension = @extension, skills = @skills,
-       allowed_extensions = @allowedExtensions, any_extension = @anyExtension, password_hash = COALESCE(@hash, password_hash), updated_at = @now
+       allowed_extensions = @allowedExtensions, any_extension = @anyExtension, role = @role, password_hash = COALESCE(@hash, password_hash), updated_at = @now
      WHERE agent_id = @agentId`,
   );
   const remove = db.prepare('DELETE FROM agents WHERE agent_id = ?');
@@ -71,6 +75,7 @@ export function agentRepo({ db, now, scrypt }: RepoContext) {
         skills: JSON.stringify(v.skills(input.skills ?? [])),
         allowedExtensions: JSON.stringify(v.extensions('allowedExtensions', input.allowedExtensions ?? [])),
         anyExtension: v.boolean('anyExtension', input.anyExtension ?? false) ? 1 : 0,
+        role: checkRole(input.role ?? 'agent'),
         hash: hashPassword(v.password(input.password), scrypt),
         now: now(),
       });
@@ -90,6 +95,7 @@ export function agentRepo({ db, now, scrypt }: RepoContext) {
           patch.allowedExtensions === undefined ? current.allowedExtensions : v.extensions('allowedExtensions', patch.allowedExtensions),
         ),
         anyExtension: (patch.anyExtension === undefined ? current.anyExtension : v.boolean('anyExtension', patch.anyExtension)) ? 1 : 0,
+        role: patch.role === undefined ? current.role : checkRole(patch.role),
         hash: patch.password === undefined ? null : hashPassword(v.password(patch.password), scrypt),
         now: now(),
       });

@@ -71,6 +71,34 @@ export const toInteraction = (r: InteractionRow): Interaction => ({
 
 export const toEntry = (r: EventRow): TimelineEntry => ({ seq: r.seq, kind: r.kind, at: r.at, detail: opt(r.detail), agentId: opt(r.agent_id) });
 
+/** A stored timeline entry joined with its interaction: the call record it came from, as far as it was kept. */
+export interface StoredRecordRow {
+  call_id: string;
+  ani: string;
+  dnis: string | null;
+  queue: string | null;
+  kind: CallRecord['kind'];
+  at: number;
+  detail: string | null;
+  agent_id: string | null;
+}
+
+/** Timeline entries of the switch (not the desktop's status changes) at or after a time, oldest first. */
+export const STORED_RECORDS_SQL = (param: string) => `SELECT i.call_id, i.ani, i.dnis, i.queue, e.kind, e.at, e.detail, e.agent_id
+  FROM interaction_events e JOIN interactions i ON i.id = e.interaction_id
+  WHERE e.at >= ${param} AND e.kind <> 'status'
+  ORDER BY e.at, e.interaction_id, e.seq`;
+
+/** The queue is the interaction's last one: a call that went through two queues counts in the last. */
+export const toStoredRecord = (r: StoredRecordRow): CallRecord => {
+  const record: { -readonly [K in keyof CallRecord]: CallRecord[K] } = { kind: r.kind, callId: r.call_id, at: Number(r.at), ani: r.ani };
+  if (r.dnis !== null) record.dnis = r.dnis;
+  if (r.queue !== null) record.queue = r.queue;
+  if (r.agent_id !== null) record.agentId = r.agent_id;
+  if (r.detail !== null) record.detail = r.detail;
+  return record;
+};
+
 export function checkRecord(record: CallRecord): void {
   if (typeof record !== 'object' || record === null) throw invalid(`call record must be an object, got ${v.describe(record)}`);
   if (!RECORD_KINDS.has(record.kind)) throw invalid(`call record kind ${v.describe(record.kind)} is not one of ${[...RECORD_KINDS].join(', ')}`);
@@ -115,6 +143,7 @@ export interface InteractionRepoOptions {
 
 export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }: InteractionRepoOptions) {
   const exists = db.prepare<[string], { id: number }>('SELECT id FROM interactions WHERE call_id = ?');
+  const selectRecordsSince = db.prepare<[number], StoredRecordRow>(STORED_RECORDS_SQL('?'));
   const customersByDigits = db.prepare<[string], { customer_id: string }>(
     'SELECT customer_id FROM customer_phones WHERE digits = ? GROUP BY customer_id LIMIT 2',
   );
@@ -284,6 +313,11 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
     getInteractionByCallId(callId: string): InteractionWithTimeline | undefined {
       const row = selectByCall.get(callId);
       return row === undefined ? undefined : get(row.id);
+    },
+
+    callRecordsSince(since: number): CallRecord[] {
+      if (typeof since !== 'number' || !Number.isFinite(since)) throw invalid(`since must be a time in ms, got ${v.describe(since)}`);
+      return selectRecordsSince.all(since).map(toStoredRecord);
     },
 
     /** Notes, disposition, customer link, status (a change of status is added to the timeline). */

@@ -171,6 +171,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'agents: role (agent or supervisor); queues: service level threshold',
+    up: `
+      ALTER TABLE agents ADD COLUMN role TEXT NOT NULL DEFAULT 'agent' CHECK (role IN ('agent', 'supervisor'));
+      ALTER TABLE queues ADD COLUMN service_level_seconds INTEGER NOT NULL DEFAULT 20 CHECK (service_level_seconds BETWEEN 1 AND 3600);
+    `,
+  },
 ];
 
 export interface MigrationResult {

@@ -103,6 +103,12 @@ export interface Store {
   getInteractionByCallId(callId: string): Promise<InteractionWithTimeline | undefined>;
   updateInteraction(id: number, patch: InteractionPatch): Promise<InteractionWithTimeline>;
   listInteractions(query?: InteractionQuery): Promise<Interaction[]>;
+  /**
+   * The switch's records kept in the interactions' timelines, at or after `since`, oldest first:
+   * what the live statistics are rebuilt from at start. A record carries its interaction's
+   * queue (the last one the call went through); the extension is not kept.
+   */
+  callRecordsSince(since: number): Promise<CallRecord[]>;
 
   /** Connection settings and schema version, for health checks and logs. */
   info(): Promise<StoreInfo>;

@@ -5,6 +5,10 @@ export type Millis = number;
 
 // ---------------------------------------------------------------- agents
 
+/** What an agent may do besides taking calls: a supervisor also sees the statistics and forces agents' states. */
+export type AgentRole = 'agent' | 'supervisor';
+export const AGENT_ROLES: readonly AgentRole[] = ['agent', 'supervisor'];
+
 /** An agent as the store returns it: never with its password hash. Fits the switch's AgentConfig. */
 export interface Agent {
   readonly agentId: string;
@@ -15,6 +19,7 @@ export interface Agent {
   readonly allowedExtensions: readonly string[];
   /** True: the agent may log in on any extension. */
   readonly anyExtension: boolean;
+  readonly role: AgentRole;
   readonly createdAt: Millis;
   readonly updatedAt: Millis;
 }
@@ -29,6 +34,8 @@ export interface NewAgent {
   readonly allowedExtensions?: readonly string[];
   /** Default false. */
   readonly anyExtension?: boolean;
+  /** Default 'agent'. */
+  readonly role?: AgentRole;
 }
 
 export interface AgentPatch {
@@ -39,6 +46,7 @@ export interface AgentPatch {
   /** Replaces the whole list. */
   readonly allowedExtensions?: readonly string[];
   readonly anyExtension?: boolean;
+  readonly role?: AgentRole;
 }
 
 // ---------------------------------------------------------------- queues
@@ -48,6 +56,8 @@ export interface Queue {
   readonly name: string;
   readonly dnis: string;
   readonly skill: string;
+  /** The service level threshold: a call answered within this many seconds counts as in service level. */
+  readonly serviceLevelSeconds: number;
   readonly createdAt: Millis;
   readonly updatedAt: Millis;
 }
@@ -57,11 +67,14 @@ export interface NewQueue {
   readonly dnis: string;
   /** Defaults to the queue name. */
   readonly skill?: string;
+  /** Default 20. */
+  readonly serviceLevelSeconds?: number;
 }
 
 export interface QueuePatch {
   readonly dnis?: string;
   readonly skill?: string;
+  readonly serviceLevelSeconds?: number;
 }
 
 // ---------------------------------------------------------------- customers

@@ -47,6 +47,21 @@ export function extensions(field: string, value: unknown): string[] {
   return [...seen];
 }
 
+export function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw invalid(`${field} must be one of ${allowed.join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+/** A whole number of seconds in [min, max]. */
+export function seconds(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${field} must be a whole number of seconds from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
 export function boolean(field: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalid(`${field} must be true or false, got ${describe(value)}`);
   return value;

@@ -1,5 +1,6 @@
 /** Call and party primitives: create, connect, leave, end; each tells the devices involved. */
 import type { CallStateName } from '../../framework/schema/events.js';
+import { attachedAfter, noAttached, type Attached, type AttachedData } from './call-data.js';
 import { callInfoEvent, callStateEvent, partyInfoEvent } from './events.js';
 import { agentAt, clearTimer, type Call, type Ctx, type Party, type PartyState } from './model.js';
 import type { CallRecord } from './types.js';
@@ -8,7 +9,7 @@ const MAX_DTMF = 256;
 
 export function createCall(
   ctx: Ctx,
-  init: Pick<Call, 'type' | 'ani' | 'dnis' | 'originator' | 'callData'> & { consultOf?: string },
+  init: Pick<Call, 'type' | 'ani' | 'dnis' | 'originator' | 'callData'> & { consultOf?: string; attached?: Attached },
 ): Call {
   const call: Call = {
     id: ctx.nextCallId(),
@@ -16,6 +17,7 @@ export function createCall(
     waiting: false,
     dtmf: '',
     parties: [],
+    attached: noAttached(),
     ...init,
   };
   ctx.calls.set(call.id, call);
@@ -79,6 +81,20 @@ export function mergeData(call: Call, data: Readonly<Record<string, string>>): b
   if (changed) call.callData = { ...call.callData, ...data };
   return changed;
 }
+
+/** Merges pyUserData, pyCallVariables, pyApplicationData into the call's; true when something changed. */
+export function mergeAttached(call: Call, added: AttachedData): boolean {
+  const next = attachedAfter(call.attached, added, call.id);
+  if (next) call.attached = next;
+  return next !== undefined;
+}
+
+/** The call's containers as a request would attach them, to carry them to another call. */
+export const attachedOf = (call: Call): AttachedData => ({
+  pyUserData: call.attached.userData,
+  pyCallVariables: call.attached.callVariables,
+  pyApplicationData: call.attached.applicationData,
+});
 
 export function appendDtmf(call: Call, digits: string): void {
   call.dtmf = (call.dtmf + digits).slice(-MAX_DTMF);

@@ -1,8 +1,8 @@
 /** Basic call control on behalf of an agent's extension (SPEC §5.3), and where new calls go. */
 import { rejectOffer, enqueue } from './acd.js';
 import { requireAgent, type LoggedInAgent } from './agent-state.js';
-import { checkCallData, checkMergedSize } from './call-data.js';
-import { addParty, appendDtmf, connect, createCall, isRinging, leave, mergeData, notify, notifyCallInfo, recordCall } from './calls.js';
+import { checkAttached, checkCallData, checkMergedSize, type AttachedData } from './call-data.js';
+import { addParty, appendDtmf, connect, createCall, isRinging, leave, mergeAttached, mergeData, notify, notifyCallInfo, recordCall } from './calls.js';
 import type { Destination } from './dialplan.js';
 import { resolveDestination } from './dialplan.js';
 import { SwitchError, q } from './errors.js';
@@ -109,10 +109,11 @@ export function retrieve(ctx: Ctx, agentId: string, callId: string): void {
   recordCall(ctx, call, 'retrieved', { agentId: agent.config.agentId, extension: dn });
 }
 
-export function makeCall(ctx: Ctx, agentId: string, destination: string, callData?: Record<string, string>): { callId: string } {
+export function makeCall(ctx: Ctx, agentId: string, destination: string, callData?: Record<string, string>, attached?: AttachedData): { callId: string } {
   const agent = requireAgent(ctx, agentId);
   const dn = agent.extension;
   const data = checkCallData(callData);
+  const more = checkAttached(attached);
   const other = activeCall(ctx, dn);
   if (other) throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `extension ${dn} already has call ${other.id} in progress: hold or end it first`);
   const target = resolveDestination(ctx, destination, dn);
@@ -123,6 +124,7 @@ export function makeCall(ctx: Ctx, agentId: string, destination: string, callDat
     originator: dn,
     callData: data,
   });
+  mergeAttached(call, more);
   notify(ctx, call, addParty(call, dn, 'device', 'initiated'), 'Initiated');
   ctx.deviceChanged(dn);
   deliver(ctx, call, target);

@@ -9,7 +9,11 @@ import {
   type SnapshotCall,
   type SnapshotEvent,
 } from '../../framework/schema/events.js';
+import { containersOf } from '../../framework/call-data.js';
 import { callsOf, deviceParty, healthOf, iso, type Agent, type Call, type Ctx, type Party } from './model.js';
+
+/** pyCallData always, the other containers when the call has something in them. */
+const dataOf = (call: Call) => containersOf({ callData: call.callData, ...call.attached });
 
 /** The state a device shows for its own leg of a call. */
 export function viewState(party: Party): CallStateName {
@@ -48,7 +52,7 @@ const callFields = (call: Call, party: Party) => ({
   pyThisDN: party.dn,
   pyDNIS: call.dnis,
   ...(call.queue === undefined ? {} : { pyQueue: call.queue }),
-  pyCallData: { ...call.callData },
+  ...dataOf(call),
 });
 
 export function callStateEvent(ctx: Ctx, call: Call, party: Party, name: CallStateName, extra: Record<string, string> = {}): CallStateEvent {
@@ -84,7 +88,7 @@ export function callInfoEvent(ctx: Ctx, call: Call, dn: string): CallInfoEvent {
     pyMedia: MEDIA,
     pyCallId: call.id,
     pyThisDN: dn,
-    pyCallData: { ...call.callData },
+    ...dataOf(call),
     pyTimestamp: iso(ctx),
   };
   return event;

@@ -3,6 +3,7 @@
  * Ctx; the two hooks break the cycle calls → agents → routing → calls.
  */
 import type { CallType, WorkMode } from '../../framework/schema/events.js';
+import type { Attached } from './call-data.js';
 import type { AgentConfig, CallRecord, Clock, DeviceEvent, DeviceHealth, FarEndBehaviour, QueueConfig } from './types.js';
 
 export type PartyState = 'initiated' | 'alerting' | 'connected' | 'held';
@@ -37,6 +38,8 @@ export interface Call {
   /** When the call joined its queue; kept when RONA puts it back at the front. */
   queuedAt?: number | undefined;
   callData: Record<string, string>;
+  /** pyUserData, pyCallVariables, pyApplicationData: carried like callData. */
+  attached: Attached;
   dtmf: string;
   parties: Party[];
 }

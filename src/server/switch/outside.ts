@@ -1,6 +1,6 @@
 /** The simulated outside world: callers dialling in and hanging up, far ends answering or busy. */
-import { checkCallData } from './call-data.js';
-import { addParty, connect, createCall, leave } from './calls.js';
+import { checkAttached, checkCallData, type AttachedData } from './call-data.js';
+import { addParty, connect, createCall, leave, mergeAttached } from './calls.js';
 import { deliver } from './control.js';
 import { isExternalNumber, resolveDestination } from './dialplan.js';
 import { SwitchError, q } from './errors.js';
@@ -19,7 +19,7 @@ function requireCall(ctx: Ctx, callId: string): Call {
 const outsideParties = (call: Call): Party[] => call.parties.filter((p) => p.kind === 'external');
 
 /** A call from outside to a queue's DNIS or to an extension. */
-export function inboundCall(ctx: Ctx, from: string, to: string, callData?: Record<string, string>): { callId: string } {
+export function inboundCall(ctx: Ctx, from: string, to: string, callData?: Record<string, string>, attached?: AttachedData): { callId: string } {
   if (typeof from !== 'string' || !CALLER.test(from)) {
     throw new SwitchError('OPENCTI_INVALID_ACTION', `the caller number must be 1 to 64 characters without spaces, got ${q(from)}`);
   }
@@ -27,11 +27,13 @@ export function inboundCall(ctx: Ctx, from: string, to: string, callData?: Recor
     throw new SwitchError('OPENCTI_INVALID_ACTION', `${from} is a number of this switch: internal calls are placed with makeCall`);
   }
   const data = checkCallData(callData);
+  const more = checkAttached(attached);
   if (typeof to !== 'string' || !(queueByDnis(ctx, to) || isKnownExtension(ctx, to))) {
     throw new SwitchError('OPENCTI_CF_INVALID_DESTINATION', `no queue or extension answers on ${q(to)}`);
   }
   const target = resolveDestination(ctx, to);
   const call = createCall(ctx, { type: 'INBOUND', ani: from, dnis: to, originator: from, callData: data });
+  mergeAttached(call, more);
   addParty(call, from, 'external', 'initiated');
   deliver(ctx, call, target);
   return { callId: call.id };

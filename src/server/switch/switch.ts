@@ -3,6 +3,7 @@
  * a request runs are delivered when it is done, in order, so that a listener which calls back
  * into the switch never sees it half-way through a change.
  */
+import { containersOf } from '../../framework/call-data.js';
 import { availableAgents, dispatch } from './acd.js';
 import { deviceChanged } from './agent-state.js';
 import { login, logout, notReady, ready, snapshot } from './agents.js';
@@ -26,6 +27,16 @@ function summaryState(call: Call): string {
   if (call.parties.some((p) => p.state === 'held')) return 'Held';
   const first = call.parties[0];
   return first ? viewState(first) : 'Disconnected';
+}
+
+/** The containers a call carries besides callData, left out when empty. */
+function attachedOfSummary(call: Call): Pick<CallSummary, 'userData' | 'callVariables' | 'applicationData'> {
+  const { pyCallData: _flat, ...rest } = containersOf({ callData: call.callData, ...call.attached });
+  return {
+    ...(rest.pyUserData ? { userData: rest.pyUserData } : {}),
+    ...(rest.pyCallVariables ? { callVariables: [...rest.pyCallVariables] } : {}),
+    ...(rest.pyApplicationData ? { applicationData: rest.pyApplicationData } : {}),
+  };
 }
 
 export function createSwitch(options: SwitchOptions): Switch {
@@ -121,6 +132,7 @@ export function createSwitch(options: SwitchOptions): Switch {
     state: summaryState(call),
     parties: call.parties.map((p) => p.dn),
     callData: { ...call.callData },
+    ...attachedOfSummary(call),
     dtmf: call.dtmf,
     startedAt: call.startedAt,
   });
@@ -145,17 +157,17 @@ export function createSwitch(options: SwitchOptions): Switch {
     hangUp: (agentId, callId) => run(() => hangUp(ctx, agentId, callId)),
     hold: (agentId, callId) => run(() => hold(ctx, agentId, callId)),
     retrieve: (agentId, callId) => run(() => retrieve(ctx, agentId, callId)),
-    makeCall: (agentId, destination, callData) => run(() => makeCall(ctx, agentId, destination, callData)),
+    makeCall: (agentId, destination, callData, attached) => run(() => makeCall(ctx, agentId, destination, callData, attached)),
     sendDtmf: (agentId, callId, digits) => run(() => sendDtmf(ctx, agentId, callId, digits)),
-    blindTransfer: (agentId, callId, destination, callData) => run(() => blindTransfer(ctx, agentId, callId, destination, callData)),
-    consult: (agentId, callId, destination, callData) => run(() => consult(ctx, agentId, callId, destination, callData)),
+    blindTransfer: (agentId, callId, destination, callData, attached) => run(() => blindTransfer(ctx, agentId, callId, destination, callData, attached)),
+    consult: (agentId, callId, destination, callData, attached) => run(() => consult(ctx, agentId, callId, destination, callData, attached)),
     transferComplete: (agentId, heldCallId, activeCallId) => run(() => transferComplete(ctx, agentId, heldCallId, activeCallId)),
     conferenceComplete: (agentId, heldCallId, activeCallId) => run(() => conferenceComplete(ctx, agentId, heldCallId, activeCallId)),
     dropParty: (agentId, callId, party) => run(() => dropParty(ctx, agentId, callId, party)),
     alternate: (agentId, heldCallId, activeCallId) => run(() => alternate(ctx, agentId, heldCallId, activeCallId)),
     setCallData: (agentId, callId, data) => run(() => setCallData(ctx, agentId, callId, data)),
 
-    inboundCall: (from, to, callData) => run(() => inboundCall(ctx, from, to, callData)),
+    inboundCall: (from, to, callData, attached) => run(() => inboundCall(ctx, from, to, callData, attached)),
     callerHangUp: (callId, number) => run(() => callerHangUp(ctx, callId, number)),
     farEndAnswer: (callId) => run(() => farEndAnswer(ctx, callId)),
     farEndBusy: (callId) => run(() => farEndBusy(ctx, callId)),

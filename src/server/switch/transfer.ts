@@ -1,6 +1,6 @@
 /** Advanced call control (SPEC §5.4): blind transfer, consult, transfer/conference complete, drop, alternate. */
-import { checkCallData, checkMergedSize } from './call-data.js';
-import { addParty, createCall, leave, markAcd, mergeData, notify, notifyCallInfo, notifyPartyInfo, recordCall } from './calls.js';
+import { attachedAfter, checkAttached, checkCallData, checkMergedSize, type AttachedData } from './call-data.js';
+import { addParty, attachedOf, createCall, leave, markAcd, mergeAttached, mergeData, notify, notifyCallInfo, notifyPartyInfo, recordCall } from './calls.js';
 import { deliver, onDevice, stateOf } from './control.js';
 import { resolveDestination } from './dialplan.js';
 import { SwitchError, q } from './errors.js';
@@ -15,7 +15,7 @@ function refuseIfPresent(call: Call, dn: string): void {
 }
 
 /** The agent drops out and the one other party is sent on to the destination. */
-export function blindTransfer(ctx: Ctx, agentId: string, callId: string, destination: string, callData?: Record<string, string>): void {
+export function blindTransfer(ctx: Ctx, agentId: string, callId: string, destination: string, callData?: Record<string, string>, attached?: AttachedData): void {
   const { agent, dn, call, party } = onDevice(ctx, agentId, callId);
   if (party.state !== 'connected' && party.state !== 'held') {
     throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `call ${call.id} on extension ${dn} cannot be transferred: it is ${stateOf(party)}`);
@@ -31,9 +31,13 @@ export function blindTransfer(ctx: Ctx, agentId: string, callId: string, destina
   if (typeof destination === 'string') refuseIfPresent(call, destination);
   const added = checkCallData(callData);
   checkMergedSize(call.callData, added, call.id);
+  const more = checkAttached(attached);
+  const nextAttached = attachedAfter(call.attached, more, call.id);
   const target = resolveDestination(ctx, destination, dn);
 
-  const changed = mergeData(call, added);
+  const changedData = mergeData(call, added);
+  if (nextAttached) call.attached = nextAttached;
+  const changed = changedData || nextAttached !== undefined;
   recordCall(ctx, call, 'transferred', { agentId: agent.config.agentId, extension: dn, detail: `to ${destination}` });
   clearTimer(ctx, party);
   notify(ctx, call, party, 'Disconnected');
@@ -46,7 +50,7 @@ export function blindTransfer(ctx: Ctx, agentId: string, callId: string, destina
 }
 
 /** Holds the call and dials the destination on a CONSULT leg that carries the call's data. */
-export function consult(ctx: Ctx, agentId: string, callId: string, destination: string, callData?: Record<string, string>): { callId: string } {
+export function consult(ctx: Ctx, agentId: string, callId: string, destination: string, callData?: Record<string, string>, attached?: AttachedData): { callId: string } {
   const { agent, dn, call, party } = onDevice(ctx, agentId, callId);
   if (party.state !== 'connected' && party.state !== 'held') {
     throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `call ${call.id} on extension ${dn} cannot be consulted from: it is ${stateOf(party)}`);
@@ -56,6 +60,8 @@ export function consult(ctx: Ctx, agentId: string, callId: string, destination: 
   if (typeof destination === 'string') refuseIfPresent(call, destination);
   const added = checkCallData(callData);
   checkMergedSize(call.callData, added, call.id);
+  const more = checkAttached(attached);
+  const legAttached = attachedAfter(call.attached, more, call.id) ?? call.attached;
   const target = resolveDestination(ctx, destination, dn);
 
   if (party.state === 'connected') {
@@ -69,6 +75,7 @@ export function consult(ctx: Ctx, agentId: string, callId: string, destination: 
     dnis: destination,
     originator: dn,
     callData: { ...call.callData, ...added },
+    attached: legAttached,
     consultOf: call.id,
   });
   notify(ctx, leg, addParty(leg, dn, 'device', 'initiated'), 'Initiated');
@@ -106,6 +113,7 @@ function pairOf(ctx: Ctx, agentId: string, heldCallId: string, activeCallId: str
   }
   for (const m of moving) refuseIfPresent(h.call, m.dn);
   checkMergedSize(h.call.callData, a.call.callData, h.call.id);
+  attachedAfter(h.call.attached, attachedOf(a.call), h.call.id); // refused before anything moves
   return { agentId: h.agent.config.agentId, dn: h.dn, held: h.call, heldParty: h.party, active: a.call, activeParty: a.party, moving };
 }
 
@@ -117,7 +125,8 @@ function join(ctx: Ctx, kind: 'transfer' | 'conference', pair: Pair): void {
   const { agentId, dn, held, heldParty, active, activeParty, moving } = pair;
   const verb = kind === 'transfer' ? 'transferred' : 'conferenced';
   const stayers = held.parties.filter((p) => p !== heldParty);
-  const changed = mergeData(held, active.callData);
+  const changedData = mergeData(held, active.callData);
+  const changed = mergeAttached(held, attachedOf(active)) || changedData;
 
   if (kind === 'transfer') {
     recordCall(ctx, held, 'transferred', { agentId, extension: dn, detail: `to ${joined(moving)}` });

@@ -2,7 +2,8 @@
  * The public face of the telephony model. Both back ends (simulated and SIP) drive one Switch;
  * the gateway, the HTTP API and the store only talk to it through these types.
  */
-import type { DeviceState, LinkState, OpenCtiEvent, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
+import type { DataGroup, DeviceState, LinkState, OpenCtiEvent, SnapshotEvent, WorkMode } from '../../framework/schema/events.js';
+import type { AttachedData } from './call-data.js';
 
 /** Time source and timers, injected so that tests are deterministic. */
 export interface Clock {
@@ -84,6 +85,10 @@ export interface CallSummary {
   readonly state: string;
   readonly parties: readonly string[];
   readonly callData: Readonly<Record<string, string>>;
+  /** pyUserData, pyCallVariables, pyApplicationData, when the call has any. */
+  readonly userData?: DataGroup | undefined;
+  readonly callVariables?: readonly string[] | undefined;
+  readonly applicationData?: DataGroup | undefined;
   readonly dtmf: string;
   readonly startedAt: number;
 }
@@ -130,15 +135,16 @@ export interface Switch {
   hangUp(agentId: string, callId: string): void;
   hold(agentId: string, callId: string): void;
   retrieve(agentId: string, callId: string): void;
-  makeCall(agentId: string, destination: string, callData?: Record<string, string>): { callId: string };
+  /** `attached` (pyUserData, pyCallVariables, pyApplicationData) goes with the call like callData. */
+  makeCall(agentId: string, destination: string, callData?: Record<string, string>, attached?: AttachedData): { callId: string };
   sendDtmf(agentId: string, callId: string, digits: string): void;
-  /** callData, if given, is merged into the call's data before it reaches the destination. */
-  blindTransfer(agentId: string, callId: string, destination: string, callData?: Record<string, string>): void;
+  /** callData and attached, if given, are merged into the call's data before it reaches the destination. */
+  blindTransfer(agentId: string, callId: string, destination: string, callData?: Record<string, string>, attached?: AttachedData): void;
   /**
    * Holds callId and dials destination: the consult leg (call type CONSULT). The leg carries the
-   * call's data, merged with callData if given.
+   * call's data (every container), merged with callData and attached if given.
    */
-  consult(agentId: string, callId: string, destination: string, callData?: Record<string, string>): { callId: string };
+  consult(agentId: string, callId: string, destination: string, callData?: Record<string, string>, attached?: AttachedData): { callId: string };
   transferComplete(agentId: string, heldCallId: string, activeCallId: string): void;
   conferenceComplete(agentId: string, heldCallId: string, activeCallId: string): void;
   dropParty(agentId: string, callId: string, party: string): void;
@@ -147,7 +153,7 @@ export interface Switch {
   setCallData(agentId: string, callId: string, data: Record<string, string>): void;
 
   // the simulated outside world
-  inboundCall(from: string, to: string, callData?: Record<string, string>): { callId: string };
+  inboundCall(from: string, to: string, callData?: Record<string, string>, attached?: AttachedData): { callId: string };
   /** An outside party hangs up: `number`, or else the caller (ANI), or else the first outside party. */
   callerHangUp(callId: string, number?: string): void;
   farEndAnswer(callId: string): void;

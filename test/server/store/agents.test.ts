@@ -44,7 +44,7 @@ describe.each(BACKENDS)('agent passwords ($name)', (backend) => {
       const json = JSON.stringify(value);
       expect(json).not.toMatch(/scrypt|password|hash|s3cret|another/i);
     }
-    expect(Object.keys(created).sort()).toEqual(['agentId', 'allowedExtensions', 'anyExtension', 'createdAt', 'displayName', 'extension', 'skills', 'updatedAt']);
+    expect(Object.keys(created).sort()).toEqual(['agentId', 'allowedExtensions', 'anyExtension', 'createdAt', 'displayName', 'extension', 'role', 'skills', 'updatedAt']);
   });
 
   it('change with updateAgent', async () => {
@@ -64,7 +64,7 @@ describe.each(BACKENDS)('agents ($name)', (backend) => {
   it('create, get, update, list and delete', async () => {
     const store: Store = await open(backend, { seed: false, now: () => 1000 });
     expect(await store.createAgent(newAgent)).toEqual({
-      agentId: 'agent9', displayName: 'Nina Park', extension: '5009', skills: ['sales'], allowedExtensions: [], anyExtension: false, createdAt: 1000, updatedAt: 1000,
+      agentId: 'agent9', displayName: 'Nina Park', extension: '5009', skills: ['sales'], allowedExtensions: [], anyExtension: false, role: 'agent', createdAt: 1000, updatedAt: 1000,
     });
     expect(await store.updateAgent('agent9', { skills: ['support', 'sales'], extension: '5019' })).toMatchObject({
       skills: ['support', 'sales'], extension: '5019', displayName: 'Nina Park',

@@ -92,7 +92,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
       const before = await getStored(request.params.agentId);
       // What the switch must accept first; the password and the extension rules only once it has,
       // so that a refusal changes nothing (a password hash cannot be put back).
-      const { password, allowedExtensions, anyExtension, ...configuration } = request.body;
+      const { password, allowedExtensions, anyExtension, role, ...configuration } = request.body;
       const restore = async () => {
         await store.updateAgent(before.agentId, { displayName: before.displayName, extension: before.extension, skills: before.skills });
         await sw.configure({ agents: [toConfig(before)] });
@@ -100,7 +100,7 @@ export function agentRoutes(app: FastifyInstance, { deps, adminOnly }: RouteCont
       let agent = await store.updateAgent(before.agentId, configuration);
       try {
         await sw.configure({ agents: [toConfig(agent)] });
-        const rules = Object.fromEntries(Object.entries({ password, allowedExtensions, anyExtension }).filter(([, value]) => value !== undefined));
+        const rules = Object.fromEntries(Object.entries({ password, allowedExtensions, anyExtension, role }).filter(([, value]) => value !== undefined));
         if (Object.keys(rules).length > 0) agent = await store.updateAgent(before.agentId, rules);
       } catch (error) {
         // The switch refused (e.g. the extension is a queue's number): put the configuration back.

@@ -13,6 +13,8 @@ export interface QueueView {
   readonly name: string;
   readonly dnis: string;
   readonly skill?: string | undefined;
+  /** Service level threshold in seconds (statistics). */
+  readonly serviceLevelSeconds?: number | undefined;
   readonly createdAt?: number | undefined;
   readonly updatedAt?: number | undefined;
   /** Calls waiting for an agent, oldest first. */
@@ -24,6 +26,7 @@ const view = (stored: Queue | undefined, live: QueueSummary | undefined): QueueV
   name: live?.name ?? stored?.name ?? '',
   dnis: stored?.dnis ?? live?.dnis ?? '',
   skill: stored?.skill,
+  serviceLevelSeconds: stored?.serviceLevelSeconds,
   createdAt: stored?.createdAt,
   updatedAt: stored?.updatedAt,
   waiting: live?.waiting ?? [],

@@ -8,6 +8,7 @@
 import type { CallControl } from '../../gateway/operations.js';
 import type { CallRecord, DeviceEvent, Switch } from '../../switch/types.js';
 import { KamailioRpc } from '../kamailio-rpc.js';
+import { BrowserPhoneLink, BrowserPhones, type PhoneChannel } from './browser-phone.js';
 import { createSipCallControl } from './call-control.js';
 import type { SipConfig } from './config.js';
 import { InDialogTracker } from './in-dialog.js';
@@ -25,7 +26,9 @@ export interface SipBackendOptions {
 
 export interface SipBackend {
   readonly callControl: CallControl;
-  /** Resolves once Kamailio and every phone are connected (rejects after timeoutMs naming what is missing). */
+  /** Where the gateway hands the desktops' `phone` reports (browser phones, kind "webrtc"). */
+  readonly phoneChannel: PhoneChannel;
+  /** Resolves once Kamailio and every phone but browser phones are connected (rejects after timeoutMs naming what is missing). */
   connected(timeoutMs?: number): Promise<void>;
   /** Links up right now, by endpoint. */
   links(): Record<string, boolean>;
@@ -39,6 +42,8 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
   const kamailio = new KamailioLink(config.kamailio.host, config.kamailio.evapiPort, config.reconnectMs, config.requestTimeoutMs);
   const rpc = new KamailioRpc({ url: config.kamailio.rpcUrl, timeoutMs: config.requestTimeoutMs });
   const phones = new Map<string, PhoneLink>(config.agents.map((a) => [a.agentId, createPhoneLink(a, config.reconnectMs, config.requestTimeoutMs)]));
+  const browserPhones = new BrowserPhones();
+  for (const phone of phones.values()) if (phone instanceof BrowserPhoneLink) browserPhones.add(phone);
   const byExtension = new Map(config.agents.flatMap((a) => [[a.extension, a] as const, [sipUser(a.sipUri), a] as const]));
   const byId = new Map(config.agents.map((a) => [a.agentId, a]));
   const calls = new CallTable();
@@ -152,10 +157,12 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
 
   return {
     callControl: createSipCallControl({ ctx, waiters, timeoutMs: config.requestTimeoutMs }),
+    phoneChannel: browserPhones,
     async connected(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const down = [kamailio, ...phones.values()].filter((l) => !l.isUp);
+        // a browser phone is up once its agent's desktop registered it: not the server's to wait for
+        const down = [kamailio, ...[...phones.values()].filter((p) => !(p instanceof BrowserPhoneLink))].filter((l) => !l.isUp);
         if (down.length === 0) return;
         if (Date.now() > deadline) throw new Error(`not connected after ${timeoutMs} ms: ${down.map((l) => `${l.endpoint} (${l.lastError ?? 'connecting'})`).join(', ')}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -240,7 +240,7 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
       // the transferor's leg is done: its BYE and CALL_CLOSED are not the call's end
       call.legs.delete(agentId);
       ctx.calls.retireLeg(agentId, leg);
-      const sipId = phone.agent.phone.kind === 'baresip' ? leg : undefined;
+      const sipId = phone.agent.phone.kind === 'baresip' || phone.agent.phone.kind === 'webrtc' ? leg : undefined;
       if (sipId !== undefined) ctx.calls.retireSip(call, sipId);
       else for (const id of [...call.sipIds]) ctx.calls.retireSip(call, id);
       call.acd = false;

@@ -34,12 +34,34 @@ const PlainPhone = Type.Object(
   { additionalProperties: false },
 );
 
+const WebrtcPhone = Type.Object(
+  {
+    kind: Type.Literal('webrtc', { description: "The agent's desktop page is the phone: it registers over WebSocket and the server controls it through the agent's /cti connection" }),
+    wsUri: Type.String({ pattern: '^wss?://', description: "Kamailio's SIP over WebSocket listener as the agent's browser reaches it, e.g. wss://pbx.example.com:8443" }),
+    password: Type.Optional(Type.String({ minLength: 1, description: 'SIP digest password, when Kamailio authenticates REGISTER' })),
+    iceServers: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            urls: Type.Union([Type.String({ pattern: '^(stun|stuns|turn|turns):' }), Type.Array(Type.String({ pattern: '^(stun|stuns|turn|turns):' }), { minItems: 1 })]),
+            username: Type.Optional(Type.String()),
+            credential: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'STUN/TURN servers for agents behind NAT (RTCPeerConnection iceServers)' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const SipAgentConfig = Type.Object(
   {
     agentId: Type.String({ minLength: 1 }),
     extension: Type.String({ pattern: '^[A-Za-z0-9_.+-]{1,32}$', description: 'The agent\'s extension: the SIP user its phone registers as' }),
     sipUri: Type.String({ pattern: '^sips?:[^\\s@]+@[^\\s]+$', description: 'The phone\'s address of record, e.g. sip:5001@pbx.example.com' }),
-    phone: Type.Union([BaresipPhone, LinphonePhone, PlainPhone], { description: 'How the server controls the phone' }),
+    phone: Type.Union([BaresipPhone, LinphonePhone, PlainPhone, WebrtcPhone], { description: 'How the server controls the phone' }),
   },
   { additionalProperties: false },
 );

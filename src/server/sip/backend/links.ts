@@ -9,6 +9,7 @@ import { BaresipControl, type BaresipEvent } from '../baresip-control.js';
 import type { SipControlError } from '../errors.js';
 import { KamailioEvapi, type EvapiEvent } from '../kamailio-evapi.js';
 import { LinphoneControl, type LinphoneEvent } from '../linphone-control.js';
+import { BrowserPhoneLink } from './browser-phone.js';
 import type { SipAgentConfig } from './config.js';
 import { SipRequestError, linkDown, toRequestError } from './errors.js';
 
@@ -294,6 +295,7 @@ class PlainPhone extends EventEmitter<LinkEvents<PhoneCallEvent>> implements Pho
 export function createPhoneLink(agent: SipAgentConfig, reconnectMs: number, timeoutMs: number): PhoneLink {
   const phone = agent.phone;
   if (phone.kind === 'sip') return new PlainPhone(agent);
+  if (phone.kind === 'webrtc') return new BrowserPhoneLink({ ...agent, phone }, timeoutMs);
   if (phone.kind === 'baresip') return new BaresipLink({ ...agent, phone: { kind: 'baresip', port: phone.port, host: phone.host ?? '127.0.0.1' } }, reconnectMs, timeoutMs);
   return new LinphoneLink({ ...agent, phone }, reconnectMs, timeoutMs);
 }

@@ -21,6 +21,8 @@ export interface KamailioConfigOptions {
   /** How long a routed queue call rings at the agent before it goes back to the queue (ms). */
   agentRingMs: number;
   modulesDir: string;
+  /** Browser phones: a WebSocket listener for SIP and media bridged by rtpengine (see webrtcParts). */
+  webrtc?: { wsPort: number; rtpengineNgPort: number } | undefined;
 }
 
 /** Escapes a queue number for the routing script's POSIX regex. */
@@ -35,7 +37,96 @@ function queuePattern(numbers: readonly string[]): string {
 /** A JSON string field in an evapi_relay template: `"name":"<escaped pv>"`. */
 const s = (name: string, pv: string): string => `\\"${name}\\":\\"$(${pv}{s.escape.common})\\"`;
 
+/**
+ * What browser phones need, merged into the routing script: SIP over WebSocket (xhttp handshake,
+ * `transport=ws` contacts fixed with nathelper's alias) and media through rtpengine — DTLS-SRTP
+ * with ICE towards the browser, plain RTP towards SIP phones. rtpengine is ICE-lite towards the
+ * browser: as a full ICE agent it finishes ICE before the browser has the answer, and DTLS then
+ * never completes on a call answered late.
+ */
+function webrtcParts(o: KamailioConfigOptions): Record<'globals' | 'modules' | 'params' | 'fromWs' | 'afterLooseRoute' | 'byeMedia' | 'cancelMedia' | 'branch' | 'replyMedia' | 'routes' | 'handshake', string> {
+  const w = o.webrtc;
+  if (!w) return { globals: '', modules: '', params: '', fromWs: '', afterLooseRoute: '', byeMedia: '', cancelMedia: '', branch: '', replyMedia: '', routes: '', handshake: '' };
+  return {
+    globals: `listen=tcp:${o.host}:${w.wsPort}
+# the WebSocket handshake is an HTTP GET without Content-Length
+tcp_accept_no_cl=yes
+tcp_connection_lifetime=3605
+`,
+    modules: `loadmodule "sdpops.so"
+loadmodule "nathelper.so"
+loadmodule "rtpengine.so"
+loadmodule "websocket.so"
+`,
+    params: `modparam("nathelper|registrar", "received_avp", "$avp(RECEIVED)")
+modparam("nathelper", "natping_interval", 0)
+# a browser that goes away (tab closed, no un-REGISTER) loses its registration with its WebSocket,
+# at the next usrloc timer run
+modparam("usrloc", "handle_lost_tcp", 1)
+modparam("usrloc", "timer_interval", 2)
+modparam("rtpengine", "rtpengine_sock", "udp:${o.host}:${w.rtpengineNgPort}")
+modparam("websocket", "keepalive_mechanism", 0)
+modparam("websocket", "sub_protocols", 1)
+`,
+    // flag 10: the request came over WebSocket (a browser)
+    fromWs: `	if (nat_uac_test("64")) {
+		force_rport();
+		if (is_method("REGISTER")) {
+			fix_nated_register();
+		} else if (!has_totag() || is_method("INVITE")) {
+			add_contact_alias();
+		}
+		setflag(10);
+	}
+`,
+    afterLooseRoute: `			handle_ruri_alias();
+			if (is_method("INVITE|UPDATE")) { t_on_branch("MEDIA_BRANCH"); }
+`,
+    byeMedia: `				rtpengine_delete();
+`,
+    cancelMedia: `		if (t_check_trans()) { rtpengine_delete(); }
+`,
+    branch: `		t_on_branch("MEDIA_BRANCH");
+`,
+    replyMedia: `	if (nat_uac_test("64")) { add_contact_alias(); }
+	if (has_body("application/sdp") && $rm == "INVITE") {
+		# the answer goes back towards the request's sender
+		if (isflagset(10)) { $var(ws_out) = 1; } else { $var(ws_out) = 0; }
+		route(MEDIA_FLAGS);
+		rtpengine_answer("$var(rflags)");
+	}
+`,
+    routes: `
+# rtpengine flags for a message leaving towards a browser ($var(ws_out) = 1) or a SIP phone
+route[MEDIA_FLAGS] {
+	if ($var(ws_out) == 1) {
+		$var(rflags) = "trust-address replace-origin replace-session-connection ICE=force RTP/SAVPF rtcp-mux-offer rtcp-mux-require generate-mid DTLS=passive SDES-off";
+	} else {
+		$var(rflags) = "trust-address replace-origin replace-session-connection ICE=remove RTP/AVP rtcp-mux-demux DTLS=off SDES-off";
+	}
+}
+
+# an offer on its way to one branch: the branch's destination decides the media flavour
+branch_route[MEDIA_BRANCH] {
+	if (!has_body("application/sdp")) { return; }
+	if ($du =~ "transport=ws" || ($du == $null && $ru =~ "transport=ws")) { $var(ws_out) = 1; } else { $var(ws_out) = 0; }
+	route(MEDIA_FLAGS);
+	if ($var(ws_out) == 1) { $var(rflags) = $var(rflags) + " ICE-lite=forward"; }
+	else if (isflagset(10)) { $var(rflags) = $var(rflags) + " ICE-lite=backward"; }
+	rtpengine_offer("$var(rflags)");
+}
+`,
+    handshake: `	if ($hdr(Upgrade) =~ "websocket" && $hdr(Connection) =~ "Upgrade" && $rm =~ "GET") {
+		set_reply_close();
+		set_reply_no_connect();
+		if (ws_handle_handshake()) { exit; }
+	}
+`,
+  };
+}
+
 export function renderKamailioConfig(o: KamailioConfigOptions): string {
+  const w = webrtcParts(o);
   const ms = (v: number): number => Math.max(1000, Math.round(v));
   const queueIds = `${s('tindex', 'T(id_index)')},${s('tlabel', 'T(id_label)')}`;
   const queued = (extra: string): string =>
@@ -51,7 +142,7 @@ auto_aliases=no
 listen=udp:${o.host}:${o.sipPort}
 listen=tcp:${o.host}:${o.sipPort}
 listen=tcp:${o.host}:${o.httpPort}
-# NO alias= line: it makes every ${o.host} URI "myself", and in-dialog ACK/BYE loop back.
+${w.globals}# NO alias= line: it makes every ${o.host} URI "myself", and in-dialog ACK/BYE loop back.
 mpath="${o.modulesDir}"
 
 loadmodule "kex.so"
@@ -75,7 +166,7 @@ loadmodule "xhttp.so"
 loadmodule "jsonrpcs.so"
 loadmodule "dialog.so"
 loadmodule "evapi.so"
-
+${w.modules}
 modparam("ctl", "binrpc", "unix:${o.runDir}/kamailio_ctl")
 modparam("jsonrpcs", "fifo_name", "${o.runDir}/kamailio_rpc.fifo")
 modparam("jsonrpcs", "pretty_format", 0)
@@ -90,7 +181,7 @@ modparam("dialog", "track_cseq_updates", 1)
 modparam("dialog", "bridge_controller", "sip:cti@${o.host}")
 modparam("evapi", "bind_addr", "${o.host}:${o.evapiPort}")
 modparam("evapi", "workers", 1)
-# target chosen by our server for a queued call, keyed "tindex:tlabel"
+${w.params}# target chosen by our server for a queued call, keyed "tindex:tlabel"
 modparam("htable", "htable", "acd=>size=8;autoexpire=3600;")
 modparam("pv", "shvset", "acd_clients=i:0")
 # a transaction's lifetime cap must exceed the longest queue wait (default 180 s)
@@ -99,7 +190,7 @@ modparam("tm", "max_inv_lifetime", ${ms(o.queueMaxWaitMs + o.agentRingMs + 60000
 request_route {
 	if (!mf_process_maxfwd_header("10")) { sl_send_reply("483","Too Many Hops"); exit; }
 	if (!sanity_check("17767", "7")) { xlog("L_WARN", "sanity failed $rm from $si:$sp\\n"); exit; }
-
+${w.fromWs}
 	if (is_method("REGISTER")) {
 		if (!save("location")) { sl_reply_error(); }
 		evapi_relay("{\\"ev\\":\\"register\\",${s('aor', 'tu')},${s('contact', 'ct')},${s('expires', 'hdr(Expires)')}}");
@@ -108,7 +199,7 @@ request_route {
 
 	if (has_totag()) {
 		if (loose_route()) {
-			# a re-INVITE or INFO is confirmed by its final reply (INDIALOG_REPLY, same callid, by and cseq)
+${w.afterLooseRoute}			# a re-INVITE or INFO is confirmed by its final reply (INDIALOG_REPLY, same callid, by and cseq)
 			if (is_method("INVITE")) {
 				if (search_body("a=sendonly") || search_body("a=inactive")) {
 					evapi_relay("{\\"ev\\":\\"hold\\",${s('callid', 'ci')},${s('by', 'fu')},${s('cseq', 'cs')}}");
@@ -127,7 +218,7 @@ request_route {
 			}
 			if (is_method("BYE")) {
 				evapi_relay("{\\"ev\\":\\"bye\\",${s('callid', 'ci')},${s('by', 'fu')}}");
-			}
+${w.byeMedia}			}
 			route(RELAY);
 		}
 		if (is_method("ACK")) {
@@ -141,7 +232,7 @@ request_route {
 	if (is_method("CANCEL")) {
 		# a CANCEL of a queued (suspended) INVITE runs no failure route: this is where we learn of it
 		evapi_relay("{\\"ev\\":\\"cancel\\",${s('callid', 'ci')},${s('by', 'fu')}}");
-		if (t_check_trans()) { route(RELAY); }
+${w.cancelMedia}		if (t_check_trans()) { route(RELAY); }
 		exit;
 	}
 	if (!is_method("ACK")) { if (t_precheck_trans()) { t_check_trans(); exit; } t_check_trans(); }
@@ -157,7 +248,7 @@ request_route {
 			exit;
 		}
 		t_on_reply("CALL_REPLY");
-	}
+${w.branch}	}
 
 	if (!lookup("location")) {
 		if (is_method("INVITE")) {
@@ -176,7 +267,7 @@ route[RELAY] {
 
 # replies to an initial INVITE (a direct call, or a queue call routed to an agent)
 onreply_route[CALL_REPLY] {
-	if ($rs =~ "^1[0-9][0-9]$" && $rs != 100) {
+${w.replyMedia}	if ($rs =~ "^1[0-9][0-9]$" && $rs != 100) {
 		evapi_relay("{\\"ev\\":\\"ringing\\",${s('callid', 'ci')},\\"code\\":$rs,${s('contact', 'ct')}}");
 	} else if ($rs =~ "^2[0-9][0-9]$") {
 		evapi_relay("{\\"ev\\":\\"answered\\",${s('callid', 'ci')},\\"code\\":$rs,${s('contact', 'ct')}}");
@@ -187,7 +278,7 @@ onreply_route[CALL_REPLY] {
 
 # final replies to re-INVITE (hold/resume), INFO (DTMF) and REFER inside a dialog
 onreply_route[INDIALOG_REPLY] {
-	if ($rs >= 200) {
+${w.replyMedia}	if ($rs >= 200) {
 		evapi_relay("{\\"ev\\":\\"indialog-reply\\",${s('callid', 'ci')},${s('method', 'rm')},\\"code\\":$rs,${s('by', 'fu')},${s('cseq', 'cs')}}");
 	}
 }
@@ -234,7 +325,7 @@ route[QUEUE_RESUME] {
 	t_set_fr(${ms(o.agentRingMs)}, 5000);
 	t_on_reply("CALL_REPLY");
 	t_on_failure("AGENT_FAIL");
-	if (!t_relay()) { t_reply("500", "Relay Failed"); exit; }
+${w.branch}	if (!t_relay()) { t_reply("500", "Relay Failed"); exit; }
 	evapi_relay("{\\"ev\\":\\"routed\\",${s('callid', 'ci')},${s('ruri', 'ru')}}");
 }
 
@@ -306,8 +397,9 @@ event_route[evapi:message-received] {
 	evapi_relay("{\\"ev\\":\\"rpc-result\\",\\"result\\":$jsonrpl(body)}");
 }
 
+${w.routes}
 event_route[xhttp:request] {
-	if ($hu =~ "^/RPC") { jsonrpc_dispatch(); } else { xhttp_reply("404", "Not Found", "text/plain", "not found"); }
+${w.handshake}	if ($hu =~ "^/RPC") { jsonrpc_dispatch(); } else { xhttp_reply("404", "Not Found", "text/plain", "not found"); }
 }
 `;
 }

@@ -64,10 +64,11 @@ export class PortAllocator {
 
 /**
  * Whether a process has bound UDP `port` on 127.0.0.1, read from /proc/net/udp (Linux): unlike a
- * trial bind, looking cannot take the port from the process about to bind it.
+ * trial bind, looking cannot take the port from the process about to bind it. `procNetUdp`: another
+ * network namespace's table (/proc/<pid>/net/udp).
  */
-export async function udpBound(port: number): Promise<boolean> {
-  const table = await readFile('/proc/net/udp', 'utf8');
+export async function udpBound(port: number, procNetUdp = '/proc/net/udp'): Promise<boolean> {
+  const table = await readFile(procNetUdp, 'utf8');
   const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   return table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local);
 }

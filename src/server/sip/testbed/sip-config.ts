@@ -6,13 +6,19 @@ export interface BedAgent {
   readonly agentId: string;
   /** The phone's user in the bed, which is also the agent's extension. */
   readonly extension: string;
+  /** The agent's phone is the desktop page (a webrtc bed): no phone of the bed, the browser registers. */
+  readonly webrtc?: boolean;
 }
 
 export function sipConfigFor(bed: Testbed, agents: readonly BedAgent[], extra: Partial<Pick<SipConfig, 'reconnectMs' | 'requestTimeoutMs' | 'consultTransfer'>> = {}): SipConfig {
   return {
     kamailio: { host: bed.kamailio.host, evapiPort: bed.kamailio.evapiPort, rpcUrl: bed.kamailio.rpcUrl, proxyUri: bed.kamailio.proxyUri, bridgeController: 'cti' },
     queueNumbers: [...bed.queueNumbers],
-    agents: agents.map(({ agentId, extension }) => {
+    agents: agents.map(({ agentId, extension, webrtc }) => {
+      if (webrtc) {
+        if (bed.kamailio.wsPort === undefined) throw new Error(`${agentId} has a browser phone but the test bed has no WebSocket listener: start it with webrtc: true`);
+        return { agentId, extension, sipUri: `sip:${extension}@${bed.kamailio.host}`, phone: { kind: 'webrtc' as const, wsUri: `ws://${bed.kamailio.host}:${bed.kamailio.wsPort}` } };
+      }
       const phone = bed.phones.get(extension);
       if (!phone) throw new Error(`no phone ${JSON.stringify(extension)} in the test bed for ${agentId}`);
       return {

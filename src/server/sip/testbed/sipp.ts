@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { udpBound } from './ports.js';
+import type { NetNamespace } from './netns.js';
 import { ManagedProcess } from './process.js';
 import { waitUntil } from './wait.js';
 
@@ -22,6 +23,8 @@ export interface SippRunOptions {
   calls?: number;
   /** SIPp gives up after this long. */
   timeoutMs?: number;
+  /** The test bed's network namespace, when it has one: SIPp runs in it. */
+  netns?: NetNamespace | undefined;
 }
 
 export interface SippRun {
@@ -39,8 +42,7 @@ export function runSipp(o: SippRunOptions): SippRun {
   const scenario = join(o.dir, `${o.name}.xml`);
   writeFileSync(scenario, o.scenarioXml);
   const timeout = Math.ceil((o.timeoutMs ?? 20000) / 1000);
-  const process = ManagedProcess.start({
-    name: `sipp ${o.name}`,
+  const line = {
     command: 'sipp',
     args: [
       `${o.host}:${o.proxyPort}`,
@@ -57,6 +59,10 @@ export function runSipp(o: SippRunOptions): SippRun {
       '-trace_err',
       '-error_file', join(o.dir, `${o.name}.errors.log`),
     ],
+  };
+  const process = ManagedProcess.start({
+    name: `sipp ${o.name}`,
+    ...(o.netns ? o.netns.wrap(line.command, line.args) : line),
     cwd: o.dir,
     logFile: join(o.dir, `${o.name}.log`),
   });
@@ -65,7 +71,7 @@ export function runSipp(o: SippRunOptions): SippRun {
     waitUntil(
       async () => {
         if (!process.running) throw new Error(`sipp ${o.name} exited:\n${process.logTail()}`);
-        return udpBound(o.localPort);
+        return udpBound(o.localPort, o.netns?.procNet('udp'));
       },
       `sipp ${o.name} on ${o.host}:${o.localPort}`,
       timeoutMs,

@@ -12,9 +12,11 @@ import { BaresipControl } from '../baresip-control.js';
 import { KamailioRpc } from '../kamailio-rpc.js';
 import { LinphoneControl } from '../linphone-control.js';
 import { renderKamailioConfig } from './kamailio-config.js';
+import { NetNamespace } from './netns.js';
 import { renderBaresipAccounts, renderBaresipConfig, renderLinphoneRc } from './phone-config.js';
 import { PortAllocator, freePortBlock } from './ports.js';
 import { ManagedProcess } from './process.js';
+import { startRtpengine } from './rtpengine.js';
 import { type SippRun, runSipp } from './sipp.js';
 import { waitUntil } from './wait.js';
 
@@ -40,6 +42,12 @@ export interface TestbedOptions {
   startTimeoutMs?: number;
   /** Keep the folder after stop() (for looking at logs); also with OPENCTI_SIP_KEEP=1. */
   keepDir?: boolean;
+  /**
+   * Browser phones: Kamailio also listens for SIP over WebSocket and rtpengine (userspace) bridges
+   * the media, and the whole bed runs in a network namespace of its own (netns.ts) whose TCP
+   * ports appear on the host's 127.0.0.1. Needs root (unshare -n).
+   */
+  webrtc?: boolean;
 }
 
 interface PhoneBase {
@@ -76,6 +84,16 @@ export interface KamailioHandle {
   process: ManagedProcess;
   /** sip:127.0.0.1:<sipPort> */
   proxyUri: string;
+  /** SIP over WebSocket (webrtc beds): ws://127.0.0.1:<wsPort> inside the namespace. */
+  wsPort?: number | undefined;
+}
+
+export interface RtpengineHandle {
+  pid: number;
+  process: ManagedProcess;
+  ngPort: number;
+  /** rtpengine-ctl -ip 127.0.0.1 -port <cliPort> (inside the namespace). */
+  cliPort: number;
 }
 
 export interface SippOptions {
@@ -93,6 +111,9 @@ export interface Testbed {
   phones: Map<string, PhoneHandle>;
   rpc: KamailioRpc;
   queueNumbers: readonly string[];
+  /** webrtc beds: the namespace everything runs in (wrap() runs a command there, exposeInside() shows a host port). */
+  netns?: NetNamespace | undefined;
+  rtpengine?: RtpengineHandle | undefined;
   /** The baresip phone `user` (throws if missing or another kind). */
   baresip(user: string): BaresipPhone;
   linphone(user: string): LinphonePhone;
@@ -109,6 +130,8 @@ const RTP_PORTS_PER_PHONE = 10;
 const SIPP_SLOTS = 4;
 /** SIPp's SIP port, then its media ports (it binds audio and video RTP/RTCP: 4 ports). */
 const SIPP_SLOT_PORTS = 8;
+/** rtpengine's media ports (RTP and RTCP pairs): 50 calls' worth. */
+const RTPENGINE_MEDIA_PORTS = 100;
 
 /** Per-bed counter for unique linphone socket names in /tmp. */
 let bedCounter = 0;
@@ -125,13 +148,16 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
   const startTimeoutMs = options.startTimeoutMs ?? 15000;
 
   // ports: kamailio 3, per phone 2 (SIP, and TCP SIP+1 for baresip) + 1 control + RTP, SIPp per slot
-  const portsNeeded = 3 + options.phones.length * (3 + RTP_PORTS_PER_PHONE) + SIPP_SLOTS * SIPP_SLOT_PORTS;
+  // webrtc: Kamailio's WebSocket port, rtpengine's ng and cli ports and media ports
+  const webrtcPorts = options.webrtc ? 3 + RTPENGINE_MEDIA_PORTS : 0;
+  const portsNeeded = 3 + options.phones.length * (3 + RTP_PORTS_PER_PHONE) + SIPP_SLOTS * SIPP_SLOT_PORTS + webrtcPorts;
   const ports = new PortAllocator(await freePortBlock(portsNeeded, HOST), portsNeeded);
   const dir = mkdtempSync(join(tmpdir(), 'opencti-sip-'));
   const processes: ManagedProcess[] = [];
   const controls: Array<{ close(): Promise<void> }> = [];
   const extra: SippRun[] = [];
   let stopped = false;
+  let netns: NetNamespace | undefined;
 
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -141,18 +167,32 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
     // phones first (they unregister), then Kamailio
     await Promise.allSettled(processes.filter((p) => !p.name.startsWith('kamailio')).map((p) => p.stop()));
     await Promise.allSettled(processes.filter((p) => p.name.startsWith('kamailio')).map((p) => p.stop()));
+    await Promise.allSettled(processes.filter((p) => p.name === 'rtpengine').map((p) => p.stop()));
+    // last: the namespace goes with its holder
+    await netns?.stop();
     if (!(options.keepDir ?? process.env.OPENCTI_SIP_KEEP === '1')) rmSync(dir, { recursive: true, force: true });
   };
 
   try {
-    const kamailio = await startKamailio(dir, ports, queueNumbers, options, processes, startTimeoutMs);
+    let rtpengine: RtpengineHandle | undefined;
+    let webrtc: { wsPort: number; rtpengineNgPort: number } | undefined;
+    if (options.webrtc) {
+      netns = await NetNamespace.create(dir, startTimeoutMs);
+      const [ngPort, cliPort, mediaFirst] = [ports.take(), ports.take(), ports.take(RTPENGINE_MEDIA_PORTS)];
+      // before Kamailio: its rtpengine module gives up on an engine that does not answer at start
+      const proc = await startRtpengine({ dir, host: HOST, ngPort, cliPort, portMin: mediaFirst, portMax: mediaFirst + RTPENGINE_MEDIA_PORTS - 1, netns, timeoutMs: startTimeoutMs });
+      processes.push(proc);
+      rtpengine = { pid: proc.pid, process: proc, ngPort, cliPort };
+      webrtc = { wsPort: ports.take(), rtpengineNgPort: ngPort };
+    }
+    const kamailio = await startKamailio(dir, ports, queueNumbers, options, processes, startTimeoutMs, netns, webrtc);
     const rpc = new KamailioRpc({ url: kamailio.rpcUrl });
     const phones = new Map<string, PhoneHandle>();
     const bedId = `${process.pid}-${++bedCounter}`;
     const starting = options.phones.map((spec) =>
       spec.kind === 'baresip'
-        ? startBaresip(spec.user, dir, ports, kamailio, processes, startTimeoutMs, spec.autoAnswer ?? false)
-        : startLinphone(spec.user, dir, ports, kamailio, processes, bedId, startTimeoutMs),
+        ? startBaresip(spec.user, dir, ports, kamailio, processes, startTimeoutMs, spec.autoAnswer ?? false, netns)
+        : startLinphone(spec.user, dir, ports, kamailio, processes, bedId, startTimeoutMs, netns),
     );
     const settled = await Promise.allSettled(starting);
     for (const result of settled) {
@@ -188,6 +228,8 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
       phones,
       rpc,
       queueNumbers,
+      netns,
+      rtpengine,
       baresip(user) {
         const phone = phones.get(user);
         if (phone?.kind !== 'baresip') throw new Error(`no baresip phone ${JSON.stringify(user)} in this test bed`);
@@ -200,7 +242,7 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
       },
       sipp(o) {
         const base = sippPorts[sippSlot++ % SIPP_SLOTS] as number;
-        const run = runSipp({ ...o, dir, host: HOST, proxyPort: kamailio.sipPort, localPort: base, mediaPort: base + 2 });
+        const run = runSipp({ ...o, dir, host: HOST, proxyPort: kamailio.sipPort, localPort: base, mediaPort: base + 2, netns });
         extra.push(run);
         return run;
       },
@@ -220,6 +262,8 @@ async function startKamailio(
   options: TestbedOptions,
   processes: ManagedProcess[],
   timeoutMs: number,
+  netns: NetNamespace | undefined,
+  webrtc: { wsPort: number; rtpengineNgPort: number } | undefined,
 ): Promise<KamailioHandle> {
   const sipPort = ports.take();
   const httpPort = ports.take();
@@ -239,16 +283,14 @@ async function startKamailio(
       queueMaxWaitMs: options.queueMaxWaitMs ?? 60000,
       agentRingMs: options.agentRingMs ?? 20000,
       modulesDir: KAMAILIO_MODULES,
+      webrtc,
     }),
   );
-  const proc = ManagedProcess.start({
-    name: 'kamailio',
-    command: 'kamailio',
-    // -DD: stay in the foreground with worker processes; -E: log to stderr; small memory pools
-    args: ['-DD', '-E', '-f', cfg, '-Y', runDir, '-m', '32', '-M', '4'],
-    logFile: join(runDir, 'kamailio.log'),
-  });
+  // -DD: stay in the foreground with worker processes; -E: log to stderr; small memory pools
+  const line = { command: 'kamailio', args: ['-DD', '-E', '-f', cfg, '-Y', runDir, '-m', '32', '-M', '4'] };
+  const proc = ManagedProcess.start({ name: 'kamailio', ...(netns ? netns.wrap(line.command, line.args) : line), logFile: join(runDir, 'kamailio.log') });
   processes.push(proc);
+  await netns?.exposeToHost([httpPort, evapiPort]);
   const rpcUrl = `http://${HOST}:${httpPort}/RPC`;
   const rpc = new KamailioRpc({ url: rpcUrl, timeoutMs: 1000 });
   await waitUntil(
@@ -260,7 +302,7 @@ async function startKamailio(
     'Kamailio to answer JSON-RPC',
     timeoutMs,
   );
-  return { host: HOST, sipPort, rpcUrl, evapiPort, pid: proc.pid, process: proc, proxyUri: `sip:${HOST}:${sipPort}` };
+  return { host: HOST, sipPort, rpcUrl, evapiPort, pid: proc.pid, process: proc, proxyUri: `sip:${HOST}:${sipPort}`, wsPort: webrtc?.wsPort };
 }
 
 async function startBaresip(
@@ -271,6 +313,7 @@ async function startBaresip(
   processes: ManagedProcess[],
   timeoutMs: number,
   autoAnswer: boolean,
+  netns: NetNamespace | undefined,
 ): Promise<BaresipPhone> {
   const sipPort = ports.take(2); // baresip also binds TCP on sipPort + 1
   const ctrlPort = ports.take();
@@ -283,12 +326,12 @@ async function startBaresip(
   writeFileSync(join(phoneDir, 'contacts'), '');
   const proc = ManagedProcess.start({
     name: `baresip ${user}`,
-    command: 'baresip',
-    args: ['-f', phoneDir],
+    ...(netns ? netns.wrap('baresip', ['-f', phoneDir]) : { command: 'baresip', args: ['-f', phoneDir] }),
     logFile: join(phoneDir, 'baresip.log'),
     env: { ...process.env, HOME: phoneDir },
   });
   processes.push(proc);
+  await netns?.exposeToHost([ctrlPort]);
   let control: BaresipControl | undefined;
   await waitUntil(
     async () => {
@@ -310,6 +353,7 @@ async function startLinphone(
   processes: ManagedProcess[],
   bedId: string,
   timeoutMs: number,
+  netns: NetNamespace | undefined,
 ): Promise<LinphonePhone> {
   const sipPort = ports.take(2);
   ports.take(); // keep the layout of a baresip phone: SIP, SIP+1, control
@@ -323,10 +367,10 @@ async function startLinphone(
   const pipe = `opencti-linphone-${bedId}-${user}`;
   const socketPath = join('/tmp', pipe);
   rmSync(socketPath, { force: true });
+  const daemonArgs = ['--config', rc, '--pipe', pipe, '--log', join(phoneDir, 'linphone-core.log')];
   const proc = ManagedProcess.start({
     name: `linphone ${user}`,
-    command: 'linphone-daemon',
-    args: ['--config', rc, '--pipe', pipe, '--log', join(phoneDir, 'linphone-core.log')],
+    ...(netns ? netns.wrap('linphone-daemon', daemonArgs) : { command: 'linphone-daemon', args: daemonArgs }),
     logFile: join(phoneDir, 'linphone-daemon.log'),
     env: { ...process.env, HOME: phoneDir },
   });

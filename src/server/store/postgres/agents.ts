@@ -1,4 +1,4 @@
-import { toAgent, type AgentRow } from '../agents.js';
+import { checkRole, toAgent, type AgentRow } from '../agents.js';
 import { conflict, notFound } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import type { Agent, AgentPatch, NewAgent } from '../types.js';
@@ -7,7 +7,7 @@ import type { PgContext } from './context.js';
 
 /** The columns as the SQLite rows have them, so both stores share toAgent. */
 const COLUMNS =
-  'agent_id, display_name, extension, skills::text AS skills, allowed_extensions::text AS allowed_extensions, any_extension::int AS any_extension, created_at, updated_at';
+  'agent_id, display_name, extension, skills::text AS skills, allowed_extensions::text AS allowed_extensions, any_extension::int AS any_extension, role, created_at, updated_at';
 
 export function pgAgentRepo({ sql, now, scrypt }: PgContext) {
   const get = async (agentId: string): Promise<Agent | undefined> => {
@@ -30,14 +30,15 @@ export function pgAgentRepo({ sql, now, scrypt }: PgContext) {
       const skills = JSON.stringify(v.skills(input.skills ?? []));
       const allowed = JSON.stringify(v.extensions('allowedExtensions', input.allowedExtensions ?? []));
       const any = v.boolean('anyExtension', input.anyExtension ?? false);
+      const role = checkRole(input.role ?? 'agent');
       const password = v.password(input.password);
       if ((await get(agentId)) !== undefined) throw conflict(`agent ${JSON.stringify(agentId)} already exists`);
       await checkExtensionFree(extension, agentId);
       const at = now();
       await sql.run(
-        `INSERT INTO agents (agent_id, display_name, extension, skills, allowed_extensions, any_extension, password_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-        [agentId, displayName, extension, skills, allowed, any, hashPassword(password, scrypt), at],
+        `INSERT INTO agents (agent_id, display_name, extension, skills, allowed_extensions, any_extension, password_hash, created_at, updated_at, role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)`,
+        [agentId, displayName, extension, skills, allowed, any, hashPassword(password, scrypt), at, role],
       );
       return (await get(agentId)) as Agent;
     },
@@ -49,7 +50,7 @@ export function pgAgentRepo({ sql, now, scrypt }: PgContext) {
       const extension = patch.extension === undefined ? current.extension : await checkExtensionFree(v.dialable('extension', patch.extension), agentId);
       await sql.run(
         `UPDATE agents SET display_name = $2, extension = $3, skills = $4, allowed_extensions = $5, any_extension = $6,
-           password_hash = COALESCE($7, password_hash), updated_at = $8
+           password_hash = COALESCE($7, password_hash), updated_at = $8, role = $9
          WHERE agent_id = $1`,
         [
           agentId,
@@ -60,6 +61,7 @@ export function pgAgentRepo({ sql, now, scrypt }: PgContext) {
           patch.anyExtension === undefined ? current.anyExtension : v.boolean('anyExtension', patch.anyExtension),
           patch.password === undefined ? null : hashPassword(v.password(patch.password), scrypt),
           now(),
+          patch.role === undefined ? current.role : checkRole(patch.role),
         ],
       );
       return (await get(agentId)) as Agent;

@@ -90,6 +90,7 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
       getInteraction: r.getInteraction,
       getInteractionByCallId: r.getInteractionByCallId,
       listInteractions: r.listInteractions,
+      callRecordsSince: r.callRecordsSince,
     }),
     ...writes.writes({
       createAgent: r.createAgent,

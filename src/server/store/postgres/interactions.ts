@@ -1,6 +1,18 @@
 import type { CallRecord } from '../../switch/types.js';
 import { invalid, notFound } from '../errors.js';
-import { checkPosition, checkRecord, COLUMNS, patchedFields, toEntry, toInteraction, type EventRow, type InteractionRow } from '../interactions.js';
+import {
+  checkPosition,
+  checkRecord,
+  COLUMNS,
+  patchedFields,
+  STORED_RECORDS_SQL,
+  toEntry,
+  toInteraction,
+  toStoredRecord,
+  type EventRow,
+  type InteractionRow,
+  type StoredRecordRow,
+} from '../interactions.js';
 import { tryPhoneKey } from '../phone.js';
 import type { LogPosition } from '../store.js';
 import {
@@ -111,6 +123,11 @@ export function pgInteractionRepo({ sql, now }: PgContext, { autoLinkCustomers }
     },
 
     getInteraction: async (id: number) => (Number.isSafeInteger(id) ? getIn(sql, id) : undefined),
+
+    async callRecordsSince(since: number): Promise<CallRecord[]> {
+      if (typeof since !== 'number' || !Number.isFinite(since)) throw invalid(`since must be a time in ms, got ${v.describe(since)}`);
+      return (await sql.rows<StoredRecordRow>(STORED_RECORDS_SQL('$1'), [since])).map(toStoredRecord);
+    },
 
     async getInteractionByCallId(callId: string): Promise<InteractionWithTimeline | undefined> {
       const row = await sql.one<{ id: number }>('SELECT id FROM interactions WHERE call_id = $1', [callId]);

@@ -120,6 +120,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'agents: role (agent or supervisor); queues: service level threshold',
+    up: `
+      ALTER TABLE agents ADD COLUMN role text NOT NULL DEFAULT 'agent' CHECK (role IN ('agent', 'supervisor'));
+      ALTER TABLE queues ADD COLUMN service_level_seconds integer NOT NULL DEFAULT 20 CHECK (service_level_seconds BETWEEN 1 AND 3600);
+    `,
+  },
 ];
 
 interface AppliedRow {

@@ -1,10 +1,10 @@
 import { conflict, notFound } from '../errors.js';
-import { toQueue, type QueueRow } from '../queues.js';
+import { checkServiceLevel, DEFAULT_QUEUE_SERVICE_LEVEL_SECONDS, toQueue, type QueueRow } from '../queues.js';
 import type { NewQueue, Queue, QueuePatch } from '../types.js';
 import * as v from '../validate.js';
 import type { PgContext } from './context.js';
 
-const COLUMNS = 'name, dnis, skill, created_at, updated_at';
+const COLUMNS = 'name, dnis, skill, service_level_seconds, created_at, updated_at';
 
 export function pgQueueRepo({ sql, now }: PgContext) {
   const get = async (name: string): Promise<Queue | undefined> => {
@@ -28,9 +28,10 @@ export function pgQueueRepo({ sql, now }: PgContext) {
       const name = v.identifier('queue name', input.name);
       const dnis = v.dialable('dnis', input.dnis);
       const skill = input.skill === undefined ? name : v.identifier('skill', input.skill);
+      const sl = checkServiceLevel(input.serviceLevelSeconds ?? DEFAULT_QUEUE_SERVICE_LEVEL_SECONDS);
       if ((await get(name)) !== undefined) throw conflict(`queue ${JSON.stringify(name)} already exists`);
       await checkDnisFree(dnis, name);
-      await sql.run('INSERT INTO queues (name, dnis, skill, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)', [name, dnis, skill, now()]);
+      await sql.run('INSERT INTO queues (name, dnis, skill, service_level_seconds, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)', [name, dnis, skill, sl, now()]);
       return (await get(name)) as Queue;
     },
 
@@ -40,7 +41,8 @@ export function pgQueueRepo({ sql, now }: PgContext) {
       if (current === undefined) throw notFound('queue', name);
       const dnis = patch.dnis === undefined ? current.dnis : await checkDnisFree(v.dialable('dnis', patch.dnis), name);
       const skill = patch.skill === undefined ? current.skill : v.identifier('skill', patch.skill);
-      await sql.run('UPDATE queues SET dnis = $2, skill = $3, updated_at = $4 WHERE name = $1', [name, dnis, skill, now()]);
+      const sl = patch.serviceLevelSeconds === undefined ? current.serviceLevelSeconds : checkServiceLevel(patch.serviceLevelSeconds);
+      await sql.run('UPDATE queues SET dnis = $2, skill = $3, service_level_seconds = $5, updated_at = $4 WHERE name = $1', [name, dnis, skill, now(), sl]);
       return (await get(name)) as Queue;
     },
 

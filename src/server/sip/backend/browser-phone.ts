@@ -1,0 +1,175 @@
+/**
+ * Browser phones (phone kind "webrtc"): the agent's desktop page is the phone. Its control link
+ * is the agent's own /cti connection: the gateway hands each `phone` report of a logged-in
+ * connection to `BrowserPhones.report`, and the link writes commands back on the connection that
+ * registered. The page answers each command (`reply`) and tells what happens on its calls
+ * (`event`), which the back end treats like baresip's or linphone's events.
+ */
+import { EventEmitter } from 'node:events';
+import type { BrowserPhoneSetup, PhoneCommand, PhoneCommandFrame, PhoneReportFrame } from '../../../framework/schema/protocol.js';
+import type { SipControlError } from '../errors.js';
+import type { SipAgentConfig } from './config.js';
+import { SipRequestError, linkDown } from './errors.js';
+import type { PhoneCallEvent, PhoneLink } from './links.js';
+
+type WebrtcAgent = SipAgentConfig & { phone: { kind: 'webrtc' } };
+
+/** Writes a frame on one desktop connection. */
+export type PhoneSend = (frame: PhoneCommandFrame) => void;
+
+/** What the gateway needs: reports from an agent's connections in, the connection's end. */
+export interface PhoneChannel {
+  /** A `phone` report from a connection logged in as `agentId`; `send` writes to that connection. */
+  report(agentId: string, connection: object, frame: PhoneReportFrame, send: PhoneSend): void;
+  /** The connection closed or left its session: a phone it held is gone. */
+  gone(connection: object): void;
+}
+
+interface Pending {
+  resolve: (result: string | undefined) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface LinkEvents {
+  up: [];
+  down: [reason: SipControlError | undefined];
+  event: [event: PhoneCallEvent];
+}
+
+export class BrowserPhoneLink extends EventEmitter<LinkEvents> implements PhoneLink {
+  readonly canConsult = false;
+  readonly controllable = true;
+  /** JsSIP sends RFC 4733 in the media (RTCDTMFSender): the server cannot see the digits arrive. */
+  readonly dtmfOverInfo = false;
+  readonly endpoint: string;
+  lastError: string | undefined = 'the desktop has not registered the browser phone';
+  private holder: { connection: object; send: PhoneSend } | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private nextId = 1;
+
+  constructor(
+    readonly agent: WebrtcAgent,
+    private readonly timeoutMs: number,
+  ) {
+    super();
+    this.endpoint = `browser phone of ${agent.agentId} (${agent.sipUri})`;
+  }
+
+  get isUp(): boolean {
+    return this.holder !== undefined;
+  }
+
+  /** What the page registers with. */
+  get setup(): BrowserPhoneSetup {
+    const { wsUri, password, iceServers } = this.agent.phone;
+    return { wsUri, sipUri: this.agent.sipUri, ...(password === undefined ? {} : { password }), ...(iceServers === undefined ? {} : { iceServers }) };
+  }
+
+  start(): void {}
+
+  stop(): Promise<void> {
+    this.release('the server is stopping');
+    return Promise.resolve();
+  }
+
+  /** A connection of this agent reported; `send` writes back to it. */
+  onReport(connection: object, frame: PhoneReportFrame, send: PhoneSend): void {
+    switch (frame.report) {
+      case 'hello':
+        send({ type: 'phone', id: 'setup', cmd: 'setup', setup: this.setup });
+        return;
+      case 'registered': {
+        const had = this.holder;
+        this.holder = { connection, send };
+        this.lastError = undefined;
+        if (!had) this.emit('up');
+        return;
+      }
+      case 'unregistered':
+        if (this.holder?.connection === connection) this.release('the desktop unregistered the browser phone');
+        return;
+      case 'reply': {
+        const pending = frame.id === undefined ? undefined : this.pending.get(frame.id);
+        if (!pending || frame.id === undefined) return;
+        this.pending.delete(frame.id);
+        clearTimeout(pending.timer);
+        if (frame.ok) pending.resolve(frame.result);
+        else pending.reject(new SipRequestError('OPENCTI_CF_GENERIC_OPERATION', `${this.endpoint}: ${frame.error ?? 'refused'}`));
+        return;
+      }
+      case 'event':
+        if (frame.event && this.holder?.connection === connection) {
+          this.emit('event', { kind: frame.event.kind, leg: frame.event.leg, sipCallId: frame.event.leg, peer: frame.event.peer });
+        }
+        return;
+      case 'stats':
+        return;
+    }
+  }
+
+  /** The holding connection is gone: fail what waits on it. */
+  release(why: string): void {
+    if (!this.holder) return;
+    this.holder = undefined;
+    this.lastError = why;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(linkDown(this.endpoint, why));
+      this.pending.delete(id);
+    }
+    this.emit('down', undefined);
+  }
+
+  holds(connection: object): boolean {
+    return this.holder?.connection === connection;
+  }
+
+  private command(cmd: PhoneCommand, fields: Partial<Pick<PhoneCommandFrame, 'leg' | 'uri' | 'digits'>>): Promise<string | undefined> {
+    const holder = this.holder;
+    if (!holder) return Promise.reject(linkDown(this.endpoint, this.lastError ?? 'not registered'));
+    const id = String(this.nextId++);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new SipRequestError('OPENCTI_TIMEOUT', `${this.endpoint}: no answer to "${cmd}" within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      holder.send({ type: 'phone', id, cmd, ...fields });
+    });
+  }
+
+  dial = async (uri: string): Promise<string> => {
+    const leg = await this.command('dial', { uri });
+    if (!leg) throw new SipRequestError('OPENCTI_CF_GENERIC_OPERATION', `${this.endpoint}: the page placed the call without a Call-ID`);
+    return leg;
+  };
+  answer = async (leg: string) => void (await this.command('answer', { leg }));
+  hangup = async (leg: string) => void (await this.command('hangup', { leg }));
+  hold = async (leg: string) => void (await this.command('hold', { leg }));
+  resume = async (leg: string) => void (await this.command('resume', { leg }));
+  dtmf = async (leg: string, digits: string) => void (await this.command('dtmf', { leg, digits }));
+  transfer = async (leg: string, uri: string) => void (await this.command('transfer', { leg, uri }));
+  attendedTransfer = (): Promise<void> => Promise.reject(new SipRequestError('OPENCTI_INVALID_ACTION', `${this.endpoint}: no attended transfer from the browser phone yet`));
+  conferenceAdd = (): Promise<void> => Promise.reject(new SipRequestError('OPENCTI_INVALID_ACTION', `${this.endpoint}: no conference from the browser phone`));
+  sync = (): Promise<void> => Promise.resolve();
+}
+
+/** Every browser phone of the back end, reached by the agent whose connection reports. */
+export class BrowserPhones implements PhoneChannel {
+  private readonly links = new Map<string, BrowserPhoneLink>();
+
+  add(link: BrowserPhoneLink): void {
+    this.links.set(link.agent.agentId, link);
+  }
+
+  report(agentId: string, connection: object, frame: PhoneReportFrame, send: PhoneSend): void {
+    const link = this.links.get(agentId);
+    if (link) link.onReport(connection, frame, send);
+    else if (frame.report === 'hello') send({ type: 'phone', id: 'setup', cmd: 'setup', setup: null });
+  }
+
+  gone(connection: object): void {
+    for (const link of this.links.values()) if (link.holds(connection)) link.release('the desktop that held the browser phone disconnected');
+  }
+}
