@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { VALIDATED_SCHEMAS, createAjv } from '../src/framework/schema/compiled.js';
+import { AHEAD_OF_TIME_SCHEMAS, VALIDATED_SCHEMAS, createAjv } from '../src/framework/schema/compiled.js';
 
 // ajv's standalone entry is CommonJS with a default export, like ajv-formats.
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as unknown as (ajv: Ajv, refs: Record<string, string>) => string;
@@ -32,6 +32,11 @@ export function generateValidators(): string {
   for (const type of eventNames) add(`event_${type}`, VALIDATED_SCHEMAS.events[type as keyof typeof VALIDATED_SCHEMAS.events]);
   add('context', VALIDATED_SCHEMAS.context);
   add('error', VALIDATED_SCHEMAS.error);
+  // compileValidator's schemas, found again by their JSON text (TypeBox's symbol keys left out).
+  const compiled = AHEAD_OF_TIME_SCHEMAS.map((schema, i) => {
+    add(`compiled_${i}`, schema);
+    return `[${JSON.stringify(JSON.stringify(schema))}, compiled_${i}]`;
+  });
   let code = standaloneCode(ajv, exports);
 
   // Ajv's ESM output still require()s its run-time helpers (string length, formats), CommonJS
@@ -53,8 +58,12 @@ export function generateValidators(): string {
     importLines,
     code.replace(/^"use strict";/, ''),
     `export const validators = { events: { ${events} }, context, error };`,
-    'export function compile() {',
-    "  throw new Error('compileValidator is not available in the browser bundle: its validators are compiled ahead of time (scripts/generate-validators.ts)');",
+    `const aheadOfTime = new Map([${compiled.join(', ')}]);`,
+    'export function compile(schema) {',
+    '  const validator = aheadOfTime.get(JSON.stringify(schema));',
+    '  if (validator) return validator;',
+    "  const name = schema?.title ?? schema?.description ?? JSON.stringify(schema).slice(0, 80);",
+    '  throw new Error(`compileValidator: the schema ${name} is not compiled ahead of time for the browser bundle: add it to AHEAD_OF_TIME_SCHEMAS in src/framework/schema/compiled.ts`);',
     '}',
     '',
   ].join('\n');

@@ -14,6 +14,7 @@ import * as esbuild from 'esbuild';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrames } from '../../bench/frames.js';
+import { RequestCallData } from '../../src/framework/requests.js';
 import * as runtime from '../../src/framework/schema/validate.js';
 // @ts-expect-error a plain ES module of the build, without types
 import { aheadOfTimeValidators } from '../../scripts/validators-plugin.mjs';
@@ -115,7 +116,18 @@ describe('validators compiled ahead of time for the browser', () => {
     same('validateContext', CONTEXT);
   });
 
-  it('refuse to compile new schemas in the browser, saying why', () => {
-    expect(() => bundled.compileValidator({} as never)).toThrow(/compiled ahead of time/);
+  it('compile the framework’s own run-time schemas from the ahead-of-time list, with the same problems', () => {
+    const inBrowser = bundled.compileValidator(RequestCallData);
+    const inNode = runtime.compileValidator(RequestCallData);
+    fc.assert(
+      fc.property(damaged({ pyCallData: { account: 'A-1' }, pyUserData: { crm: { tier: 'gold' } } }), (callData) => {
+        expect(inBrowser(structuredClone(callData))).toEqual(inNode(structuredClone(callData)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuse to compile other schemas in the browser, saying where to add them', () => {
+    expect(() => bundled.compileValidator({ title: 'Mystery', type: 'object' } as never)).toThrow(/Mystery is not compiled ahead of time .*AHEAD_OF_TIME_SCHEMAS/);
   });
 });

@@ -7,6 +7,7 @@
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
+import { RequestCallData } from '../requests.js';
 import { EVENT_SCHEMAS, type EventType } from './events.js';
 import { ApplicationContext } from './context.js';
 import { ErrorObject } from './error.js';
@@ -37,6 +38,13 @@ export const VALIDATED_SCHEMAS = {
   context: ApplicationContext as TSchema,
   error: ErrorObject as TSchema,
 };
+
+/**
+ * Schemas that framework code running in browsers hands to compileValidator: the browser bundle
+ * has them compiled ahead of time and finds them by their JSON. A schema missing here makes
+ * compileValidator throw in the browser, naming this list.
+ */
+export const AHEAD_OF_TIME_SCHEMAS: readonly TSchema[] = [RequestCallData];
 
 const ajv = createAjv();
 
