@@ -10,6 +10,8 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { acdSuite } from './acd.js';
+import { bundleSuite } from './bundle.js';
 import { clusterSuite } from './cluster.js';
 import { frameworkSuite } from './framework.js';
 import { fuzzSuite } from './fuzz.js';
@@ -18,7 +20,7 @@ import { screenPopSuite } from './screen-pop.js';
 import { sipSuite } from './sip.js';
 import type { BenchmarkResult, BenchmarkSuite } from './types.js';
 
-export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite, screenPopSuite, sipSuite, fuzzSuite, clusterSuite];
+export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite, acdSuite, bundleSuite, screenPopSuite, sipSuite, fuzzSuite, clusterSuite];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 

@@ -7,16 +7,25 @@
  *
  *   node scripts/build-desktop.mjs            build once (minified, with source maps)
  *   node scripts/build-desktop.mjs --watch    rebuild on change
+ *   node scripts/build-desktop.mjs --metafile FILE   also write esbuild's metafile (what each bundle holds)
+ *
+ * The framework's schema validators are compiled ahead of time for the bundle (Ajv standalone
+ * code from scripts/generate-validators.ts, generated afresh on every build): the page gets the
+ * checking functions, not Ajv's compiler.
  */
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { aheadOfTimeValidators } from './validators-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src', 'desktop');
 const out = join(root, 'dist', 'desktop');
 const watch = process.argv.includes('--watch');
+const metafileAt = process.argv.indexOf('--metafile');
+const metafile = metafileAt === -1 ? undefined : process.argv[metafileAt + 1];
+if (metafileAt !== -1 && !metafile) throw new Error('--metafile needs a file name');
 
 /** @type {import('esbuild').BuildOptions} */
 const options = {
@@ -38,6 +47,7 @@ const options = {
   legalComments: 'none',
   logLevel: 'warning',
   tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
+  plugins: [aheadOfTimeValidators],
 };
 
 /** The pega namespace: a classic script, since vendor files are classic scripts that run before modules. */
@@ -66,6 +76,7 @@ if (watch) {
   console.log(`watching src/desktop → ${out}`);
 } else {
   const results = await Promise.all([esbuild.build({ ...options, metafile: true }), esbuild.build({ ...pegaOptions, metafile: true })]);
+  if (metafile) await writeFile(metafile, JSON.stringify(results[0].metafile));
   const bytes = results
     .flatMap((result) => Object.entries(result.metafile.outputs))
     .filter(([file]) => file.endsWith('.js'))

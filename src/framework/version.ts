@@ -1,4 +1,6 @@
-import semver from 'semver';
+// The two functions, not semver's index: the browser bundle then leaves out the rest of semver.
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
 import { CtiError } from './errors/cti-error.js';
 import type { ImplementationInfo } from './implementation.js';
 
@@ -17,8 +19,8 @@ export function checkVersion(info: Pick<ImplementationInfo, 'name' | 'implementa
     throw new CtiError('OPENCTI_VERSION_MISMATCH', `implementation "${info.name}" declares no implementationVersion (expected a non-empty string)`);
   }
   if (info.frameworkApi === undefined) return;
-  const range = semver.validRange(info.frameworkApi);
-  if (!range || !semver.satisfies(FRAMEWORK_API_VERSION, range)) {
+  const range = validRange(info.frameworkApi);
+  if (!range || !satisfies(FRAMEWORK_API_VERSION, range)) {
     throw new CtiError(
       'OPENCTI_VERSION_MISMATCH',
       `implementation "${info.name}" ${info.implementationVersion} targets framework API "${info.frameworkApi}", but this framework is API ${FRAMEWORK_API_VERSION}`,

@@ -2,15 +2,13 @@
  * Compiled validators for everything that crosses a boundary into the framework.
  * Problems carry a JSON path and the offending value so a CSR's admin can fix the source.
  */
-import { Ajv, type ErrorObject as AjvError, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject as AjvError, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
-import { EVENT_SCHEMAS, EVENT_TYPES, MAX_GROUP_DEPTH, type EventType, type OpenCtiEvent } from './events.js';
-import { ApplicationContext } from './context.js';
-import { ErrorObject } from './error.js';
-
-// ajv-formats is CommonJS with a default export: under NodeNext the function sits on .default.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv, options: { mode: 'fast' | 'full'; formats: string[] }) => Ajv;
+import { EVENT_TYPES, MAX_GROUP_DEPTH, type EventType, type OpenCtiEvent } from './events.js';
+import type { ApplicationContext } from './context.js';
+import type { ErrorObject } from './error.js';
+// Compiled by Ajv at load time; compiled ahead of time in the desktop's browser bundle.
+import { compile, validators } from './compiled.js';
 
 export interface ValidationProblem {
   /** JSON Pointer to the property, "" for the document itself. */
@@ -20,19 +18,6 @@ export interface ValidationProblem {
 }
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; problems: ValidationProblem[] };
-
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
-// 'fast' checks the shape and ranges of ISO 8601 date-times (month 1-12, day 1-31, hour 0-23, a zone)
-// without the calendar walk of 'full' mode, which cost four times the rest of validation together.
-addFormats(ajv, { mode: 'fast', formats: ['date-time'] });
-
-const compile = <T>(schema: TSchema) => ajv.compile<T>(schema);
-
-const eventValidators = Object.fromEntries(
-  EVENT_TYPES.map((type) => [type, compile(EVENT_SCHEMAS[type])]),
-) as Record<EventType, ValidateFunction>;
-const contextValidator = compile<ApplicationContext>(ApplicationContext);
-const errorValidator = compile<ErrorObject>(ErrorObject);
 
 function valueAt(root: unknown, pointer: string): unknown {
   let node = root;
@@ -107,7 +92,7 @@ export function validateEvent(input: unknown): ValidationResult<OpenCtiEvent> {
       ],
     };
   }
-  return run<OpenCtiEvent>(eventValidators[type as EventType], input);
+  return run<OpenCtiEvent>(validators.events[type as EventType], input);
 }
 
 /** Validates an application context; defaults from the schema are filled in on a copy. */
@@ -115,7 +100,7 @@ export function validateContext(input: unknown): ValidationResult<ApplicationCon
   if (!isPlainObject(input)) {
     return { ok: false, problems: [{ path: '', message: 'must be a JSON object', value: input }] };
   }
-  return run<ApplicationContext>(contextValidator, structuredClone(input));
+  return run<ApplicationContext>(validators.context, structuredClone(input));
 }
 
 /** Compiles any TypeBox / JSON Schema into a validator with the same problem reporting. */
@@ -125,7 +110,7 @@ export function compileValidator<T>(schema: TSchema): (input: unknown) => Valida
 }
 
 export function validateErrorObject(input: unknown): ValidationResult<ErrorObject> {
-  return run<ErrorObject>(errorValidator, input);
+  return run<ErrorObject>(validators.error, input);
 }
 
 /** Problems listed in one message; the rest are counted, so a message stays short whatever the input. */

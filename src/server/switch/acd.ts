@@ -1,7 +1,8 @@
 /** ACD queues: FIFO waiting, offers to the longest-idle Ready agent with the skill, RONA. */
 import { REJECTED_REASON, RONA_REASON, forceNotReady } from './agent-state.js';
 import { addParty, endCall, isRinging, notify, recordCall } from './calls.js';
-import { agentAt, healthOf, callsOf, clearTimer, type Agent, type Call, type Ctx, type Party, type Queue } from './model.js';
+import { agentAt, clearTimer, type Agent, type Call, type Ctx, type Party, type Queue } from './model.js';
+import { agentChanged, canTakeCall, readyIndex } from './ready-index.js';
 
 /** Puts the call in the queue: at the back, or at the front when an offer came back unanswered. */
 export function enqueue(ctx: Ctx, call: Call, queue: Queue, how: { front?: boolean; detail?: string } = {}): void {
@@ -14,19 +15,12 @@ export function enqueue(ctx: Ctx, call: Call, queue: Queue, how: { front?: boole
 }
 
 export function isAvailable(ctx: Ctx, agent: Agent, skill: string): boolean {
-  return (
-    agent.extension !== undefined &&
-    agent.mode.state === 'Ready' &&
-    !agent.busy &&
-    agent.config.skills.includes(skill) &&
-    healthOf(ctx, agent.extension).device === 'OPENED' &&
-    callsOf(ctx, agent.extension).length === 0
-  );
+  return agent.config.skills.includes(skill) && canTakeCall(ctx, agent);
 }
 
 /** Available agents for a skill, longest idle first (ties: configuration order). */
 export function availableAgents(ctx: Ctx, skill: string): Agent[] {
-  return [...ctx.agents.values()].filter((a) => isAvailable(ctx, a, skill)).sort((a, b) => a.idleSince - b.idleSince);
+  return readyIndex(ctx).list(skill);
 }
 
 /** Offers waiting calls until no queue head has an available agent; the oldest head goes first. */
@@ -41,7 +35,7 @@ export function dispatch(ctx: Ctx): void {
         queue.waiting.shift();
         continue;
       }
-      const agent = availableAgents(ctx, queue.skill)[0];
+      const agent = readyIndex(ctx).first(queue.skill);
       if (agent && (!best || (call.queuedAt ?? 0) < (best.call.queuedAt ?? 0))) best = { queue, call, agent };
     }
     if (!best) return;
@@ -58,6 +52,7 @@ function offer(ctx: Ctx, queue: Queue, call: Call, agent: Agent): void {
   party.timer = ctx.setTimer(() => ringTimeout(ctx, call, party), ctx.ringTimeoutMs);
   notify(ctx, call, party, 'Alerting');
   recordCall(ctx, call, 'offered', { agentId: agent.config.agentId, extension: dn });
+  agentChanged(ctx, agent);
 }
 
 function ringTimeout(ctx: Ctx, call: Call, party: Party): void {

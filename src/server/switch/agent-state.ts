@@ -3,6 +3,7 @@ import type { AgentStateEvent } from '../../framework/schema/events.js';
 import { SwitchError, q } from './errors.js';
 import { agentStateEvent } from './events.js';
 import { agentAt, callsOf, deviceParty, type Agent, type AgentMode, type Ctx } from './model.js';
+import { agentChanged } from './ready-index.js';
 
 export const NOT_READY_AFTER_LOGIN: AgentMode = { state: 'NotReady', workMode: 'AUX_WORK' };
 export const AFTER_CALL_WORK: AgentMode = { state: 'NotReady', workMode: 'ACW', timed: true };
@@ -37,6 +38,7 @@ export function setMode(ctx: Ctx, agent: Agent, mode: AgentMode): void {
   clearWrapUp(ctx, agent);
   agent.mode = mode;
   if (mode.state === 'Ready') agent.idleSince = ctx.clock.now();
+  agentChanged(ctx, agent);
   emitAgent(ctx, agent, mode.state);
   if (mode.timed && ctx.wrapUpMs > 0) {
     agent.wrapTimer = ctx.setTimer(() => {
@@ -76,5 +78,8 @@ export function deviceChanged(ctx: Ctx, dn: string): void {
     agent.acw = false;
     setMode(ctx, agent, next);
   }
-  if (calls.length === 0) ctx.dispatch();
+  if (calls.length === 0) {
+    agentChanged(ctx, agent);
+    ctx.dispatch();
+  }
 }

@@ -2,6 +2,7 @@
 import { SwitchError, q } from './errors.js';
 import { NOT_READY_AFTER_LOGIN } from './agent-state.js';
 import type { Ctx } from './model.js';
+import { agentChanged } from './ready-index.js';
 import type { AgentConfig, QueueConfig } from './types.js';
 
 const invalid = (message: string) => new SwitchError('OPENCTI_INVALID_CONFIG', message);
@@ -84,8 +85,10 @@ export function applyConfig(ctx: Ctx, update: ConfigUpdate): void {
   for (const config of update.agents ?? []) {
     const copy: AgentConfig = { agentId: config.agentId, extension: config.extension, skills: [...config.skills] };
     const agent = ctx.agents.get(config.agentId);
-    if (agent) agent.config = copy;
-    else {
+    if (agent) {
+      agent.config = copy;
+      agentChanged(ctx, agent); // new skills
+    } else {
       ctx.agents.set(config.agentId, {
         config: copy,
         mode: NOT_READY_AFTER_LOGIN,

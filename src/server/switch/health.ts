@@ -7,6 +7,7 @@ import type { DeviceState, LinkState } from '../../framework/schema/events.js';
 import { SwitchError, q } from './errors.js';
 import { snapshotEvent } from './events.js';
 import { HEALTHY, agentAt, healthOf, isKnownExtension, type Ctx } from './model.js';
+import { agentChanged } from './ready-index.js';
 import type { DeviceHealth } from './types.js';
 
 const LINKS: readonly LinkState[] = ['CONNECTED', 'DISCONNECTED'];
@@ -21,6 +22,9 @@ export function setDeviceHealth(ctx: Ctx, dn: string, health: DeviceHealth): voi
   if (health.link === HEALTHY.link && health.device === HEALTHY.device) ctx.health.delete(dn);
   else ctx.health.set(dn, { link: health.link, device: health.device });
   const agent = agentAt(ctx, dn);
-  if (agent) ctx.emit({ extension: dn, agentId: agent.config.agentId, event: snapshotEvent(ctx, agent) });
+  if (agent) {
+    agentChanged(ctx, agent);
+    ctx.emit({ extension: dn, agentId: agent.config.agentId, event: snapshotEvent(ctx, agent) });
+  }
   if (health.device === 'OPENED') ctx.dispatch();
 }
