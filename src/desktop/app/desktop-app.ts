@@ -139,6 +139,7 @@ export class DesktopApp extends LitElement {
     this._phoneView = undefined;
     this.#work = new WorkItems({
       api: this.#api,
+      wrapUp: this.context.wrapUp,
       drafts: this.#drafts,
       changed: (items) => (this._items = items),
       error: (error) => this.#panel()?.showError(error),
@@ -201,6 +202,7 @@ export class DesktopApp extends LitElement {
               .item=${item}
               .thisDN=${thisDN}
               .search=${this.#work.searchCustomers}
+              .wrapUp=${this.context.wrapUp}
               @opencti-accept=${() => void this.#work.accept(item.callId)}
               @opencti-choose-customer=${(e: CustomEvent<CustomerRecord | undefined>) => void this.#work.chooseCustomer(item.callId, e.detail)}
               @opencti-interaction-draft=${(e: CustomEvent<InteractionDraft>) => this.#work.draft(item.callId, e.detail)}
