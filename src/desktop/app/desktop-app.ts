@@ -115,6 +115,7 @@ export class DesktopApp extends LitElement {
   #connector: DesktopConnector | undefined;
   readonly #api: DesktopApi;
   readonly #work: WorkItems;
+  readonly #directory = (text: string) => this.#api.directory(text);
   #offServerLogout: (() => void) | undefined;
   readonly #hosted: HostedConfig | undefined;
   #embedded: EmbeddedHost | undefined;
@@ -192,7 +193,7 @@ export class DesktopApp extends LitElement {
       <main>
         <div>
           ${this._resuming ? html`<p class="muted" role="status">Reconnecting to your session…</p>` : ''}
-          <opencti-call-control-panel .session=${session} .context=${this.context}></opencti-call-control-panel>
+          <opencti-call-control-panel .session=${session} .context=${this.context} .directory=${this.#directory}></opencti-call-control-panel>
           <opencti-phone-panel .phone=${this.#phone} .view=${this._phoneView}></opencti-phone-panel>
         </div>
         <div class="pops" role="region" aria-label="Screen pops">
