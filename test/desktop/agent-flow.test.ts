@@ -3,7 +3,7 @@
  * disposition and the end of after-call work, the Not Ready asked during a call, and a phone that
  * cannot conference showing the button disabled with its reason.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { admin, buildDesktop, callFrom, interactionOf, launchChromium, newPage, startTestServer, type TestServer } from './helpers/browser.js';
 import { callCard, expectEnabled, expectHidden, expectText, expectVisible, logIn, makeReady, openDesktop, openSimulator, placeCall, pop } from './helpers/desktop.js';
@@ -26,7 +26,7 @@ afterEach(async () => {
   await t?.close();
 });
 
-const agentState = (page: import('playwright-core').Page) => page.getByRole('status').filter({ hasText: 'Current state' });
+const agentState = (page: Page) => page.getByRole('status').filter({ hasText: 'Current state' });
 
 describe.sequential('agent flow in Chromium', () => {
   it(

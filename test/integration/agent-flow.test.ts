@@ -28,7 +28,7 @@ async function loggedIn(agentId: string): Promise<TestAgent> {
 }
 
 /** A REST call with the agent's own session token, as the desktop makes it. */
-async function asAgent(agent: TestAgent, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function asAgent(agent: TestAgent, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> & { entries?: unknown } }> {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${agent.connector.session?.token ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -78,7 +78,7 @@ it('wrapping up the interaction ends after-call work', async () => {
   await alice.until((s) => callIn(s, callId)?.state === 'Established', 'talking');
   await alice.session.hangUpCall(callId);
   await alice.until((s) => s.agent.afterCallWork, 'after-call work');
-  const [interaction] = (await asAgent(alice, 'GET', `/api/interactions?callId=${callId}`)).body as { id: number }[];
+  const [interaction] = (await asAgent(alice, 'GET', `/api/interactions?callId=${callId}`)).body as unknown as { id: number }[];
   const saved = await asAgent(alice, 'PATCH', `/api/interactions/${interaction?.id}`, { notes: 'Done.', disposition: 'RESOLVED', status: 'wrapped-up' });
   expect(saved).toMatchObject({ status: 200, body: { disposition: 'RESOLVED', notes: 'Done.', status: 'wrapped-up' } });
   await alice.until((s) => s.agent.state === 'Ready' && !s.agent.afterCallWork, 'Ready after the wrap-up');
