@@ -55,6 +55,7 @@ function model(count: number): { ctx: Ctx; clock: ManualClock } {
     calls: new Map(),
     devices: new Map(),
     health: new Map(),
+    phoneLimits: new Map(),
     nextCallId: () => 'c',
     setTimer: (fn, ms) => clock.setTimeout(fn, ms),
     emit: () => undefined,

@@ -97,7 +97,7 @@ describe.sequential('CSR desktop in Chromium', () => {
       const interaction = await interactionOf(t, callId);
       expect(interaction).toMatchObject({
         notes: 'Billing question; transferred to Bruno.',
-        disposition: 'Escalated',
+        disposition: 'ESCALATED',
         customerId: 'cust-1001',
         status: 'wrapped-up',
       });
@@ -139,7 +139,7 @@ describe.sequential('CSR desktop in Chromium', () => {
       await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
 
       const interactions = await admin<{ notes: string; disposition?: string; customerId?: string; ani: string }[]>(t, 'GET', '/api/interactions?customerId=cust-1002');
-      expect(interactions[0]).toMatchObject({ notes: 'Asked for a callback tomorrow.', disposition: 'Follow-up needed', customerId: 'cust-1002' });
+      expect(interactions[0]).toMatchObject({ notes: 'Asked for a callback tomorrow.', disposition: 'FOLLOW_UP', customerId: 'cust-1002' });
       await context.close();
       await caller.context.close();
     },
@@ -169,7 +169,7 @@ describe.sequential('CSR desktop in Chromium', () => {
       await wrapUp(page, 'Parcel delayed; new date given.', 'Resolved');
       await expectText(pop(page), 'Wrapped up');
       const interaction = await interactionOf(t, callId);
-      expect(interaction).toMatchObject({ notes: 'Parcel delayed; new date given.', disposition: 'Resolved', customerId: 'cust-1005', status: 'wrapped-up' });
+      expect(interaction).toMatchObject({ notes: 'Parcel delayed; new date given.', disposition: 'RESOLVED', customerId: 'cust-1005', status: 'wrapped-up' });
       await context.close();
       await caller.context.close();
     },
@@ -204,7 +204,7 @@ describe.sequential('CSR desktop in Chromium', () => {
       const sharedCall = await callFrom(t, '+12025550123');
       await wrapUp(page, 'Luis, about the shared line.', 'Resolved');
       await expectText(pop(page), 'Wrapped up');
-      expect(await interactionOf(t, sharedCall)).toMatchObject({ customerId: 'cust-1004', disposition: 'Resolved' });
+      expect(await interactionOf(t, sharedCall)).toMatchObject({ customerId: 'cust-1004', disposition: 'RESOLVED' });
       await context.close();
     },
     JOURNEY_MS,

@@ -58,7 +58,7 @@ it('a real SIP call pops the customer, is answered, held, retrieved and hung up 
 
   expect(await interactionOf(t, callId)).toMatchObject({
     notes: 'Called over real SIP; resolved.',
-    disposition: 'Resolved',
+    disposition: 'RESOLVED',
     customerId: 'cust-1001',
     status: 'wrapped-up',
   });

@@ -33,7 +33,8 @@ const CALL_TYPES = ['INBOUND', 'OUTBOUND', 'INTERNAL', 'CONSULT', 'UNKNOWN'];
 const WORK_MODES = ['MODE_NONE', 'MODE_AUTO_IN', 'MODE_MANUAL_IN', 'ACW', 'BUSY', 'AUX_WORK'];
 const AGENT_STATES = ['Ready', 'NotReady', 'Login', 'Logout', 'Busy', 'Unknown'];
 const CONTAINERS = ['pyCallData', 'pyUserData', 'pyCallVariables', 'pyApplicationData'];
-const CALL_PROPERTIES = ['pyCallId', 'pyCallType', 'pyANI', 'pyOtherDN', 'pyThisDN', 'pyDNIS', 'pyQueue', 'pyInteractionID', 'pyTimestamp', ...CONTAINERS];
+const CALL_PROPERTIES = ['pyCallId', 'pyCallType', 'pyANI', 'pyOtherDN', 'pyThisDN', 'pyDNIS', 'pyQueue', 'pyInteractionID', 'pyTimestamp', ...CONTAINERS, 'pyCapabilities'];
+const PENDING = ['pyPendingState', 'pyPendingReasonCode'];
 const COMMON = ['pyEventType', 'pyEventName', 'pyMedia'];
 
 /** SPEC §4, property by property: names, which are required, and the closed value sets. */
@@ -44,12 +45,12 @@ const SPEC: Record<string, { properties: string[]; required: string[]; enums: Re
     enums: { pyEventName: CALL_STATES, pyCallType: CALL_TYPES },
   },
   AgentStateEvent: {
-    properties: [...COMMON, 'pyReasonCode', 'pyWorkMode', 'pyAgentId', 'pyThisDN', 'pyTimestamp'],
+    properties: [...COMMON, 'pyReasonCode', 'pyWorkMode', 'pyAgentId', 'pyThisDN', ...PENDING, 'pyTimestamp'],
     required: ['pyEventType', 'pyEventName'],
     enums: { pyEventName: ['Login', 'Ready', 'NotReady', 'Logout', 'Unknown', 'Busy'], pyWorkMode: WORK_MODES },
   },
   SnapshotEvent: {
-    properties: [...COMMON, 'pyAgentId', 'pyAgentState', 'pyDeviceState', 'pyLinkState', 'pyReasonCode', 'pyWorkMode', 'pyThisDN', 'pyCalls'],
+    properties: [...COMMON, 'pyAgentId', 'pyAgentState', 'pyDeviceState', 'pyLinkState', 'pyReasonCode', 'pyWorkMode', 'pyThisDN', ...PENDING, 'pyCalls'],
     required: ['pyEventType', 'pyEventName', 'pyAgentId', 'pyAgentState', 'pyDeviceState', 'pyLinkState'],
     enums: { pyAgentState: AGENT_STATES, pyDeviceState: ['OPENED', 'CLOSED'], pyLinkState: ['CONNECTED', 'DISCONNECTED'], pyWorkMode: WORK_MODES },
     eventName: 'Snapshot',

@@ -1,5 +1,6 @@
 /** What the desktop asks the server over REST, with the agent's session token. */
 import type { MessageCatalog } from '../../framework/errors/cti-error.js';
+import type { DirectoryEntry } from '../components/directory-search.js';
 import { RestClient } from './rest.js';
 import type { CustomerRecord, InteractionPatch, InteractionRecord } from './types.js';
 
@@ -13,6 +14,12 @@ export class DesktopApi {
   /** Every customer with this phone number (the screen-pop lookup). */
   customersByPhone(phone: string): Promise<CustomerRecord[]> {
     return this.#rest.get('/api/customers', { phone });
+  }
+
+  /** Agents (with their live state), queues and saved numbers matching the text. */
+  async directory(text: string): Promise<DirectoryEntry[]> {
+    const found = await this.#rest.get<{ entries: DirectoryEntry[] }>('/api/directory', { q: text, limit: 8 });
+    return found.entries;
   }
 
   searchCustomers(search: string): Promise<CustomerRecord[]> {

@@ -3,7 +3,7 @@
  * Inbound calls pop the customer and start the interaction; the full mode lets the CSR accept
  * the pop first, the simpler modes start the interaction with the pop.
  */
-import type { ApplicationContext, CallTreatment, ReasonCode, TelephonyMode } from '../../framework/schema/context.js';
+import type { ApplicationContext, CallTreatment, ReasonCode, TelephonyMode, WrapUp } from '../../framework/schema/context.js';
 import { TELEPHONY_MODES } from '../../framework/schema/context.js';
 
 export const NOT_READY_REASONS: readonly ReasonCode[] = [
@@ -18,6 +18,20 @@ export const LOGOUT_REASONS: readonly ReasonCode[] = [
   { code: 'BREAK', label: 'Break' },
   { code: 'OTHER', label: 'Other' },
 ];
+
+/** What the CSR picks when wrapping up; one is required. */
+export const WRAP_UP: WrapUp = {
+  dispositions: [
+    { code: 'RESOLVED', label: 'Resolved' },
+    { code: 'FOLLOW_UP', label: 'Follow-up needed' },
+    { code: 'ESCALATED', label: 'Escalated' },
+    { code: 'SALE', label: 'Sale' },
+    { code: 'INFORMATION', label: 'Information only' },
+    { code: 'NO_ACTION', label: 'No action' },
+  ],
+  dispositionRequired: true,
+  timeLimitSeconds: 120,
+};
 
 /** Pega's containers show whatever a connector or a colleague attached, each entry under its path. */
 const ATTACHED = ['pyUserData', 'pyCallVariables', 'pyApplicationData'];
@@ -53,6 +67,7 @@ export function contextFor(mode: TelephonyMode, ctiUrl: string, answering: CallT
       INTERNAL: { ...inbound('autoWithScreenPop'), popData: ['pyANI', ...ATTACHED] },
     },
     reasonCodes: { notReady: [...NOT_READY_REASONS], logout: [...LOGOUT_REASONS] },
+    wrapUp: { ...WRAP_UP, dispositions: [...WRAP_UP.dispositions] },
     locale: 'en',
   };
 }

@@ -115,6 +115,7 @@ export class DesktopApp extends LitElement {
   #connector: DesktopConnector | undefined;
   readonly #api: DesktopApi;
   readonly #work: WorkItems;
+  readonly #directory = (text: string) => this.#api.directory(text);
   #offServerLogout: (() => void) | undefined;
   readonly #hosted: HostedConfig | undefined;
   #embedded: EmbeddedHost | undefined;
@@ -139,6 +140,7 @@ export class DesktopApp extends LitElement {
     this._phoneView = undefined;
     this.#work = new WorkItems({
       api: this.#api,
+      wrapUp: this.context.wrapUp,
       drafts: this.#drafts,
       changed: (items) => (this._items = items),
       error: (error) => this.#panel()?.showError(error),
@@ -191,7 +193,7 @@ export class DesktopApp extends LitElement {
       <main>
         <div>
           ${this._resuming ? html`<p class="muted" role="status">Reconnecting to your session…</p>` : ''}
-          <opencti-call-control-panel .session=${session} .context=${this.context}></opencti-call-control-panel>
+          <opencti-call-control-panel .session=${session} .context=${this.context} .directory=${this.#directory}></opencti-call-control-panel>
           <opencti-phone-panel .phone=${this.#phone} .view=${this._phoneView}></opencti-phone-panel>
         </div>
         <div class="pops" role="region" aria-label="Screen pops">
@@ -201,6 +203,7 @@ export class DesktopApp extends LitElement {
               .item=${item}
               .thisDN=${thisDN}
               .search=${this.#work.searchCustomers}
+              .wrapUp=${this.context.wrapUp}
               @opencti-accept=${() => void this.#work.accept(item.callId)}
               @opencti-choose-customer=${(e: CustomEvent<CustomerRecord | undefined>) => void this.#work.chooseCustomer(item.callId, e.detail)}
               @opencti-interaction-draft=${(e: CustomEvent<InteractionDraft>) => this.#work.draft(item.callId, e.detail)}

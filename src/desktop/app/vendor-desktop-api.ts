@@ -4,6 +4,7 @@
  * which a vendor connector does not have. Lookups find nothing (the pop shows an unknown caller);
  * what would write or read an interaction fails with one clear message instead of a 401.
  */
+import type { DirectoryEntry } from '../components/directory-search.js';
 import { CtiError } from '../../framework/errors/cti-error.js';
 import { DesktopApi } from '../api/desktop-api.js';
 import type { CustomerRecord, InteractionRecord } from '../api/types.js';
@@ -24,6 +25,11 @@ export class VendorDesktopApi extends DesktopApi {
   }
 
   override async customersByPhone(): Promise<CustomerRecord[]> {
+    return [];
+  }
+
+  /** No directory without the reference server: the forms take typed numbers only. */
+  override async directory(): Promise<DirectoryEntry[]> {
     return [];
   }
 

@@ -10,7 +10,8 @@ import { treatmentFor } from '../../framework/treatment.js';
 import { isRinging } from '../../framework/session/reducer.js';
 import type { DesktopApi } from '../api/desktop-api.js';
 import type { CustomerRecord, InteractionRecord } from '../api/types.js';
-import type { InteractionDraft } from '../components/interaction-form.js';
+import { missingForWrapUp, type InteractionDraft } from '../components/interaction-form.js';
+import type { WrapUp } from '../../framework/schema/context.js';
 import { placedByMe } from '../components/format.js';
 import type { DraftStore } from './drafts.js';
 
@@ -36,6 +37,8 @@ export interface WorkItem {
 
 export interface WorkItemsHost {
   readonly api: DesktopApi;
+  /** The context's dispositions and what a wrap-up requires. */
+  readonly wrapUp?: WrapUp | undefined;
   readonly drafts: DraftStore;
   changed(items: readonly WorkItem[]): void;
   error(error: unknown): void;
@@ -115,11 +118,21 @@ export class WorkItems {
     if (item) this.#items.set(callId, { ...item, draft });
   }
 
-  /** Saves notes and disposition; with `wrapUp` the interaction is closed and the item goes when its call has ended. */
+  /**
+   * Saves notes and disposition; with `wrapUp` the interaction is closed (the server then ends the
+   * agent's after-call work) and the item goes when its call has ended. A wrap-up missing what
+   * the context requires is refused, naming it.
+   */
   async save(callId: string, draft: InteractionDraft, wrapUp: boolean): Promise<boolean> {
     const item = this.#items.get(callId);
     if (!item) return false;
     this.draft(callId, draft);
+    const missing = wrapUp ? missingForWrapUp(draft, this.#host.wrapUp) : [];
+    if (missing.length > 0) {
+      const choices = missing.includes('disposition') ? `: choose one of ${(this.#host.wrapUp?.dispositions ?? []).map((d) => d.label).join(', ')}` : '';
+      this.#host.error(new Error(`Cannot wrap up: ${missing.join(' and ')} required${choices}`));
+      return false;
+    }
     this.#patch(callId, { busy: true });
     try {
       const interaction = item.interaction ?? (await this.#fetchInteraction(callId));

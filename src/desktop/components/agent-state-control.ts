@@ -5,7 +5,7 @@
 import { LitElement, css, html } from 'lit';
 import type { ReasonCode } from '../../framework/schema/context.js';
 import type { AgentView } from '../../framework/session/types.js';
-import { agentStateLabel } from './format.js';
+import { agentStateLabel, pendingStateLabel } from './format.js';
 import { baseStyles, emit, uniqueId } from './styles.js';
 
 export type AgentStateRequest = { readonly kind: 'ready' } | { readonly kind: 'notReady'; readonly reasonCode: string } | { readonly kind: 'afterCallWork' };
@@ -41,6 +41,7 @@ export class AgentStateControl extends LitElement {
     return html`<section aria-labelledby="agent-state-title">
       <h3 id="agent-state-title">Agent state</h3>
       <p role="status" aria-live="polite">Current state: <span class="badge ${tone} state">${label}</span></p>
+      ${agent.pendingState === undefined ? '' : html`<p role="status" aria-live="polite">Next state: <span class="badge">${pendingStateLabel(agent, this.reasons)}</span></p>`}
       <div class="row">
         <button class="ok" ?disabled=${this.busy || ready} @click=${() => this.#ask({ kind: 'ready' })}>Ready</button>
         <div class="field">

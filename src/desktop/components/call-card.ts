@@ -10,6 +10,7 @@ import './call-duration.js';
 import './destination-form.js';
 import './dtmf-keypad.js';
 import type { DestinationAction, DestinationDetail } from './destination-form.js';
+import type { DirectorySearch } from './directory-search.js';
 import { callStateLabel, callTitle, placedByMe } from './format.js';
 import { baseStyles, emit } from './styles.js';
 
@@ -33,6 +34,26 @@ export interface CallActionDetail {
   readonly party?: string;
 }
 
+/** The request each action sends, as pyCapabilities names it. */
+const REQUEST_OF: Record<CallAction, string> = {
+  answer: 'answerCall',
+  hangUp: 'hangUpCall',
+  hold: 'holdCall',
+  retrieve: 'retrieveCall',
+  dtmf: 'sendDTMF',
+  blindTransfer: 'blindTransfer',
+  transferInitiate: 'transferInitiate',
+  conferenceInitiate: 'conferenceInitiate',
+  consultationCall: 'consultationCall',
+  dropParty: 'dropParty',
+};
+
+/** Why an action the call's state would allow is not offered: the server left it out of the call's capabilities. */
+export function unavailableReason(call: CallView, action: CallAction, label: string): string | undefined {
+  if (call.capabilities === undefined || call.capabilities.includes(REQUEST_OF[action])) return undefined;
+  return `${label} is not available on this call: your phone or the call does not allow it`;
+}
+
 const TRANSFER_ACTIONS: readonly DestinationAction[] = [
   { action: 'blindTransfer', label: 'Blind transfer' },
   { action: 'transferInitiate', label: 'Consult to transfer', secondary: true },
@@ -47,6 +68,7 @@ export class CallCard extends LitElement {
     controls: { type: Boolean },
     busy: { type: Boolean },
     tones: { type: String },
+    directory: { attribute: false },
     keypadOpen: { state: true },
   };
   static override styles = [
@@ -98,6 +120,8 @@ export class CallCard extends LitElement {
   declare controls: boolean;
   declare busy: boolean;
   declare tones: string;
+  /** Searches the directory for the transfer and consult form; absent = type numbers only. */
+  declare directory: DirectorySearch | undefined;
   declare keypadOpen: boolean;
 
   constructor() {
@@ -107,6 +131,7 @@ export class CallCard extends LitElement {
     this.controls = false;
     this.busy = false;
     this.tones = '';
+    this.directory = undefined;
     this.keypadOpen = false;
   }
 
@@ -131,14 +156,18 @@ export class CallCard extends LitElement {
     const active = isActive(call.state);
     const canAnswer = ringing && !placedByMe(call, this.thisDN);
     const others = call.parties.filter((p) => p !== this.thisDN);
+    const transferActions = (active ? TRANSFER_ACTIONS : TRANSFER_ACTIONS.slice(0, 1)).map((a) => ({
+      ...a,
+      unavailable: unavailableReason(call, a.action as CallAction, a.label),
+    }));
     return html`<div class="actions row" role="group" aria-label="Call controls">
-        ${canAnswer ? html`<button class="ok" ?disabled=${this.busy} @click=${() => this.#act('answer')}>Answer</button>` : ''}
-        ${active ? html`<button class="secondary" ?disabled=${this.busy} @click=${() => this.#act('hold')}>Hold</button>` : ''}
-        ${held ? html`<button ?disabled=${this.busy} @click=${() => this.#act('retrieve')}>Retrieve</button>` : ''}
+        ${canAnswer ? this.#button(call, 'answer', 'Answer', 'ok') : ''}
+        ${active ? this.#button(call, 'hold', 'Hold', 'secondary') : ''}
+        ${held ? this.#button(call, 'retrieve', 'Retrieve', '') : ''}
         ${active
           ? html`<button class="secondary" aria-expanded=${String(this.keypadOpen)} @click=${() => (this.keypadOpen = !this.keypadOpen)}>Keypad</button>`
           : ''}
-        <button class="danger" ?disabled=${this.busy} @click=${() => this.#act('hangUp')}>Hang up</button>
+        ${this.#button(call, 'hangUp', 'Hang up', 'danger')}
       </div>
       ${others.length > 1
         ? html`<div class="parties">
@@ -160,7 +189,8 @@ export class CallCard extends LitElement {
         ${active || held
           ? html`<opencti-destination-form
               label="Transfer or consult to"
-              .actions=${active ? TRANSFER_ACTIONS : TRANSFER_ACTIONS.slice(0, 1)}
+              .actions=${transferActions}
+              .directory=${this.directory}
               ?disabled=${this.busy}
               @opencti-destination=${(e: CustomEvent<DestinationDetail>) => {
                 e.stopPropagation();
@@ -169,6 +199,15 @@ export class CallCard extends LitElement {
             ></opencti-destination-form>`
           : ''}
       </div>`;
+  }
+
+  /** A button for an action; disabled, with the reason, when the call's capabilities leave it out. */
+  #button(call: CallView, action: CallAction, label: string, tone: string) {
+    const why = unavailableReason(call, action, label);
+    const whyId = `${call.callId}-${action}-why`;
+    return html`<button class=${tone} ?disabled=${this.busy || why !== undefined} title=${why ?? ''}
+        aria-describedby=${why === undefined ? '' : whyId} @click=${() => this.#act(action)}>${label}</button>
+      ${why === undefined ? '' : html`<span id=${whyId} class="visually-hidden">${why}</span>`}`;
   }
 
   #act(action: CallAction, extra: Partial<CallActionDetail> = {}): void {

@@ -23,6 +23,7 @@ import './login-form.js';
 import type { AgentStateRequest } from './agent-state-control.js';
 import type { CallActionDetail } from './call-card.js';
 import type { DestinationDetail } from './destination-form.js';
+import type { DirectorySearch } from './directory-search.js';
 import type { ShownError } from './error-list.js';
 import { callTitle } from './format.js';
 import type { LoginDetail } from './login-form.js';
@@ -38,6 +39,7 @@ export class CallControlPanel extends LitElement {
   static override properties = {
     session: { attribute: false },
     context: { attribute: false },
+    directory: { attribute: false },
     _state: { state: true },
     _errors: { state: true },
     _pending: { state: true },
@@ -77,6 +79,8 @@ export class CallControlPanel extends LitElement {
 
   declare session: Session | undefined;
   declare context: ApplicationContext | undefined;
+  /** Searches agents, queues and saved numbers in the dial, transfer and consult forms; absent = numbers only. */
+  declare directory: DirectorySearch | undefined;
   declare _state: SessionState | undefined;
   declare _errors: readonly ShownError[];
   declare _pending: ReadonlySet<string>;
@@ -91,6 +95,7 @@ export class CallControlPanel extends LitElement {
     super();
     this.session = undefined;
     this.context = undefined;
+    this.directory = undefined;
     this._state = undefined;
     this._errors = [];
     this._pending = new Set();
@@ -191,6 +196,7 @@ export class CallControlPanel extends LitElement {
               ?controls=${mode === 'full'}
               ?busy=${this._pending.has(call.callId)}
               .tones=${this._tones[call.callId] ?? ''}
+              .directory=${this.directory}
               @opencti-call-action=${(e: CustomEvent<CallActionDetail>) => this.#callAction(e.detail)}
             ></opencti-call-card>`,
           )}
@@ -202,6 +208,7 @@ export class CallControlPanel extends LitElement {
             <opencti-destination-form
               label="Number to call"
               .actions=${[{ action: 'makeCall', label: 'Call' }]}
+              .directory=${this.directory}
               ?disabled=${this._pending.has('makeCall')}
               @opencti-destination=${(e: CustomEvent<DestinationDetail>) => this.#makeCall(e.detail.destination)}
             ></opencti-destination-form>
@@ -218,13 +225,23 @@ export class CallControlPanel extends LitElement {
     const session = this.session;
     if (!session) return '';
     const busy = this._pending.has('pair');
+    // The consult leg says what the pair allows (the phone may not transfer or conference).
+    const why = (request: string, label: string) =>
+      active.capabilities === undefined || active.capabilities.includes(request) ? undefined : `${label} is not available: your phone or these calls do not allow it`;
+    const pairButton = (request: string, label: string, tone: string, run: () => Promise<unknown>) => {
+      const reason = why(request, label);
+      const id = `pair-${request}-why`;
+      return html`<button class=${tone} ?disabled=${busy || reason !== undefined} title=${reason ?? ''} aria-describedby=${reason === undefined ? '' : id}
+          @click=${() => this.#run('pair', run)}>${label}</button>
+        ${reason === undefined ? '' : html`<span id=${id} class="visually-hidden">${reason}</span>`}`;
+    };
     return html`<section class="card pair" aria-label="Consultation">
       <h3>Consultation</h3>
       <p class="muted">Held: ${callTitle(held, this._state?.agent.extension)} · Active: ${callTitle(active, this._state?.agent.extension)}</p>
       <div class="row">
-        <button ?disabled=${busy} @click=${() => this.#run('pair', () => session.transferComplete(held.callId, active.callId))}>Complete transfer</button>
-        <button ?disabled=${busy} @click=${() => this.#run('pair', () => session.conferenceComplete(held.callId, active.callId))}>Complete conference</button>
-        <button class="secondary" ?disabled=${busy} @click=${() => this.#run('pair', () => session.alternateCall(held.callId, active.callId))}>Alternate</button>
+        ${pairButton('transferComplete', 'Complete transfer', '', () => session.transferComplete(held.callId, active.callId))}
+        ${pairButton('conferenceComplete', 'Complete conference', '', () => session.conferenceComplete(held.callId, active.callId))}
+        ${pairButton('alternateCall', 'Alternate', 'secondary', () => session.alternateCall(held.callId, active.callId))}
       </div>
     </section>`;
   }

@@ -44,6 +44,14 @@ export function callTitle(call: CallView, thisDN: string | undefined): string {
 export const placedByMe = (call: CallView, thisDN: string | undefined): boolean =>
   call.type === 'OUTBOUND' || call.state === 'Initiated' || (thisDN !== undefined && thisDN !== '' && call.ani === thisDN);
 
+/** The state the agent asked for during a call, as they read it: "Not Ready (Break) after this call". */
+export function pendingStateLabel(agent: AgentView, reasons: readonly ReasonCode[]): string {
+  if (agent.pendingState === undefined) return '';
+  if (agent.pendingState === 'Ready') return 'Ready after this call';
+  const reason = reasons.find((r) => r.code === agent.pendingReasonCode)?.label ?? agent.pendingReasonCode;
+  return `${reason ? `Not Ready (${reason})` : 'Not Ready'} after this call`;
+}
+
 export function agentStateLabel(agent: AgentView, reasons: readonly ReasonCode[]): string {
   if (agent.afterCallWork) return 'After-call work';
   switch (agent.state) {

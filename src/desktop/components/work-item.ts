@@ -4,6 +4,7 @@
  * waits for it, then notes, disposition, wrap-up and the customer's earlier interactions.
  * Reports choices and edits as events; the desktop does the work.
  */
+import type { WrapUp } from '../../framework/schema/context.js';
 import { LitElement, css, html } from 'lit';
 import type { WorkItem } from '../app/work-items.js';
 import type { CustomerRecord } from '../api/types.js';
@@ -42,7 +43,7 @@ export function dataLabel(key: string): string {
 }
 
 export class WorkItemView extends LitElement {
-  static override properties = { item: { attribute: false }, thisDN: { type: String }, search: { attribute: false } };
+  static override properties = { item: { attribute: false }, thisDN: { type: String }, search: { attribute: false }, wrapUp: { attribute: false } };
   static override styles = [
     baseStyles,
     css`
@@ -70,6 +71,8 @@ export class WorkItemView extends LitElement {
   declare item: WorkItem | undefined;
   declare thisDN: string;
   declare search: CustomerSearch | undefined;
+  /** The context's dispositions and wrap-up rules. */
+  declare wrapUp: WrapUp | undefined;
 
   constructor() {
     super();
@@ -105,6 +108,8 @@ export class WorkItemView extends LitElement {
         ? html`<opencti-interaction-form
               heading=${item.interaction ? `Interaction ${item.interaction.id}` : 'Interaction'}
               .draft=${item.draft}
+              .wrapUp=${this.wrapUp}
+              endedAt=${item.ended ? (item.call.endedAt ?? '') : ''}
               ?busy=${item.busy || item.wrappedUp}
             ></opencti-interaction-form>
             ${item.customer ? html`<opencti-interaction-history .interactions=${item.history ?? []} ?loading=${item.history === undefined}></opencti-interaction-history>` : ''}`

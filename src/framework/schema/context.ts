@@ -42,6 +42,20 @@ export const ReasonCode = Type.Object(
 );
 export type ReasonCode = Static<typeof ReasonCode>;
 
+/** How the CSR wraps up an interaction: the dispositions to choose from, and what is required. */
+export const WrapUp = Type.Object(
+  {
+    dispositions: Type.Array(ReasonCode, { default: [], description: 'Dispositions the CSR chooses from: code stored on the interaction, label shown' }),
+    dispositionRequired: Type.Optional(Type.Boolean({ default: false, description: 'Wrapping up without a disposition is refused' })),
+    notesRequired: Type.Optional(Type.Boolean({ default: false, description: 'Wrapping up without notes is refused' })),
+    timeLimitSeconds: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 86_400, description: 'Time for the wrap-up once the call has ended; the desktop counts it down and says when it is over' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type WrapUp = Static<typeof WrapUp>;
+
 /** One of Pega's custom link properties: a name and its value, passed to the implementation as they are. */
 export const CustomProperty = Type.Object(
   {
@@ -134,6 +148,7 @@ export const ApplicationContext = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    wrapUp: Type.Optional(WrapUp),
     locale: Type.Optional(Type.String({ minLength: 2, description: 'Locale of error messages, e.g. "en" or "fr"' })),
     errorMessages: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Z0-9_]+$' }), Type.String({ minLength: 1 }), {

@@ -133,6 +133,11 @@ const callProperties = {
   pyInteractionID: Type.Optional(text('Interaction record id')),
   pyTimestamp: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601 time of the event' })),
   ...callDataContainers,
+  pyCapabilities: Type.Optional(
+    Type.Array(Type.String({ minLength: 1 }), {
+      description: 'OpenCTI-TS: the requests possible now on this call (for its state, this phone and this mode), by request name; absent = not said',
+    }),
+  ),
 };
 
 export const CallStateEvent = Type.Object(
@@ -155,6 +160,8 @@ export const AgentStateEvent = Type.Object(
     pyWorkMode: Type.Optional(literalUnion(WORK_MODES, 'Work mode; ACW is after-call work')),
     pyAgentId: Type.Optional(text('Agent id')),
     pyThisDN: Type.Optional(text('The agent extension')),
+    pyPendingState: Type.Optional(literalUnion(['Ready', 'NotReady'] as const, 'OpenCTI-TS: the state asked for during a call, taken when the calls end; absent = none pending')),
+    pyPendingReasonCode: Type.Optional(text('OpenCTI-TS: the reason code of the pending Not Ready')),
     pyTimestamp: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601 time of the event' })),
   },
   { ...open, title: 'AgentStateEvent' },
@@ -184,6 +191,8 @@ export const SnapshotEvent = Type.Object(
     pyReasonCode: Type.Optional(text('Not Ready / Logout reason code')),
     pyWorkMode: Type.Optional(literalUnion(WORK_MODES, 'Work mode')),
     pyThisDN: Type.Optional(text('The agent extension')),
+    pyPendingState: Type.Optional(literalUnion(['Ready', 'NotReady'] as const, 'OpenCTI-TS: the state asked for during a call, taken when the calls end; absent = none pending')),
+    pyPendingReasonCode: Type.Optional(text('OpenCTI-TS: the reason code of the pending Not Ready')),
     pyCalls: Type.Optional(Type.Array(SnapshotCall, { description: 'Calls in progress' })),
   },
   { ...open, title: 'SnapshotEvent' },

@@ -66,6 +66,7 @@ const freezeCall = (call: CallView): CallView => {
   Object.freeze(call.parties);
   Object.freeze(call.callData);
   Object.freeze(call.callVariables);
+  if (call.capabilities) Object.freeze(call.capabilities);
   freezeGroup(call.userData);
   freezeGroup(call.applicationData);
   return Object.freeze(call);
@@ -113,6 +114,7 @@ function newCall(source: CallStateEvent | SnapshotCall, at: string, parties: rea
     interactionId: source.pyInteractionID,
     parties: [...parties],
     ...dataAfter(EMPTY_CALL_DATA, source),
+    capabilities: source.pyCapabilities,
     startedAt: at,
     stateChangedAt: at,
     answeredAt: ALREADY_ANSWERED_STATES.includes(state) ? at : undefined,
@@ -134,6 +136,7 @@ function updatedCall(call: CallView, event: CallStateEvent, at: string): CallVie
     queue: keep(event.pyQueue, call.queue),
     interactionId: keep(event.pyInteractionID, call.interactionId),
     ...dataAfter(call, event),
+    capabilities: event.pyCapabilities ?? call.capabilities,
     stateChangedAt: state === call.state ? call.stateChangedAt : at,
     answeredAt: call.answeredAt ?? (ANSWERED_STATES.includes(state) ? at : undefined),
     endedAt: isEnded(state) ? at : undefined,
@@ -149,7 +152,7 @@ const CALL_FIELDS = [
   'callId', 'type', 'state', 'ani', 'otherDN', 'thisDN', 'dnis', 'queue', 'interactionId',
   'startedAt', 'stateChangedAt', 'answeredAt', 'endedAt',
 ] as const satisfies readonly (keyof CallView)[];
-const AGENT_FIELDS = ['agentId', 'extension', 'state', 'reasonCode', 'workMode', 'afterCallWork'] as const satisfies readonly (keyof AgentView)[];
+const AGENT_FIELDS = ['agentId', 'extension', 'state', 'reasonCode', 'workMode', 'afterCallWork', 'pendingState', 'pendingReasonCode'] as const satisfies readonly (keyof AgentView)[];
 
 /** Field by field over fixed lists: this runs for every event, so no key arrays are built. */
 const sameCall = (a: CallView, b: CallView): boolean => {
@@ -160,7 +163,8 @@ const sameCall = (a: CallView, b: CallView): boolean => {
     sameRecord(a.callData, b.callData) &&
     sameGroup(a.userData, b.userData) &&
     sameList(a.callVariables, b.callVariables) &&
-    sameGroup(a.applicationData, b.applicationData)
+    sameGroup(a.applicationData, b.applicationData) &&
+    (a.capabilities === b.capabilities || (a.capabilities !== undefined && b.capabilities !== undefined && sameList(a.capabilities, b.capabilities)))
   );
 };
 const sameAgent = (a: AgentView, b: AgentView): boolean => {
@@ -193,6 +197,12 @@ function reduceCallState(state: SessionState, event: CallStateEvent, now: Date):
   return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
 }
 
+/** Every agent event says whether a state is pending: one without it has none (applied or withdrawn). */
+const pendingOf = (event: AgentStateEvent | SnapshotEvent): Pick<AgentView, 'pendingState' | 'pendingReasonCode'> =>
+  event.pyPendingState === undefined
+    ? {}
+    : { pendingState: event.pyPendingState, pendingReasonCode: event.pyPendingState === 'NotReady' ? keep(event.pyPendingReasonCode, undefined) : undefined };
+
 function agentFrom(previous: AgentView, next: Omit<AgentView, 'afterCallWork'>): AgentView {
   return freezeAgent({
     ...next,
@@ -219,6 +229,7 @@ function reduceAgentState(state: SessionState, event: AgentStateEvent): Reductio
       state: event.pyEventName,
       reasonCode: clearsReason ? undefined : keep(event.pyReasonCode, undefined),
       workMode: event.pyWorkMode,
+      ...pendingOf(event),
     }),
   );
 }
@@ -293,6 +304,7 @@ function reduceSnapshot(state: SessionState, event: SnapshotEvent, now: Date): R
     state: event.pyAgentState,
     reasonCode: keep(event.pyReasonCode, undefined),
     workMode: event.pyWorkMode,
+    ...pendingOf(event),
   });
   const head: StateChange[] = [];
   if (!sameAgent(agent, state.agent)) head.push({ kind: 'agent', agent });

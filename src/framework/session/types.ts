@@ -40,6 +40,11 @@ export interface CallView {
   readonly callVariables: readonly string[];
   /** pyApplicationData: shaped like userData ({} when none). */
   readonly applicationData: DataGroup;
+  /**
+   * The requests possible now on this call, by request name, as the server last said
+   * (pyCapabilities); undefined when the server does not say, and then anything may be tried.
+   */
+  readonly capabilities?: readonly string[] | undefined;
   /** ISO 8601 times: first seen, last state change, answered, ended. */
   readonly startedAt: string;
   readonly stateChangedAt: string;
@@ -55,6 +60,9 @@ export interface AgentView {
   readonly workMode?: WorkMode | undefined;
   /** True while the agent is Not Ready in after-call work. */
   readonly afterCallWork: boolean;
+  /** The state asked for during a call, taken when the calls end (pyPendingState); undefined = none. */
+  readonly pendingState?: 'Ready' | 'NotReady' | undefined;
+  readonly pendingReasonCode?: string | undefined;
 }
 
 export interface SessionState {

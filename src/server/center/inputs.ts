@@ -31,6 +31,8 @@ export const SWITCH_COMMANDS = [
   'farEndBusy',
   'setFarEnd',
   'setDeviceHealth',
+  'setPhoneLimits',
+  'endWrapUp',
   'configure',
 ] as const satisfies readonly (keyof Switch)[];
 export type SwitchCommand = (typeof SWITCH_COMMANDS)[number];

@@ -22,6 +22,7 @@ import { opsRoutes } from './routes/ops.js';
 import { queueRoutes } from './routes/queues.js';
 import { simulatorRoutes } from './routes/simulator.js';
 import { statsRoutes } from './routes/stats.js';
+import { directoryRoutes } from './routes/directory.js';
 import { supervisorRoutes } from './routes/supervisor.js';
 
 export type { HttpApiDeps, SessionView } from './context.js';
@@ -219,6 +220,7 @@ export function createHttpApi(deps: HttpApiDeps): FastifyInstance {
     clusterRoutes(api, ctx);
     statsRoutes(api, ctx);
     supervisorRoutes(api, ctx);
+    directoryRoutes(api, ctx);
   });
   return app;
 }

@@ -222,3 +222,32 @@ export const InteractionPatchBody = Type.Object(
   { ...strict, minProperties: 1 },
 );
 export type InteractionPatchBody = Static<typeof InteractionPatchBody>;
+
+// ------------------------------------------------------------------ directory
+
+export const DirectoryQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'Text found in a name, agent id or number (case-insensitive); absent lists everything' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'At most this many entries' })),
+  },
+  strict,
+);
+export type DirectoryQuery = Static<typeof DirectoryQuery>;
+
+export const SavedNumberIdParams = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Saved number id' }) },
+  strict,
+);
+export type SavedNumberIdParams = Static<typeof SavedNumberIdParams>;
+
+export const NewSavedNumberBody = Type.Object(
+  { label: text('What agents search it by, e.g. "Billing back office"', 100), number: dialable('The external number') },
+  strict,
+);
+export type NewSavedNumberBody = Static<typeof NewSavedNumberBody>;
+
+export const SavedNumberPatchBody = Type.Object(
+  { label: Type.Optional(text('Label', 100)), number: Type.Optional(dialable('The external number')) },
+  { ...strict, minProperties: 1 },
+);
+export type SavedNumberPatchBody = Static<typeof SavedNumberPatchBody>;

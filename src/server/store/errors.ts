@@ -73,6 +73,7 @@ export const UNIQUE_FIELDS: Record<string, string> = {
   'queues.dnis': 'DNIS',
   'customers.id': 'customer id',
   'interactions.call_id': 'call id',
+  'directory_numbers.number': 'saved number',
 };
 
 function describeUnique(message: string): string {

@@ -179,6 +179,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE queues ADD COLUMN service_level_seconds INTEGER NOT NULL DEFAULT 20 CHECK (service_level_seconds BETWEEN 1 AND 3600);
     `,
   },
+  {
+    version: 6,
+    name: 'directory: saved external numbers',
+    up: `
+      CREATE TABLE directory_numbers (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        label      TEXT NOT NULL,
+        number     TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export interface MigrationResult {

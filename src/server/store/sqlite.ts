@@ -3,6 +3,7 @@
  * methods wrap its results in Promises (a write is done when the call returns, so calls keep
  * their order without any queue).
  */
+import { directoryRepo } from './directory.js';
 import { agentRepo } from './agents.js';
 import type { RepoContext } from './context.js';
 import { customerRepo } from './customers.js';
@@ -31,7 +32,7 @@ function info(db: Db, file: string): SqliteInfo {
   };
 }
 
-type Repos = ReturnType<typeof agentRepo> & ReturnType<typeof queueRepo> & ReturnType<typeof customerRepo> & ReturnType<typeof interactionRepo>;
+type Repos = ReturnType<typeof agentRepo> & ReturnType<typeof queueRepo> & ReturnType<typeof directoryRepo> & ReturnType<typeof customerRepo> & ReturnType<typeof interactionRepo>;
 
 function seedIfNew(db: Db, repos: Repos, data: SeedData | false): boolean {
   const pending = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'seed_pending'");
@@ -60,6 +61,7 @@ export function openSqliteStore(file: string, options: StoreOptions = {}): Store
     const repos: Repos = {
       ...agentRepo(ctx),
       ...queueRepo(ctx),
+      ...directoryRepo(ctx),
       ...customerRepo(ctx),
       ...interactionRepo(ctx, { autoLinkCustomers: options.autoLinkCustomers ?? true }),
     };

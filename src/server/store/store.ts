@@ -23,6 +23,9 @@ import type {
   Queue,
   QueuePatch,
   RecordResult,
+  NewSavedNumber,
+  SavedNumber,
+  SavedNumberPatch,
 } from './types.js';
 
 export interface StoreOptions extends DbOptions {
@@ -79,6 +82,13 @@ export interface Store {
   getQueue(name: string): Promise<Queue | undefined>;
   getQueueByDnis(dnis: string): Promise<Queue | undefined>;
   listQueues(): Promise<Queue[]>;
+
+  createSavedNumber(entry: NewSavedNumber): Promise<SavedNumber>;
+  updateSavedNumber(id: number, patch: SavedNumberPatch): Promise<SavedNumber>;
+  deleteSavedNumber(id: number): Promise<void>;
+  getSavedNumber(id: number): Promise<SavedNumber | undefined>;
+  /** By label. */
+  listSavedNumbers(): Promise<SavedNumber[]>;
 
   createCustomer(customer: NewCustomer): Promise<Customer>;
   updateCustomer(id: string, patch: CustomerPatch): Promise<Customer>;

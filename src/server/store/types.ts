@@ -77,6 +77,24 @@ export interface QueuePatch {
   readonly serviceLevelSeconds?: number;
 }
 
+// ---------------------------------------------------------------- directory
+
+/** An external number saved in the directory, for every agent to find by its label. */
+export interface SavedNumber {
+  readonly id: number;
+  readonly label: string;
+  readonly number: string;
+  readonly createdAt: Millis;
+  readonly updatedAt: Millis;
+}
+
+export interface NewSavedNumber {
+  readonly label: string;
+  readonly number: string;
+}
+
+export type SavedNumberPatch = Partial<NewSavedNumber>;
+
 // ---------------------------------------------------------------- customers
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

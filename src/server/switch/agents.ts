@@ -80,12 +80,16 @@ export function logout(ctx: Ctx, agentId: string, reasonCode: string): void {
   ctx.dispatch();
 }
 
-/** While a call keeps the agent busy, the request is kept for when the calls end (no event yet). */
+/**
+ * While a call keeps the agent busy, the request is kept for when the calls end: a Busy
+ * AgentStateEvent says so (pyPendingState); the one that applies it carries no pending state.
+ */
 function request(ctx: Ctx, agentId: string, mode: AgentMode, sameState: () => boolean): void {
   const agent = requireAgent(ctx, agentId);
   if (agent.busy) {
     if (sameMode(agent.pending, mode)) throw new SwitchError('OPENCTI_IN_SAME_STATE', `agent ${q(agentId)} has already asked for ${describe(mode)}`);
     agent.pending = mode;
+    emitAgent(ctx, agent, 'Busy');
     return;
   }
   if (sameState()) throw new SwitchError('OPENCTI_IN_SAME_STATE', `agent ${q(agentId)} is already ${describe(agent.mode)}`);
@@ -110,6 +114,15 @@ export function notReady(ctx: Ctx, agentId: string, reasonCode: string, workMode
     const current = ctx.agents.get(agentId)?.mode;
     return current !== undefined && sameMode(current, mode) && !current.timed;
   });
+}
+
+/** Ends after-call work (the agent wrapped up): Ready again, with the work mode of their last Ready. */
+export function endWrapUp(ctx: Ctx, agentId: string): boolean {
+  const agent = requireAgent(ctx, agentId);
+  if (agent.busy || agent.mode.state !== 'NotReady' || agent.mode.workMode !== 'ACW') return false;
+  setMode(ctx, agent, { state: 'Ready', workMode: agent.readyWorkMode });
+  ctx.dispatch();
+  return true;
 }
 
 /** The agent's whole state; for an agent not logged in, Logout with the device CLOSED. */

@@ -10,6 +10,7 @@ import {
   type SnapshotEvent,
 } from '../../framework/schema/events.js';
 import { containersOf } from '../../framework/call-data.js';
+import { capabilitiesOf } from './capabilities.js';
 import { callsOf, deviceParty, healthOf, isSilent, iso, sees, type Agent, type Call, type Ctx, type Party } from './model.js';
 
 /** pyCallData always, the other containers when the call has something in them. */
@@ -60,11 +61,13 @@ const callFields = (call: Call, party: Party) => ({
 export function callStateEvent(ctx: Ctx, call: Call, party: Party, name: CallStateName, extra: Record<string, string> = {}): CallStateEvent {
   const fields = callFields(call, party);
   party.peer = fields.pyOtherDN;
+  const inCall = call.parties.includes(party) && name !== 'Disconnected' && name !== 'Abandoned';
   return {
     pyEventType: 'CallStateEvent',
     pyEventName: name,
     pyMedia: MEDIA,
     ...fields,
+    pyCapabilities: inCall ? capabilitiesOf(ctx, call, party) : [],
     pyTimestamp: iso(ctx),
     ...extra,
   };
@@ -118,7 +121,15 @@ export function agentStateEvent(ctx: Ctx, agent: Agent, name: AgentStateEvent['p
     if (agent.mode.reasonCode !== undefined) event.pyReasonCode = agent.mode.reasonCode;
   }
   if (reasonCode) event.pyReasonCode = reasonCode;
+  Object.assign(event, pendingOf(agent));
   return event;
+}
+
+/** The state the agent asked for during a call, kept for when the calls end (pyPendingState). */
+export function pendingOf(agent: Agent): Pick<AgentStateEvent, 'pyPendingState' | 'pyPendingReasonCode'> {
+  const pending = agent.extension !== undefined && agent.busy ? agent.pending : undefined;
+  if (!pending) return {};
+  return { pyPendingState: pending.state, ...(pending.reasonCode === undefined ? {} : { pyPendingReasonCode: pending.reasonCode }) };
 }
 
 export function snapshotEvent(ctx: Ctx, agent: Agent): SnapshotEvent {
@@ -138,6 +149,7 @@ export function snapshotEvent(ctx: Ctx, agent: Agent): SnapshotEvent {
       pyEventName: viewState(party),
       pyMedia: MEDIA,
       ...callFields(call, party),
+      pyCapabilities: capabilitiesOf(ctx, call, party),
       pyParties: partiesSeenBy(call, party),
     };
   });
@@ -147,6 +159,7 @@ export function snapshotEvent(ctx: Ctx, agent: Agent): SnapshotEvent {
     pyDeviceState: healthOf(ctx, dn).device,
     ...(agent.busy ? {} : { pyWorkMode: agent.mode.workMode }),
     ...(agent.busy || agent.mode.reasonCode === undefined ? {} : { pyReasonCode: agent.mode.reasonCode }),
+    ...pendingOf(agent),
     pyCalls: calls,
   };
 }

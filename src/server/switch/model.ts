@@ -112,6 +112,8 @@ export interface Ctx {
   readonly devices: Map<string, string>;
   /** Extensions whose telephony is not CONNECTED/OPENED (see health.ts). */
   readonly health: Map<string, DeviceHealth>;
+  /** Requests an extension's phone cannot carry out (see capabilities.ts); absent = none. */
+  readonly phoneLimits: Map<string, ReadonlySet<string>>;
   nextCallId(): string;
   /** Runs fn later, inside the switch's event batching. */
   setTimer(fn: () => void, ms: number): unknown;

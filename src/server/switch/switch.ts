@@ -6,7 +6,8 @@
 import { containersOf } from '../../framework/call-data.js';
 import { availableAgents, dispatch } from './acd.js';
 import { deviceChanged } from './agent-state.js';
-import { login, logout, notReady, ready, snapshot } from './agents.js';
+import { endWrapUp, login, logout, notReady, ready, snapshot } from './agents.js';
+import { setPhoneLimits } from './capabilities.js';
 import { applyConfig, checkConfig, checkNumber } from './config.js';
 import { answer, hangUp, hold, makeCall, retrieve, sendDtmf, setCallData } from './control.js';
 import { viewState } from './events.js';
@@ -116,6 +117,7 @@ export function createSwitch(options: SwitchOptions): Switch {
     calls: new Map(),
     devices: new Map(),
     health: new Map(),
+    phoneLimits: new Map(),
     nextCallId: () => `${prefix}${++callCount}`,
     setTimer: (fn, ms) => clock.setTimeout(() => run(fn), ms),
     emit: (event) => outbox.push(() => deliver(deviceListeners, event)),
@@ -176,6 +178,8 @@ export function createSwitch(options: SwitchOptions): Switch {
     setFarEnd: (number, behaviour) => run(() => setFarEnd(ctx, number, behaviour)),
 
     setDeviceHealth: (extension, health) => run(() => setDeviceHealth(ctx, extension, health)),
+    setPhoneLimits: (extension, requests) => run(() => setPhoneLimits(ctx, extension, requests)),
+    endWrapUp: (agentId) => run(() => endWrapUp(ctx, agentId)),
 
     calls: () => [...ctx.calls.values()].map(summary),
     queues: () =>

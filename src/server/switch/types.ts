@@ -180,6 +180,16 @@ export interface Switch {
    * it; a change sends the agent logged in there a fresh Snapshot; a CLOSED device gets no offers.
    */
   setDeviceHealth(extension: string, health: DeviceHealth): void;
+  /**
+   * Requests the phone on an extension cannot carry out (request names, e.g. conferenceInitiate):
+   * left out of its calls' pyCapabilities. [] lifts every limit. The agent there gets a fresh Snapshot.
+   */
+  setPhoneLimits(extension: string, requests: readonly string[]): void;
+  /**
+   * The agent finished wrapping up: after-call work ends and they become Ready (the work mode of
+   * their last Ready). Returns false, changing nothing, when they are not in after-call work.
+   */
+  endWrapUp(agentId: string): boolean;
 
   // reading
   calls(): CallSummary[];

@@ -160,13 +160,20 @@ describe('Busy and after-call work', () => {
     h.sw.notReady('alice', 'BREAK');
     expect(errorOf(() => h.sw.notReady('alice', 'BREAK')).errCode).toBe('OPENCTI_IN_SAME_STATE');
     h.sw.ready('bob');
-    expect(h.take()).toEqual({});
+    // Each desktop hears what it asked for is pending, while the agent stays Busy.
+    expect(h.take()).toEqual({ '1001': ['agent Busy'], '1002': ['agent Busy'] });
+    expect(h.last('1001', 'AgentStateEvent')).toMatchObject({ pyPendingState: 'NotReady', pyPendingReasonCode: 'BREAK' });
+    expect(h.last('1002', 'AgentStateEvent')).toMatchObject({ pyPendingState: 'Ready' });
+    expect(h.snapshot('alice')).toMatchObject({ pyAgentState: 'Busy', pyPendingState: 'NotReady', pyPendingReasonCode: 'BREAK' });
     h.sw.hangUp('alice', a);
     h.sw.hangUp('bob', b);
     expect(h.take()).toEqual({
       '1001': [`Disconnected ${a} INBOUND other=${CUSTOMER}`, 'agent NotReady AUX_WORK BREAK'],
       '1002': [`Disconnected ${b} INBOUND other=+33700000000`, 'agent Ready MODE_NONE'],
     });
+    // Applied: the pending state is gone.
+    expect(h.last('1001', 'AgentStateEvent').pyPendingState).toBeUndefined();
+    expect(h.snapshot('alice').pyPendingState).toBeUndefined();
     h.clock.advance(60_000);
     expect(h.take()).toEqual({});
   });

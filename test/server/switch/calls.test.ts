@@ -187,6 +187,7 @@ describe('basic calls', () => {
         pyDNIS: '8000',
         pyQueue: 'sales',
         pyCallData: { account: '42' },
+        pyCapabilities: ['answerCall', 'hangUpCall'],
         pyParties: [{ pyDN: CUSTOMER }, { pyDN: '1001' }],
       },
     ]);

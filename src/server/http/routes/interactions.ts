@@ -28,6 +28,16 @@ const tookPart = (interaction: InteractionWithTimeline, agentId: string): boolea
 export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: RouteContext): void {
   const { store } = deps;
 
+  /** An agent who wraps up an interaction is done with after-call work (no change when not in it). */
+  const endWrapUp = async (request: FastifyRequest, agentId: string): Promise<void> => {
+    try {
+      if (await deps.switch.endWrapUp(agentId)) request.log.info({ agentId }, 'after-call work ended by wrap-up');
+    } catch (error) {
+      // Logged out meanwhile: the wrap-up is saved all the same.
+      request.log.info({ agentId, err: error }, 'wrap-up saved; the agent was not in after-call work');
+    }
+  };
+
   /** Newest first, without timelines; filters combine. `?callId=` gives the call's one interaction (or none). */
   app.get<{ Querystring: InteractionQuery }>(
     '/api/interactions',
@@ -74,7 +84,10 @@ export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: 
     { onRequest: adminOrAgent, schema: { params: InteractionIdParams, body: InteractionPatchBody } },
     async (request) => {
       await visible(request, request.params.id, true);
-      return store.updateInteraction(request.params.id, request.body);
+      const updated = await store.updateInteraction(request.params.id, request.body);
+      const agentId = agentOf(request);
+      if (agentId !== undefined && request.body.status === 'wrapped-up') await endWrapUp(request, agentId);
+      return updated;
     },
   );
 }

@@ -35,6 +35,9 @@ export interface SipBackend {
   close(): Promise<void>;
 }
 
+/** The requests consult.ts refuses on a phone that cannot consult. */
+const CONSULT_REQUESTS = ['transferInitiate', 'consultationCall', 'conferenceInitiate', 'transferComplete', 'conferenceComplete', 'alternateCall', 'dropParty'];
+
 export function createSipBackend(options: SipBackendOptions): SipBackend {
   const { config } = options;
   const sw = options.switch;
@@ -85,6 +88,23 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
       }
     }
   }
+
+  /**
+   * What each agent's phone cannot do, so that desktops never offer it (pyCapabilities): a phone
+   * that cannot hold two calls and join them has no consult, consult transfer or conference.
+   */
+  function declarePhoneLimits(): void {
+    for (const agent of config.agents) {
+      const phone = phones.get(agent.agentId);
+      if (!phone || phone.canConsult) continue;
+      try {
+        sw.setPhoneLimits(agent.extension, CONSULT_REQUESTS);
+      } catch (error) {
+        log('warn', `extension ${agent.extension} of ${agent.agentId}: ${(error as Error).message}`);
+      }
+    }
+  }
+  declarePhoneLimits();
 
   kamailio.on('event', (e) => {
     onKamailioEvent(ctx, e);

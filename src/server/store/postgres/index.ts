@@ -14,6 +14,7 @@ import { pgCustomerRepo } from './customers.js';
 import { translator } from './errors.js';
 import { pgInteractionRepo } from './interactions.js';
 import { migratePostgres, PG_MIGRATIONS, underSchemaLock } from './migrations.js';
+import { pgDirectoryRepo } from './directory.js';
 import { pgQueueRepo } from './queues.js';
 import { createPool, endpointOf, maskUrl, poolSql, type Sql } from './sql.js';
 import { writeQueue } from './write-queue.js';
@@ -28,7 +29,7 @@ const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 type Context = Omit<PgContext, 'sql'>;
 
 function repos(ctx: PgContext, autoLinkCustomers: boolean) {
-  return { ...pgAgentRepo(ctx), ...pgQueueRepo(ctx), ...pgCustomerRepo(ctx), ...pgInteractionRepo(ctx, { autoLinkCustomers }) };
+  return { ...pgAgentRepo(ctx), ...pgQueueRepo(ctx), ...pgDirectoryRepo(ctx), ...pgCustomerRepo(ctx), ...pgInteractionRepo(ctx, { autoLinkCustomers }) };
 }
 
 /** The seed, by whichever open first finds the mark left by migration 1, under the schema lock. */
@@ -83,6 +84,8 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
       getQueue: r.getQueue,
       getQueueByDnis: r.getQueueByDnis,
       listQueues: r.listQueues,
+      getSavedNumber: r.getSavedNumber,
+      listSavedNumbers: r.listSavedNumbers,
       getCustomer: r.getCustomer,
       listCustomers: r.listCustomers,
       findCustomersByPhone: r.findCustomersByPhone,
@@ -99,6 +102,9 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
       createQueue: r.createQueue,
       updateQueue: r.updateQueue,
       deleteQueue: r.deleteQueue,
+      createSavedNumber: r.createSavedNumber,
+      updateSavedNumber: r.updateSavedNumber,
+      deleteSavedNumber: r.deleteSavedNumber,
       createCustomer: r.createCustomer,
       updateCustomer: r.updateCustomer,
       deleteCustomer: r.deleteCustomer,

@@ -128,6 +128,19 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE queues ADD COLUMN service_level_seconds integer NOT NULL DEFAULT 20 CHECK (service_level_seconds BETWEEN 1 AND 3600);
     `,
   },
+  {
+    version: 4,
+    name: 'directory: saved external numbers',
+    up: `
+      CREATE TABLE directory_numbers (
+        id         bigserial PRIMARY KEY,
+        label      text NOT NULL,
+        number     text NOT NULL UNIQUE,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 interface AppliedRow {
