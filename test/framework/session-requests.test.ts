@@ -31,6 +31,13 @@ const REQUESTS: Record<Exclude<RequestName, 'login' | 'logout'>, (s: Session) =>
   dropParty: (s) => s.dropParty('active', '2002'),
   alternateCall: (s) => s.alternateCall('held', 'active'),
   setCallData: (s) => s.setCallData('active', { case: '42' }),
+  muteCall: (s) => s.muteCall('active'),
+  unmuteCall: (s) => s.unmuteCall('active'),
+  rejectCall: (s) => s.rejectCall('ringing'),
+  startRecording: (s) => s.startRecording('active'),
+  pauseRecording: (s) => s.pauseRecording('active'),
+  resumeRecording: (s) => s.resumeRecording('held'),
+  stopRecording: (s) => s.stopRecording('held'),
 };
 
 /** One ringing, one active and one held call on the extension. */

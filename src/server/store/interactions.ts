@@ -46,7 +46,7 @@ export const COLUMNS =
   'id, call_id, ani, dnis, queue, agent_id, extension, customer_id, offered_at, answered_at, ended_at, status, notes, disposition, updated_at';
 
 const RECORD_KINDS: ReadonlySet<string> = new Set<CallRecord['kind']>([
-  'queued', 'offered', 'answered', 'held', 'retrieved', 'transferred', 'conferenced', 'dtmf', 'ended', 'abandoned',
+  'queued', 'offered', 'answered', 'held', 'retrieved', 'transferred', 'conferenced', 'dtmf', 'recording', 'ended', 'abandoned',
 ]);
 
 const opt = <T>(value: T | null): T | undefined => value ?? undefined;

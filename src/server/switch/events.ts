@@ -52,6 +52,7 @@ const callFields = (call: Call, party: Party) => ({
   pyThisDN: party.dn,
   pyDNIS: call.dnis,
   ...(call.queue === undefined ? {} : { pyQueue: call.queue }),
+  pyMuted: party.muted === true,
   ...dataOf(call),
 });
 
@@ -81,14 +82,15 @@ export function partyInfoEvent(ctx: Ctx, call: Call, dn: string): PartyInfoEvent
   return event;
 }
 
-export function callInfoEvent(ctx: Ctx, call: Call, dn: string): CallInfoEvent {
+export function callInfoEvent(ctx: Ctx, call: Call, dn: string, name = 'CallInfo'): CallInfoEvent {
   const event = {
     pyEventType: 'CallInfoEvent' as const,
-    pyEventName: 'CallInfo',
+    pyEventName: name,
     pyMedia: MEDIA,
     pyCallId: call.id,
     pyThisDN: dn,
     ...dataOf(call),
+    ...(call.recording === undefined ? {} : { pyRecordingState: call.recording }),
     pyTimestamp: iso(ctx),
   };
   return event;
@@ -130,6 +132,7 @@ export function snapshotEvent(ctx: Ctx, agent: Agent): SnapshotEvent {
       pyMedia: MEDIA,
       ...callFields(call, party),
       pyParties: call.parties.map((p) => ({ pyDN: p.dn })),
+      ...(call.recording === undefined ? {} : { pyRecordingState: call.recording }),
     };
   });
   return {
