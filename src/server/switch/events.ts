@@ -52,7 +52,8 @@ const callFields = (call: Call, party: Party) => ({
   pyThisDN: party.dn,
   pyDNIS: call.dnis,
   ...(call.queue === undefined ? {} : { pyQueue: call.queue }),
-  pyMuted: party.muted === true,
+  // told once the party was ever muted: a call nobody muted reads as before
+  ...(party.muted === undefined ? {} : { pyMuted: party.muted }),
   ...dataOf(call),
 });
 
