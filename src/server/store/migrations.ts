@@ -179,6 +179,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE queues ADD COLUMN service_level_seconds INTEGER NOT NULL DEFAULT 20 CHECK (service_level_seconds BETWEEN 1 AND 3600);
     `,
   },
+  {
+    version: 6,
+    name: 'interactions: the pause intervals of the call recording',
+    up: `
+      ALTER TABLE interactions ADD COLUMN recording_pauses TEXT NOT NULL DEFAULT '[]';  -- JSON [{ from, to? }] in ms
+    `,
+  },
 ];
 
 export interface MigrationResult {

@@ -128,6 +128,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE queues ADD COLUMN service_level_seconds integer NOT NULL DEFAULT 20 CHECK (service_level_seconds BETWEEN 1 AND 3600);
     `,
   },
+  {
+    version: 4,
+    name: 'interactions: the pause intervals of the call recording',
+    up: `
+      ALTER TABLE interactions ADD COLUMN recording_pauses text NOT NULL DEFAULT '[]';  -- JSON [{ from, to? }] in ms
+    `,
+  },
 ];
 
 interface AppliedRow {
