@@ -5,6 +5,7 @@
  */
 import { LitElement, css, html } from 'lit';
 import { isActive, isRinging } from '../../framework/session/reducer.js';
+import type { RecordingState } from '../../framework/schema/events.js';
 import type { CallView } from '../../framework/session/types.js';
 import './call-duration.js';
 import './destination-form.js';
@@ -23,7 +24,14 @@ export type CallAction =
   | 'transferInitiate'
   | 'conferenceInitiate'
   | 'consultationCall'
-  | 'dropParty';
+  | 'dropParty'
+  | 'reject'
+  | 'mute'
+  | 'unmute'
+  | 'startRecording'
+  | 'pauseRecording'
+  | 'resumeRecording'
+  | 'stopRecording';
 
 export interface CallActionDetail {
   readonly action: CallAction;
@@ -32,6 +40,8 @@ export interface CallActionDetail {
   readonly digits?: string;
   readonly party?: string;
 }
+
+const RECORDING_LABELS: Record<RecordingState, string> = { Recording: 'Recording', Paused: 'Recording paused', Stopped: 'Recording stopped' };
 
 const TRANSFER_ACTIONS: readonly DestinationAction[] = [
   { action: 'blindTransfer', label: 'Blind transfer' },
@@ -120,7 +130,11 @@ export class CallCard extends LitElement {
     return html`<article class="card ${ringing ? 'ringing' : held ? 'held' : ''}" aria-label=${`${title}, ${callStateLabel(call)}`}>
       <header>
         <h3>${title}</h3>
-        <span><span class="badge">${callStateLabel(call)}</span> <opencti-call-duration .since=${call.answeredAt ?? call.startedAt}></opencti-call-duration></span>
+        <span
+          ><span class="badge">${callStateLabel(call)}</span>
+          ${call.muted ? html`<span class="badge bad" role="status">Muted</span>` : ''}
+          ${call.recording ? html`<span class="badge" role="status">${RECORDING_LABELS[call.recording]}</span>` : ''}
+          <opencti-call-duration .since=${call.answeredAt ?? call.startedAt}></opencti-call-duration></span>
       </header>
       ${line ? html`<div class="muted">${line}</div>` : ''}
       ${this.controls ? this.#controls(call, ringing, held) : ''}
@@ -133,6 +147,13 @@ export class CallCard extends LitElement {
     const others = call.parties.filter((p) => p !== this.thisDN);
     return html`<div class="actions row" role="group" aria-label="Call controls">
         ${canAnswer ? html`<button class="ok" ?disabled=${this.busy} @click=${() => this.#act('answer')}>Answer</button>` : ''}
+        ${canAnswer ? html`<button class="secondary" ?disabled=${this.busy} @click=${() => this.#act('reject')}>Reject</button>` : ''}
+        ${active || held
+          ? html`<button class="secondary" aria-pressed=${String(call.muted === true)} ?disabled=${this.busy} @click=${() => this.#act(call.muted ? 'unmute' : 'mute')}>
+              ${call.muted ? 'Unmute' : 'Mute'}
+            </button>`
+          : ''}
+        ${active || held ? this.#recordingControls(call) : ''}
         ${active ? html`<button class="secondary" ?disabled=${this.busy} @click=${() => this.#act('hold')}>Hold</button>` : ''}
         ${held ? html`<button ?disabled=${this.busy} @click=${() => this.#act('retrieve')}>Retrieve</button>` : ''}
         ${active
@@ -169,6 +190,19 @@ export class CallCard extends LitElement {
             ></opencti-destination-form>`
           : ''}
       </div>`;
+  }
+
+  /** The recording step the call's recording allows next: start, or pause/resume and stop. */
+  #recordingControls(call: CallView) {
+    const button = (action: CallAction, label: string) => html`<button class="secondary" ?disabled=${this.busy} @click=${() => this.#act(action)}>${label}</button>`;
+    switch (call.recording) {
+      case 'Recording':
+        return html`${button('pauseRecording', 'Pause recording')} ${button('stopRecording', 'Stop recording')}`;
+      case 'Paused':
+        return html`${button('resumeRecording', 'Resume recording')} ${button('stopRecording', 'Stop recording')}`;
+      default:
+        return button('startRecording', 'Record');
+    }
   }
 
   #act(action: CallAction, extra: Partial<CallActionDetail> = {}): void {
