@@ -132,8 +132,8 @@ export class CallCard extends LitElement {
         <h3>${title}</h3>
         <span
           ><span class="badge">${callStateLabel(call)}</span>
-          ${call.muted ? html`<span class="badge bad" role="status">Muted</span>` : ''}
-          ${call.recording ? html`<span class="badge" role="status">${RECORDING_LABELS[call.recording]}</span>` : ''}
+          ${call.muted ? html`<span class="badge bad">Muted</span>` : ''}
+          ${call.recording ? html`<span class="badge">${RECORDING_LABELS[call.recording]}</span>` : ''}
           <opencti-call-duration .since=${call.answeredAt ?? call.startedAt}></opencti-call-duration></span>
       </header>
       ${line ? html`<div class="muted">${line}</div>` : ''}
