@@ -20,9 +20,6 @@ import type { CheckResult, ConformanceDriver, ConformanceOptions, ConformanceRep
 /** Thrown by a check body that cannot run; the detail says why. */
 class Skip extends Error {}
 
-/** Thrown by an optional check whose request the target refused as not implemented: left out, with a note. */
-class NotProvided extends Error {}
-
 /** A request the connector (or the driver) rejected; keeps what it rejected with. */
 class Refusal extends Error {
   readonly error: unknown;
