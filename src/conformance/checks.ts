@@ -18,9 +18,9 @@ export interface CheckInfo {
   /** When it fails, every later check is skipped: nothing after it can run meaningfully. */
   readonly prerequisite?: boolean;
   /**
-   * Optional requests it exercises: it runs only when the connector provides them all and the
-   * target does not refuse them with OPENCTI_NOT_IMPLEMENTED; otherwise it is left out of the
-   * report and a note says why.
+   * Optional requests it exercises: it runs only when the connector provides them all, else it is
+   * left out of the report (the trace says so); a target that refuses them with
+   * OPENCTI_NOT_IMPLEMENTED leaves it out too, with a note.
    */
   readonly optional?: readonly string[];
 }
