@@ -44,7 +44,7 @@ export interface RequestHelpers {
  * What neither baresip's ctrl_tcp nor linphone-daemon offers per call (mute, recording): refused
  * before any phone is touched, never faked in the switch alone.
  */
-const refuseOnSip = (what: string) => (): never => {
+const refuseOnSip = (what: string) => async (): Promise<never> => {
   throw new SipRequestError('OPENCTI_NOT_IMPLEMENTED', `${what} is not available with the SIP back end: the phones' control links (baresip ctrl_tcp, linphone-daemon) offer no per-call ${what}; use the phone itself`);
 };
 const unsupportedOnSip = {
