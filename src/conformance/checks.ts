@@ -17,6 +17,12 @@ export interface CheckInfo {
   readonly needs?: readonly string[];
   /** When it fails, every later check is skipped: nothing after it can run meaningfully. */
   readonly prerequisite?: boolean;
+  /**
+   * Optional requests it exercises: it runs only when the connector provides them all, else it is
+   * left out of the report (the trace says so); a target that refuses them with
+   * OPENCTI_NOT_IMPLEMENTED leaves it out too, with a note.
+   */
+  readonly optional?: readonly string[];
 }
 
 const ALL: readonly TelephonyMode[] = ['simple', 'agentState', 'full'];
@@ -133,6 +139,32 @@ export const CHECKS: readonly CheckInfo[] = [
     needs: ['call.answer'],
   },
   {
+    id: 'call.mute',
+    title: 'muteCall and unmuteCall show on the call as pyMuted (docs/spec.md §5.4; optional)',
+    steps: [
+      'muteCall(callId, {}) on the established call',
+      'wait for a CallStateEvent for that call with pyMuted true',
+      'unmuteCall(callId, {})',
+      'wait for a CallStateEvent for that call with pyMuted false',
+    ],
+    modes: FULL,
+    needs: ['call.answer'],
+    optional: ['muteCall', 'unmuteCall'],
+  },
+  {
+    id: 'call.recording',
+    title: 'recording control is told by CallInfoEvent "Recording" with pyRecordingState (docs/spec.md §4, §5.4; optional)',
+    steps: [
+      'startRecording(callId, {}) on the established call; wait for a CallInfoEvent Recording with pyRecordingState Recording',
+      'pauseRecording(callId, {}); wait for pyRecordingState Paused',
+      'resumeRecording(callId, {}); wait for pyRecordingState Recording',
+      'stopRecording(callId, {}); wait for pyRecordingState Stopped',
+    ],
+    modes: FULL,
+    needs: ['call.answer'],
+    optional: ['startRecording', 'pauseRecording', 'resumeRecording', 'stopRecording'],
+  },
+  {
     id: 'call.answerUnknown',
     title: 'answerCall on a call that does not exist fails with an error object (docs/spec.md §5.3, §6)',
     steps: ['answerCall("no-such-call", {}) rejects with a non-empty string errCode'],
@@ -201,6 +233,20 @@ export const CHECKS: readonly CheckInfo[] = [
     modes: FULL,
   },
   {
+    id: 'call.reject',
+    title: 'rejectCall declines an offer: Disconnected at the agent (docs/spec.md §5.4; optional)',
+    steps: [
+      END_LEFTOVERS,
+      READY_FIRST,
+      'ring the agent as call.alerting does',
+      'rejectCall(callId, {})',
+      'wait for Disconnected (or Abandoned) for that call at the agent',
+      'driver.callerHangUp(callId): the caller gives up, wherever the call went',
+    ],
+    modes: FULL,
+    optional: ['rejectCall'],
+  },
+  {
     id: 'call.disconnected',
     title: 'the caller hanging up leads to Disconnected or Abandoned (docs/spec.md §2)',
     steps: ['driver.callerHangUp(callId) for the call of call.alerting', 'wait for Disconnected or Abandoned for that call'],
@@ -255,6 +301,7 @@ export function formatCheckList(mode: TelephonyMode): string {
     check.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
     if (check.needs?.length) lines.push(`  skipped when ${check.needs.join(', ')} did not pass`);
     if (check.prerequisite) lines.push('  when it fails, every later check is skipped');
+    if (check.optional) lines.push(`  runs only when the connector provides ${check.optional.join(', ')}`);
   }
   return lines.join('\n');
 }

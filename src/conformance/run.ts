@@ -77,6 +77,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const info = checkInfo(id);
     const statusOf = (needed: string) => checks.find((c) => c.id === needed)?.status;
     const unmet = blockedBy ?? info.needs?.find((needed) => statusOf(needed) !== 'passed');
+    const lacking = blockedBy === undefined && impl ? info.optional?.filter((name) => typeof (impl as unknown as Record<string, unknown>)[name] !== 'function') : undefined;
+    if (lacking && lacking.length > 0) {
+      // leaving out an optional request is the connector's right: traced, not a note
+      log(`not run ${id}: the connector does not provide ${lacking.join(', ')} (optional)`);
+      return;
+    }
     let result: CheckResult;
     if (unmet !== undefined) {
       const why = statusOf(unmet) === 'skipped' ? 'was skipped' : 'failed';
@@ -87,6 +93,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         await body();
         result = { id, title: info.title, status: 'passed', passed: true };
       } catch (error) {
+        if (info.optional && error instanceof Refusal && error.code === 'OPENCTI_NOT_IMPLEMENTED') {
+          notes.push(`${id} was not run: the target refused it as not implemented (${describeError(error.error)})`);
+          log(`not run ${id}: refused as not implemented`);
+          return;
+        }
         if (error instanceof Skip) {
           result = { id, title: info.title, status: 'skipped', passed: false, detail: error.message };
         } else {
@@ -308,6 +319,30 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       await check('call.dtmf', async () => {
         await request('sendDTMF', callId, '12#', {});
       });
+      await check('call.mute', async () => {
+        for (const [name, muted] of [['muteCall', true], ['unmuteCall', false]] as const) {
+          const since = recorder.mark();
+          await request(name, callId, {});
+          await expectEvent(since, (e) => e.pyEventType === 'CallStateEvent' && e.pyCallId === callId && e.pyMuted === muted, `a CallStateEvent with pyMuted ${muted}`);
+        }
+      });
+      await check('call.recording', async () => {
+        const steps = [
+          ['startRecording', 'Recording'],
+          ['pauseRecording', 'Paused'],
+          ['resumeRecording', 'Recording'],
+          ['stopRecording', 'Stopped'],
+        ] as const;
+        for (const [name, state] of steps) {
+          const since = recorder.mark();
+          await request(name, callId, {});
+          await expectEvent(
+            since,
+            (e) => e.pyEventType === 'CallInfoEvent' && e.pyEventName === 'Recording' && e.pyCallId === callId && e.pyRecordingState === state,
+            `CallInfoEvent Recording with pyRecordingState ${state}`,
+          );
+        }
+      });
       await check('call.answerUnknown', async () => {
         try {
           await request('answerCall', 'no-such-call', {});
@@ -390,6 +425,19 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         const since = recorder.mark();
         await drive('callerHangUp', id);
         await expectEvent(since, isCallEvent(ENDED, id), 'CallStateEvent Disconnected');
+      });
+      await check('call.reject', async () => {
+        await endLeftoverCalls('call.reject');
+        await makeReady();
+        const id = await ring(`${CALLER}04`);
+        const since = recorder.mark();
+        try {
+          await request('rejectCall', id, {});
+          await expectEvent(since, isCallEvent(ENDED, id), 'CallStateEvent Disconnected at the agent');
+        } finally {
+          // the call went back to its queue (or ended): the caller gives up either way
+          await drive('callerHangUp', id).catch(() => undefined);
+        }
       });
     } else {
       await check('call.disconnected', async () => {

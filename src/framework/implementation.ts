@@ -76,6 +76,16 @@ export interface AdvancedCallFunctions {
   alternateCall(heldCallId: string, activeCallId: string, options: RequestOptions): Promise<unknown>;
   /** Optional even in full mode: merges `data` into the call's pyCallData (a CallInfoEvent follows). */
   setCallData(callId: string, data: CallData, options: RequestOptions): Promise<unknown>;
+  /** Optional even in full mode: mutes or unmutes the agent's own leg (pyMuted on the call). */
+  muteCall(callId: string, options: RequestOptions): Promise<unknown>;
+  unmuteCall(callId: string, options: RequestOptions): Promise<unknown>;
+  /** Optional even in full mode: declines an offer (an ACD call goes back to its queue). */
+  rejectCall(callId: string, options: RequestOptions): Promise<unknown>;
+  /** Optional even in full mode: recording control (a CallInfoEvent "Recording" follows each). */
+  startRecording(callId: string, options: RequestOptions): Promise<unknown>;
+  pauseRecording(callId: string, options: RequestOptions): Promise<unknown>;
+  resumeRecording(callId: string, options: RequestOptions): Promise<unknown>;
+  stopRecording(callId: string, options: RequestOptions): Promise<unknown>;
 }
 
 export type RequestFunctions = SessionFunctions & AgentStateFunctions & BasicCallFunctions & AdvancedCallFunctions;

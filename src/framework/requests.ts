@@ -231,6 +231,16 @@ export const REQUEST_TABLE = {
       }),
     }),
   }),
+  /** Mutes the agent's own leg (pyMuted on the call's next CallStateEvent). Optional. */
+  muteCall: request({ group: 'advancedCall', modes: FULL, requiredIn: [], params: callParams, wire: args({ callId: str('Call id') }) }),
+  unmuteCall: request({ group: 'advancedCall', modes: FULL, requiredIn: [], params: callParams, wire: args({ callId: str('Call id') }) }),
+  /** Declines an offer (Alerting): an ACD call goes back to the front of its queue. Optional. */
+  rejectCall: request({ group: 'advancedCall', modes: FULL, requiredIn: [], params: callParams, wire: args({ callId: str('Call id') }) }),
+  /** Recording control; each change arrives as a CallInfoEvent named "Recording". Optional. */
+  startRecording: request({ group: 'advancedCall', modes: FULL, requiredIn: [], params: callParams, wire: args({ callId: str('Call id') }) }),
+  pauseRecording: request({ group: 'advancedCall', modes: FULL, requiredIn: [], params: callParams, wire: args({ callId: str('Call id') }) }),
+  resumeRecording: request({ group: 'advancedCall', modes: FULL, requiredIn: [], params: callParams, wire: args({ callId: str('Call id') }) }),
+  stopRecording: request({ group: 'advancedCall', modes: FULL, requiredIn: [], params: callParams, wire: args({ callId: str('Call id') }) }),
 } as const satisfies Readonly<Record<string, RequestSpec | WireOnlySpec>>;
 
 type Table = typeof REQUEST_TABLE;

@@ -133,7 +133,7 @@ describe('a connector with one mistake', () => {
     const connector = plainRefusal('answerCall', 'OPENCTI_CALL_REJECTED', 'no answer today');
     const report = await run(connector, 'full');
     expect(withStatus(report, 'failed')).toEqual(['call.answer', 'call.blindTransfer']);
-    expect(withStatus(report, 'skipped')).toEqual(['call.hold', 'call.retrieve', 'call.dtmf', 'call.consult', 'call.transferComplete']);
+    expect(withStatus(report, 'skipped')).toEqual(['call.hold', 'call.retrieve', 'call.dtmf', 'call.mute', 'call.recording', 'call.consult', 'call.transferComplete']);
     const callRequests = connector.requests.filter((r) => CALL_REQUESTS.includes(r.name));
     expect(callRequests.length).toBeGreaterThan(0);
     expect(callRequests.filter((r) => r.args[0] === '' || r.args[0] === undefined)).toEqual([]);

@@ -49,8 +49,40 @@ describe.each(TELEPHONY_MODES.map((mode, i) => [mode, `agent${i + 1}`, `500${i +
     expect(report).toMatchObject({ style: 'promise', notes: [] });
     const ids = report.checks.map((c) => c.id);
     expect(ids).toContain('logout.silence');
-    if (mode === 'full') expect(ids).toEqual(expect.arrayContaining(['call.consult', 'call.transferComplete', 'call.conference', 'call.blindTransfer']));
+    if (mode === 'full') {
+      expect(ids).toEqual(expect.arrayContaining(['call.consult', 'call.transferComplete', 'call.conference', 'call.blindTransfer']));
+      // the optional requests the reference connector provides are checked too
+      expect(ids).toEqual(expect.arrayContaining(['call.mute', 'call.recording', 'call.reject']));
+    }
     if (mode !== 'simple') expect(ids).toContain('agent.acw');
+  });
+});
+
+describe('optional checks', () => {
+  it('are left out for a connector without the optional requests; the rest still pass', async () => {
+    const connector = createNodeReferenceConnector();
+    const without = variant(connector, { muteCall: undefined, rejectCall: undefined });
+    const report = await runConformance({ implementation: without, mode: 'full', driver: await driverFor('agent2', '5002') });
+    connector.close();
+    expect(failures(report)).toEqual([]);
+    const ids = report.checks.map((c) => c.id);
+    expect(ids).not.toContain('call.mute');
+    expect(ids).not.toContain('call.reject');
+    expect(ids).toContain('call.recording');
+    expect(report.notes).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('are left out with a note when the target refuses them as not implemented, as the SIP back end does mute', async () => {
+    const connector = createNodeReferenceConnector();
+    const refusing = variant(connector, {
+      muteCall: () => Promise.reject({ errCode: 'OPENCTI_NOT_IMPLEMENTED', errMessage: 'mute is not available with the SIP back end' }),
+    });
+    const report = await runConformance({ implementation: refusing, mode: 'full', driver: await driverFor('agent2', '5002') });
+    connector.close();
+    expect(failures(report)).toEqual([]);
+    expect(report.checks.map((c) => c.id)).not.toContain('call.mute');
+    expect(report.notes).toEqual([expect.stringMatching(/^call\.mute was not run: the target refused it as not implemented \(OPENCTI_NOT_IMPLEMENTED: mute is not available/)]);
   });
 });
 

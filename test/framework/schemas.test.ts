@@ -33,7 +33,7 @@ const CALL_TYPES = ['INBOUND', 'OUTBOUND', 'INTERNAL', 'CONSULT', 'UNKNOWN'];
 const WORK_MODES = ['MODE_NONE', 'MODE_AUTO_IN', 'MODE_MANUAL_IN', 'ACW', 'BUSY', 'AUX_WORK'];
 const AGENT_STATES = ['Ready', 'NotReady', 'Login', 'Logout', 'Busy', 'Unknown'];
 const CONTAINERS = ['pyCallData', 'pyUserData', 'pyCallVariables', 'pyApplicationData'];
-const CALL_PROPERTIES = ['pyCallId', 'pyCallType', 'pyANI', 'pyOtherDN', 'pyThisDN', 'pyDNIS', 'pyQueue', 'pyInteractionID', 'pyTimestamp', ...CONTAINERS, 'pyCapabilities'];
+const CALL_PROPERTIES = ['pyCallId', 'pyCallType', 'pyANI', 'pyOtherDN', 'pyThisDN', 'pyDNIS', 'pyQueue', 'pyInteractionID', 'pyTimestamp', 'pyMuted', ...CONTAINERS, 'pyCapabilities'];
 const PENDING = ['pyPendingState', 'pyPendingReasonCode'];
 const COMMON = ['pyEventType', 'pyEventName', 'pyMedia'];
 
@@ -62,9 +62,9 @@ const SPEC: Record<string, { properties: string[]; required: string[]; enums: Re
     eventName: 'PartyInfo',
   },
   CallInfoEvent: {
-    properties: [...COMMON, 'pyCallId', ...CONTAINERS],
+    properties: [...COMMON, 'pyCallId', ...CONTAINERS, 'pyRecordingState'],
     required: ['pyEventType', 'pyEventName', 'pyCallId', 'pyCallData'],
-    enums: {},
+    enums: { pyRecordingState: ['Recording', 'Paused', 'Stopped'] },
   },
 };
 
@@ -153,7 +153,7 @@ describe('nested shapes', () => {
 
   it('snapshot calls carry the call properties, a call-state pyEventName and pyParties', async () => {
     const call = (await committed('SnapshotEvent.schema.json')).properties?.pyCalls?.items;
-    expect(sorted(Object.keys(call?.properties ?? {}))).toEqual(sorted(['pyEventName', 'pyMedia', ...CALL_PROPERTIES, 'pyParties']));
+    expect(sorted(Object.keys(call?.properties ?? {}))).toEqual(sorted(['pyEventName', 'pyMedia', ...CALL_PROPERTIES, 'pyParties', 'pyRecordingState']));
     expect(call?.properties?.pyEventName?.enum).toEqual(CALL_STATES);
   });
 

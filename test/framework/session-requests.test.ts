@@ -31,6 +31,13 @@ const REQUESTS: Record<Exclude<RequestName, 'login' | 'logout'>, (s: Session) =>
   dropParty: (s) => s.dropParty('active', '2002'),
   alternateCall: (s) => s.alternateCall('held', 'active'),
   setCallData: (s) => s.setCallData('active', { case: '42' }),
+  muteCall: (s) => s.muteCall('active'),
+  unmuteCall: (s) => s.unmuteCall('active'),
+  rejectCall: (s) => s.rejectCall('ringing'),
+  startRecording: (s) => s.startRecording('active'),
+  pauseRecording: (s) => s.pauseRecording('active'),
+  resumeRecording: (s) => s.resumeRecording('held'),
+  stopRecording: (s) => s.stopRecording('held'),
 };
 
 /** One ringing, one active and one held call on the extension. */
@@ -399,4 +406,44 @@ describe('requests: timeout', () => {
 
 it('every request name of the contract is covered here', () => {
   expect([...Object.keys(REQUESTS), 'login', 'logout'].sort()).toEqual([...ALL_REQUESTS].sort());
+});
+
+describe('mute, reject and recording requests', () => {
+  it('rejectCall needs a ringing call; mute and recording an active or held one', async () => {
+    const t = withCalls(await loggedIn('full'));
+    expect(await failure(t.session.rejectCall('active'))).toMatchObject({
+      errCode: 'OPENCTI_CF_INVALID_OBJECT_STATE',
+      errMessage: 'rejectCall: call "active" is Established, but the call must be ringing (Alerting or Offering)',
+    });
+    expect(await failure(t.session.muteCall('ringing'))).toMatchObject({ errCode: 'OPENCTI_CF_INVALID_OBJECT_STATE', errMessage: expect.stringContaining('muteCall: call "ringing" is Alerting') });
+    expect(await failure(t.session.startRecording('ringing'))).toMatchObject({ errMessage: expect.stringContaining('startRecording: call "ringing" is Alerting') });
+    expect(t.fake.names()).toEqual(['login']);
+    await t.session.rejectCall('ringing');
+    await t.session.muteCall('held');
+    await t.session.stopRecording('active', { why: 'card' });
+    expect(t.fake.calls.slice(1)).toEqual([
+      { name: 'rejectCall', args: ['ringing', {}] },
+      { name: 'muteCall', args: ['held', {}] },
+      { name: 'stopRecording', args: ['active', { why: 'card' }] },
+    ]);
+  });
+
+  it('the optional requests are refused as not implemented when the connector lacks them', async () => {
+    const t = withCalls(await loggedIn('full', { omit: ['muteCall', 'rejectCall', 'pauseRecording'] }));
+    for (const run of [() => t.session.muteCall('active'), () => t.session.rejectCall('ringing'), () => t.session.pauseRecording('active')]) {
+      expect(await failure(run())).toMatchObject({ errCode: 'OPENCTI_NOT_IMPLEMENTED' });
+    }
+  });
+
+  it('pyMuted and pyRecordingState show on the call', async () => {
+    const t = withCalls(await loggedIn('full'));
+    const active = () => t.session.state.calls.find((c) => c.callId === 'active');
+    expect(active()?.muted).toBeUndefined();
+    t.fake.emit({ ...callState('Established', 'active'), pyMuted: true });
+    expect(active()?.muted).toBe(true);
+    t.fake.emit(callState('Held', 'active'));
+    expect(active()).toMatchObject({ state: 'Held', muted: true });
+    t.fake.emit({ pyEventType: 'CallInfoEvent', pyEventName: 'Recording', pyCallId: 'active', pyCallData: {}, pyRecordingState: 'Paused' });
+    expect(active()?.recording).toBe('Paused');
+  });
 });

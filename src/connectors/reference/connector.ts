@@ -221,6 +221,27 @@ export class ReferenceConnector implements Implementation {
   setCallData(callId: string, data: CallData, options: RequestOptions) {
     return this.#request('setCallData', { callId, data, options });
   }
+  muteCall(callId: string, options: RequestOptions) {
+    return this.#request('muteCall', { callId, options });
+  }
+  unmuteCall(callId: string, options: RequestOptions) {
+    return this.#request('unmuteCall', { callId, options });
+  }
+  rejectCall(callId: string, options: RequestOptions) {
+    return this.#request('rejectCall', { callId, options });
+  }
+  startRecording(callId: string, options: RequestOptions) {
+    return this.#request('startRecording', { callId, options });
+  }
+  pauseRecording(callId: string, options: RequestOptions) {
+    return this.#request('pauseRecording', { callId, options });
+  }
+  resumeRecording(callId: string, options: RequestOptions) {
+    return this.#request('resumeRecording', { callId, options });
+  }
+  stopRecording(callId: string, options: RequestOptions) {
+    return this.#request('stopRecording', { callId, options });
+  }
 
   /**
    * Browser phone commands from the server (SIP back end, phone kind "webrtc") go to `handler`.

@@ -5,6 +5,7 @@
  */
 import { LitElement, css, html } from 'lit';
 import { isActive, isRinging } from '../../framework/session/reducer.js';
+import type { RecordingState } from '../../framework/schema/events.js';
 import type { CallView } from '../../framework/session/types.js';
 import './call-duration.js';
 import './destination-form.js';
@@ -24,7 +25,14 @@ export type CallAction =
   | 'transferInitiate'
   | 'conferenceInitiate'
   | 'consultationCall'
-  | 'dropParty';
+  | 'dropParty'
+  | 'reject'
+  | 'mute'
+  | 'unmute'
+  | 'startRecording'
+  | 'pauseRecording'
+  | 'resumeRecording'
+  | 'stopRecording';
 
 export interface CallActionDetail {
   readonly action: CallAction;
@@ -46,13 +54,25 @@ const REQUEST_OF: Record<CallAction, string> = {
   conferenceInitiate: 'conferenceInitiate',
   consultationCall: 'consultationCall',
   dropParty: 'dropParty',
+  reject: 'rejectCall',
+  mute: 'muteCall',
+  unmute: 'unmuteCall',
+  startRecording: 'startRecording',
+  pauseRecording: 'pauseRecording',
+  resumeRecording: 'resumeRecording',
+  stopRecording: 'stopRecording',
 };
+
+const RECORDING_ACTIONS: ReadonlySet<CallAction> = new Set<CallAction>(['startRecording', 'pauseRecording', 'resumeRecording', 'stopRecording']);
 
 /** Why an action the call's state would allow is not offered: the server left it out of the call's capabilities. */
 export function unavailableReason(call: CallView, action: CallAction, label: string): string | undefined {
-  if (call.capabilities === undefined || call.capabilities.includes(REQUEST_OF[action])) return undefined;
+  // Recording steps follow the call's recording state (pyRecordingState), not pyCapabilities.
+  if (call.capabilities === undefined || RECORDING_ACTIONS.has(action) || call.capabilities.includes(REQUEST_OF[action])) return undefined;
   return `${label} is not available on this call: your phone or the call does not allow it`;
 }
+
+const RECORDING_LABELS: Record<RecordingState, string> = { Recording: 'Recording', Paused: 'Recording paused', Stopped: 'Recording stopped' };
 
 const TRANSFER_ACTIONS: readonly DestinationAction[] = [
   { action: 'blindTransfer', label: 'Blind transfer' },
@@ -145,7 +165,11 @@ export class CallCard extends LitElement {
     return html`<article class="card ${ringing ? 'ringing' : held ? 'held' : ''}" aria-label=${`${title}, ${callStateLabel(call)}`}>
       <header>
         <h3>${title}</h3>
-        <span><span class="badge">${callStateLabel(call)}</span> <opencti-call-duration .since=${call.answeredAt ?? call.startedAt}></opencti-call-duration></span>
+        <span
+          ><span class="badge">${callStateLabel(call)}</span>
+          ${call.muted ? html`<span class="badge bad">Muted</span>` : ''}
+          ${call.recording ? html`<span class="badge">${RECORDING_LABELS[call.recording]}</span>` : ''}
+          <opencti-call-duration .since=${call.answeredAt ?? call.startedAt}></opencti-call-duration></span>
       </header>
       ${line ? html`<div class="muted">${line}</div>` : ''}
       ${this.controls ? this.#controls(call, ringing, held) : ''}
@@ -162,6 +186,9 @@ export class CallCard extends LitElement {
     }));
     return html`<div class="actions row" role="group" aria-label="Call controls">
         ${canAnswer ? this.#button(call, 'answer', 'Answer', 'ok') : ''}
+        ${canAnswer ? this.#button(call, 'reject', 'Reject', 'secondary') : ''}
+        ${active || held ? this.#muteToggle(call) : ''}
+        ${active || held ? this.#recordingControls(call) : ''}
         ${active ? this.#button(call, 'hold', 'Hold', 'secondary') : ''}
         ${held ? this.#button(call, 'retrieve', 'Retrieve', '') : ''}
         ${active
@@ -208,6 +235,28 @@ export class CallCard extends LitElement {
     return html`<button class=${tone} ?disabled=${this.busy || why !== undefined} title=${why ?? ''}
         aria-describedby=${why === undefined ? '' : whyId} @click=${() => this.#act(action)}>${label}</button>
       ${why === undefined ? '' : html`<span id=${whyId} class="visually-hidden">${why}</span>`}`;
+  }
+
+  /** Mute or Unmute as the leg stands, pressed while muted; disabled with the reason when the call does not allow it. */
+  #muteToggle(call: CallView) {
+    const action: CallAction = call.muted ? 'unmute' : 'mute';
+    const label = call.muted ? 'Unmute' : 'Mute';
+    const why = unavailableReason(call, action, label);
+    return html`<button class="secondary" aria-pressed=${String(call.muted === true)} ?disabled=${this.busy || why !== undefined} title=${why ?? ''}
+      @click=${() => this.#act(action)}>${label}</button>`;
+  }
+
+  /** The recording step the call's recording allows next: start, or pause/resume and stop. */
+  #recordingControls(call: CallView) {
+    const button = (action: CallAction, label: string) => this.#button(call, action, label, 'secondary');
+    switch (call.recording) {
+      case 'Recording':
+        return html`${button('pauseRecording', 'Pause recording')} ${button('stopRecording', 'Stop recording')}`;
+      case 'Paused':
+        return html`${button('resumeRecording', 'Resume recording')} ${button('stopRecording', 'Stop recording')}`;
+      default:
+        return button('startRecording', 'Record');
+    }
   }
 
   #act(action: CallAction, extra: Partial<CallActionDetail> = {}): void {

@@ -339,6 +339,13 @@ export class CallControlPanel extends LitElement {
       conferenceInitiate: () => session.conferenceInitiate(callId, destination),
       consultationCall: () => session.consultationCall(callId, destination),
       dropParty: () => session.dropParty(callId, party),
+      reject: () => session.rejectCall(callId),
+      mute: () => session.muteCall(callId),
+      unmute: () => session.unmuteCall(callId),
+      startRecording: () => session.startRecording(callId),
+      pauseRecording: () => session.pauseRecording(callId),
+      resumeRecording: () => session.resumeRecording(callId),
+      stopRecording: () => session.stopRecording(callId),
     };
     void this.#run(callId, requests[action]);
   }

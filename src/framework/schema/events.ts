@@ -44,6 +44,10 @@ export type DeviceState = (typeof DEVICE_STATES)[number];
 export const LINK_STATES = ['CONNECTED', 'DISCONNECTED'] as const;
 export type LinkState = (typeof LINK_STATES)[number];
 
+/** Where a call's recording stands (ours): told by a CallInfoEvent named "Recording". */
+export const RECORDING_STATES = ['Recording', 'Paused', 'Stopped'] as const;
+export type RecordingState = (typeof RECORDING_STATES)[number];
+
 export const CallData = Type.Record(Type.String(), Type.String(), {
   description: 'Call-attached (UUI) data: string keys, string values',
 });
@@ -132,6 +136,7 @@ const callProperties = {
   pyQueue: Type.Optional(text('ACD queue the call came through')),
   pyInteractionID: Type.Optional(text('Interaction record id')),
   pyTimestamp: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601 time of the event' })),
+  pyMuted: Type.Optional(Type.Boolean({ description: "Whether this device's own leg is muted (ours); absent = unknown" })),
   ...callDataContainers,
   pyCapabilities: Type.Optional(
     Type.Array(Type.String({ minLength: 1 }), {
@@ -174,6 +179,7 @@ export const SnapshotCall = Type.Object(
     pyMedia: Type.Optional(text('Media, e.g. "Phone"')),
     ...callProperties,
     pyParties: Type.Optional(Type.Array(Party)),
+    pyRecordingState: Type.Optional(literalUnion(RECORDING_STATES, 'Where the call recording stands (ours); absent = never started')),
   },
   { ...open },
 );
@@ -220,6 +226,7 @@ export const CallInfoEvent = Type.Object(
     pyCallId: nonEmpty('Call id'),
     ...callDataContainers,
     pyCallData: CallData,
+    pyRecordingState: Type.Optional(literalUnion(RECORDING_STATES, 'With pyEventName "Recording": where the call recording stands now (ours)')),
   },
   { ...open, title: 'CallInfoEvent' },
 );

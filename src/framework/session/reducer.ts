@@ -13,15 +13,17 @@
  * - Times are the event's `pyTimestamp` when it carries one (the server's clock survives a
  *   reconnect), otherwise `now`.
  */
-import type {
-  AgentStateEvent,
-  CallInfoEvent,
-  CallStateEvent,
-  CallStateName,
-  OpenCtiEvent,
-  PartyInfoEvent,
-  SnapshotCall,
-  SnapshotEvent,
+import {
+  RECORDING_STATES,
+  type AgentStateEvent,
+  type CallInfoEvent,
+  type CallStateEvent,
+  type CallStateName,
+  type OpenCtiEvent,
+  type PartyInfoEvent,
+  type RecordingState,
+  type SnapshotCall,
+  type SnapshotEvent,
 } from '../schema/events.js';
 import { applyCallData, EMPTY_CALL_DATA, freezeGroup, sameGroup, sameList } from '../call-data.js';
 import type { AgentView, CallView, SessionState } from './types.js';
@@ -115,11 +117,29 @@ function newCall(source: CallStateEvent | SnapshotCall, at: string, parties: rea
     parties: [...parties],
     ...dataAfter(EMPTY_CALL_DATA, source),
     capabilities: source.pyCapabilities,
+    ...extrasOf(source, undefined),
     startedAt: at,
     stateChangedAt: at,
     answeredAt: ALREADY_ANSWERED_STATES.includes(state) ? at : undefined,
     endedAt: isEnded(state) ? at : undefined,
   });
+}
+
+/** pyRecordingState of a Snapshot entry or a CallInfoEvent, when it names a known state. */
+function recordingOf(event: object): RecordingState | undefined {
+  const value = (event as { pyRecordingState?: unknown }).pyRecordingState;
+  return typeof value === 'string' && (RECORDING_STATES as readonly string[]).includes(value) ? (value as RecordingState) : undefined;
+}
+
+/**
+ * Our properties (pyMuted, pyRecordingState): absent says nothing new, and a call never told of
+ * them carries neither, so a server that does not know them changes nothing in the view.
+ */
+function extrasOf(event: object, known: CallView | undefined): Pick<CallView, 'muted' | 'recording'> {
+  const muted = (event as { pyMuted?: unknown }).pyMuted;
+  const nextMuted = typeof muted === 'boolean' ? muted : known?.muted;
+  const recording = recordingOf(event) ?? known?.recording;
+  return { ...(nextMuted === undefined ? {} : { muted: nextMuted }), ...(recording === undefined ? {} : { recording }) };
 }
 
 function updatedCall(call: CallView, event: CallStateEvent, at: string): CallView {
@@ -137,6 +157,7 @@ function updatedCall(call: CallView, event: CallStateEvent, at: string): CallVie
     interactionId: keep(event.pyInteractionID, call.interactionId),
     ...dataAfter(call, event),
     capabilities: event.pyCapabilities ?? call.capabilities,
+    ...extrasOf(event, call),
     stateChangedAt: state === call.state ? call.stateChangedAt : at,
     answeredAt: call.answeredAt ?? (ANSWERED_STATES.includes(state) ? at : undefined),
     endedAt: isEnded(state) ? at : undefined,
@@ -150,7 +171,7 @@ const sameRecord = (a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 };
 const CALL_FIELDS = [
   'callId', 'type', 'state', 'ani', 'otherDN', 'thisDN', 'dnis', 'queue', 'interactionId',
-  'startedAt', 'stateChangedAt', 'answeredAt', 'endedAt',
+  'startedAt', 'stateChangedAt', 'answeredAt', 'endedAt', 'muted', 'recording',
 ] as const satisfies readonly (keyof CallView)[];
 const AGENT_FIELDS = ['agentId', 'extension', 'state', 'reasonCode', 'workMode', 'afterCallWork', 'pendingState', 'pendingReasonCode'] as const satisfies readonly (keyof AgentView)[];
 
@@ -245,7 +266,7 @@ function reducePartyInfo(state: SessionState, event: PartyInfoEvent): Reduction 
 function reduceCallInfo(state: SessionState, event: CallInfoEvent): Reduction {
   const known = state.calls.find((c) => c.callId === event.pyCallId);
   if (!known) return { state, changes: [] };
-  const call = freezeCall({ ...known, ...dataAfter(known, event) });
+  const call = freezeCall({ ...known, ...dataAfter(known, event), ...extrasOf(event, known) });
   if (sameCall(call, known)) return { state, changes: [] };
   return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
 }

@@ -373,6 +373,46 @@ export class Session {
     );
   }
 
+  /** Mutes the agent's own leg; the call's next CallStateEvent carries pyMuted. */
+  muteCall(callId: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.#request('muteCall', () => requireCall(this.#state, 'muteCall', callId, 'activeOrHeld'), (impl) => impl.muteCall(callId, options), options);
+  }
+
+  unmuteCall(callId: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.#request('unmuteCall', () => requireCall(this.#state, 'unmuteCall', callId, 'activeOrHeld'), (impl) => impl.unmuteCall(callId, options), options);
+  }
+
+  /** Declines a ringing offer: unlike hangUpCall, never ends a call that was answered. */
+  rejectCall(callId: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.#request('rejectCall', () => requireCall(this.#state, 'rejectCall', callId, 'ringing'), (impl) => impl.rejectCall(callId, options), options);
+  }
+
+  /** Recording control; each change arrives as a CallInfoEvent "Recording" with pyRecordingState. */
+  startRecording(callId: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.#recording('startRecording', callId, options, (impl) => impl.startRecording(callId, options));
+  }
+
+  pauseRecording(callId: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.#recording('pauseRecording', callId, options, (impl) => impl.pauseRecording(callId, options));
+  }
+
+  resumeRecording(callId: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.#recording('resumeRecording', callId, options, (impl) => impl.resumeRecording(callId, options));
+  }
+
+  stopRecording(callId: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.#recording('stopRecording', callId, options, (impl) => impl.stopRecording(callId, options));
+  }
+
+  #recording(
+    name: 'startRecording' | 'pauseRecording' | 'resumeRecording' | 'stopRecording',
+    callId: string,
+    options: RequestOptions,
+    run: (impl: RequestFunctions) => Promise<unknown>,
+  ): Promise<unknown> {
+    return this.#request(name, () => requireCall(this.#state, name, callId, 'activeOrHeld'), run, options);
+  }
+
   // ---- call treatment ----
 
   /** The CSR accepted the screen pop of a `screenPopThenAccept` call: its interaction starts. */

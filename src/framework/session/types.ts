@@ -12,6 +12,7 @@ import type {
   DeviceState,
   LinkState,
   OpenCtiEvent,
+  RecordingState,
   WorkMode,
 } from '../schema/events.js';
 
@@ -45,6 +46,10 @@ export interface CallView {
    * (pyCapabilities); undefined when the server does not say, and then anything may be tried.
    */
   readonly capabilities?: readonly string[] | undefined;
+  /** This device's leg is muted (pyMuted); absent until the server speaks of muting. */
+  readonly muted?: boolean | undefined;
+  /** Where the call's recording stands (CallInfoEvent "Recording"); undefined = never started. */
+  readonly recording?: RecordingState | undefined;
   /** ISO 8601 times: first seen, last state change, answered, ended. */
   readonly startedAt: string;
   readonly stateChangedAt: string;

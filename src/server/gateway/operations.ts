@@ -34,7 +34,14 @@ export type CallControlMethod =
   | 'transferComplete'
   | 'conferenceComplete'
   | 'dropParty'
-  | 'alternate';
+  | 'alternate'
+  | 'mute'
+  | 'unmute'
+  | 'reject'
+  | 'startRecording'
+  | 'pauseRecording'
+  | 'resumeRecording'
+  | 'stopRecording';
 
 /**
  * The seam between desktop requests and the telephony: the switch itself with the simulator;
@@ -228,6 +235,14 @@ const handlers: { [O in Op]: Handler<O> } = {
   alternateCall: callRequest<'alternateCall'>('alternate', (a) => [a.heldCallId, a.activeCallId]),
   // Call data lives in the switch alone (no phone acts on it), also with a real back end.
   setCallData: agentCall<'setCallData'>('setCallData', (a) => [a.callId, a.data]),
+  // A real back end does these on the phone, or refuses what the phone cannot do.
+  muteCall: callRequest<'muteCall'>('mute', (a) => [a.callId]),
+  unmuteCall: callRequest<'unmuteCall'>('unmute', (a) => [a.callId]),
+  rejectCall: callRequest<'rejectCall'>('reject', (a) => [a.callId]),
+  startRecording: callRequest<'startRecording'>('startRecording', (a) => [a.callId]),
+  pauseRecording: callRequest<'pauseRecording'>('pauseRecording', (a) => [a.callId]),
+  resumeRecording: callRequest<'resumeRecording'>('resumeRecording', (a) => [a.callId]),
+  stopRecording: callRequest<'stopRecording'>('stopRecording', (a) => [a.callId]),
 };
 
 const isOpen = (connection: OperationConnection): boolean => connection.socket.readyState === connection.socket.OPEN;

@@ -3,6 +3,7 @@ import type { RepoContext } from './context.js';
 import type { LogPosition } from './store.js';
 import { invalid, notFound } from './errors.js';
 import { tryPhoneKey } from './phone.js';
+import { parsePauses, pausesAfter, touchesPauses } from './recording-pauses.js';
 import {
   INTERACTION_STATUSES,
   type Interaction,
@@ -32,6 +33,8 @@ export interface InteractionRow {
   notes: string;
   disposition: string | null;
   updated_at: number;
+  /** JSON list of RecordingPause (migration 6). */
+  recording_pauses: string;
 }
 
 export interface EventRow {
@@ -43,10 +46,10 @@ export interface EventRow {
 }
 
 export const COLUMNS =
-  'id, call_id, ani, dnis, queue, agent_id, extension, customer_id, offered_at, answered_at, ended_at, status, notes, disposition, updated_at';
+  'id, call_id, ani, dnis, queue, agent_id, extension, customer_id, offered_at, answered_at, ended_at, status, notes, disposition, updated_at, recording_pauses';
 
 const RECORD_KINDS: ReadonlySet<string> = new Set<CallRecord['kind']>([
-  'queued', 'offered', 'answered', 'held', 'retrieved', 'transferred', 'conferenced', 'dtmf', 'ended', 'abandoned',
+  'queued', 'offered', 'answered', 'held', 'retrieved', 'transferred', 'conferenced', 'dtmf', 'recording', 'ended', 'abandoned',
 ]);
 
 const opt = <T>(value: T | null): T | undefined => value ?? undefined;
@@ -67,7 +70,13 @@ export const toInteraction = (r: InteractionRow): Interaction => ({
   notes: r.notes,
   disposition: opt(r.disposition),
   updatedAt: r.updated_at,
+  ...recordingPausesOf(r.recording_pauses),
 });
+
+const recordingPausesOf = (text: string): Pick<Interaction, 'recordingPauses'> => {
+  const pauses = parsePauses(text).map((p) => (p.to === undefined ? { from: Number(p.from) } : { from: Number(p.from), to: Number(p.to) }));
+  return pauses.length === 0 ? {} : { recordingPauses: pauses };
+};
 
 export const toEntry = (r: EventRow): TimelineEntry => ({ seq: r.seq, kind: r.kind, at: r.at, detail: opt(r.detail), agentId: opt(r.agent_id) });
 
@@ -167,6 +176,8 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
        updated_at  = excluded.updated_at
      RETURNING id, event_count`,
   );
+  const selectPauses = db.prepare<[number], { recording_pauses: string }>('SELECT recording_pauses FROM interactions WHERE id = ?');
+  const updatePauses = db.prepare('UPDATE interactions SET recording_pauses = ? WHERE id = ?');
   const appendEvent = db.prepare(
     'INSERT INTO interaction_events (interaction_id, seq, kind, at, detail, agent_id) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -212,6 +223,10 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
       now: now(),
     }) as { id: number; event_count: number };
     appendEvent.run(row.id, row.event_count, r.kind, r.at, r.detail ?? null, r.agentId ?? null);
+    if (touchesPauses(r)) {
+      const next = pausesAfter(parsePauses(selectPauses.get(row.id)?.recording_pauses), r);
+      if (next) updatePauses.run(JSON.stringify(next), row.id);
+    }
     return { interactionId: row.id, created: isNew, seq: row.event_count };
   });
 

@@ -192,6 +192,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'interactions: the pause intervals of the call recording',
+    up: `
+      ALTER TABLE interactions ADD COLUMN recording_pauses TEXT NOT NULL DEFAULT '[]';  -- JSON [{ from, to? }] in ms
+    `,
+  },
 ];
 
 export interface MigrationResult {

@@ -179,6 +179,14 @@ export interface Interaction {
   readonly notes: string;
   readonly disposition?: string | undefined;
   readonly updatedAt: Millis;
+  /** When the call's recording was paused; `to` absent while still paused. Left out when never paused. */
+  readonly recordingPauses?: readonly RecordingPause[] | undefined;
+}
+
+/** An interval the recording was paused (pauseRecording to resumeRecording, stopRecording or the end). */
+export interface RecordingPause {
+  readonly from: Millis;
+  readonly to?: Millis | undefined;
 }
 
 export interface InteractionWithTimeline extends Interaction {

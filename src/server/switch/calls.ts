@@ -45,9 +45,9 @@ export function notifyPartyInfo(ctx: Ctx, call: Call, to: readonly Party[] = cal
   }
 }
 
-export function notifyCallInfo(ctx: Ctx, call: Call, to: readonly Party[] = call.parties): void {
+export function notifyCallInfo(ctx: Ctx, call: Call, to: readonly Party[] = call.parties, name = 'CallInfo'): void {
   for (const party of to) {
-    if (monitored(ctx, party)) ctx.emit({ extension: party.dn, agentId: ctx.devices.get(party.dn), event: callInfoEvent(ctx, call, party.dn) });
+    if (monitored(ctx, party)) ctx.emit({ extension: party.dn, agentId: ctx.devices.get(party.dn), event: callInfoEvent(ctx, call, party.dn, name) });
   }
 }
 

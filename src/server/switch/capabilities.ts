@@ -1,7 +1,8 @@
 /**
  * What a device may ask of a call right now (pyCapabilities): what the call's state allows, less
  * what the phone on the extension cannot do. A desktop enables its buttons from it, so a request
- * the phone cannot honour is never offered in the first place.
+ * the phone cannot honour is never offered in the first place. Recording steps are not listed:
+ * they change by CallInfoEvent "Recording", and pyRecordingState says which step comes next.
  */
 import { REQUEST_NAMES } from '../../framework/requests.js';
 import { SwitchError, q } from './errors.js';
@@ -19,7 +20,10 @@ export function capabilitiesOf(ctx: Ctx, call: Call, party: Party): string[] {
   switch (party.state) {
     case 'alerting':
       possible.add('hangUpCall');
-      if (party.dn !== call.originator) possible.add('answerCall');
+      if (party.dn !== call.originator) {
+        possible.add('answerCall');
+        possible.add('rejectCall');
+      }
       break;
     case 'initiated':
       possible.add('hangUpCall');
@@ -33,10 +37,13 @@ export function capabilitiesOf(ctx: Ctx, call: Call, party: Party): string[] {
       break;
   }
   if (party.state === 'held' || party.state === 'connected') {
+    possible.add(party.muted ? 'unmuteCall' : 'muteCall');
     const want = party.state === 'held' ? 'connected' : 'held';
     const pair = callsOf(ctx, party.dn).some((other) => other !== call && other.parties.some((p) => p.dn === party.dn && p.state === want));
     if (pair) for (const r of PAIR) possible.add(r);
   }
+  // A supervisor's leg (monitor, whisper, barge) can only be hung up; its mode changes over the supervise route.
+  if (party.supervision) return possible.has('hangUpCall') ? ['hangUpCall'] : [];
   const limits = ctx.phoneLimits.get(party.dn);
   return REQUEST_NAMES.filter((name) => possible.has(name) && !limits?.has(name));
 }

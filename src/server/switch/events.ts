@@ -55,6 +55,8 @@ const callFields = (call: Call, party: Party) => ({
   pyThisDN: party.dn,
   pyDNIS: call.dnis,
   ...(call.queue === undefined ? {} : { pyQueue: call.queue }),
+  // told once the party was ever muted: a call nobody muted reads as before
+  ...(party.muted === undefined ? {} : { pyMuted: party.muted }),
   ...dataOf(call),
 });
 
@@ -93,14 +95,15 @@ export function partiesSeenBy(call: Call, viewer: Party | undefined): { pyDN: st
     .map((p) => (p.supervision ? { pyDN: p.dn, role: p.supervision.mode } : { pyDN: p.dn }));
 }
 
-export function callInfoEvent(ctx: Ctx, call: Call, dn: string): CallInfoEvent {
+export function callInfoEvent(ctx: Ctx, call: Call, dn: string, name = 'CallInfo'): CallInfoEvent {
   const event = {
     pyEventType: 'CallInfoEvent' as const,
-    pyEventName: 'CallInfo',
+    pyEventName: name,
     pyMedia: MEDIA,
     pyCallId: call.id,
     pyThisDN: dn,
     ...dataOf(call),
+    ...(call.recording === undefined ? {} : { pyRecordingState: call.recording }),
     pyTimestamp: iso(ctx),
   };
   return event;
@@ -151,6 +154,7 @@ export function snapshotEvent(ctx: Ctx, agent: Agent): SnapshotEvent {
       ...callFields(call, party),
       pyCapabilities: capabilitiesOf(ctx, call, party),
       pyParties: partiesSeenBy(call, party),
+      ...(call.recording === undefined ? {} : { pyRecordingState: call.recording }),
     };
   });
   return {

@@ -2,7 +2,7 @@
  * The switch's internal state and the context its modules share. Modules are functions over a
  * Ctx; the two hooks break the cycle calls → agents → routing → calls.
  */
-import type { CallType, WorkMode } from '../../framework/schema/events.js';
+import type { CallType, RecordingState, WorkMode } from '../../framework/schema/events.js';
 import type { Attached } from './call-data.js';
 import type { AgentConfig, CallRecord, Clock, DeviceEvent, DeviceHealth, FarEndBehaviour, QueueConfig } from './types.js';
 
@@ -19,6 +19,8 @@ export interface Party {
   timer?: unknown;
   /** The last pyOtherDN this party was told, kept for the Disconnected after everyone else left. */
   peer?: string | undefined;
+  /** This party's own leg is muted (muteCall); kept per party, told as pyMuted. */
+  muted?: boolean | undefined;
   /** A supervisor's party: how it takes part and the DN of the agent it supervises (supervision.ts). */
   supervision?: { mode: SupervisionMode; of: string } | undefined;
 }
@@ -60,6 +62,8 @@ export interface Call {
   attached: Attached;
   dtmf: string;
   parties: Party[];
+  /** Where the call's recording stands (recording.ts); undefined = never started. */
+  recording?: RecordingState | undefined;
 }
 
 export interface AgentMode {

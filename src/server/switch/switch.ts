@@ -10,7 +10,9 @@ import { endWrapUp, login, logout, notReady, ready, snapshot } from './agents.js
 import { setPhoneLimits } from './capabilities.js';
 import { applyConfig, checkConfig, checkNumber } from './config.js';
 import { answer, hangUp, hold, makeCall, retrieve, sendDtmf, setCallData } from './control.js';
+import { reject, setMuted } from './call-features.js';
 import { viewState } from './events.js';
+import { controlRecording } from './recording.js';
 import { setDeviceHealth } from './health.js';
 import { SwitchError, q } from './errors.js';
 import { supervise } from './supervision.js';
@@ -170,6 +172,13 @@ export function createSwitch(options: SwitchOptions): Switch {
     alternate: (agentId, heldCallId, activeCallId) => run(() => alternate(ctx, agentId, heldCallId, activeCallId)),
     setCallData: (agentId, callId, data) => run(() => setCallData(ctx, agentId, callId, data)),
     supervise: (supervisorId, agentId, mode) => run(() => supervise(ctx, supervisorId, agentId, mode)),
+    mute: (agentId, callId) => run(() => setMuted(ctx, agentId, callId, true)),
+    unmute: (agentId, callId) => run(() => setMuted(ctx, agentId, callId, false)),
+    reject: (agentId, callId) => run(() => reject(ctx, agentId, callId)),
+    startRecording: (agentId, callId) => run(() => controlRecording(ctx, agentId, callId, 'start')),
+    pauseRecording: (agentId, callId) => run(() => controlRecording(ctx, agentId, callId, 'pause')),
+    resumeRecording: (agentId, callId) => run(() => controlRecording(ctx, agentId, callId, 'resume')),
+    stopRecording: (agentId, callId) => run(() => controlRecording(ctx, agentId, callId, 'stop')),
 
     inboundCall: (from, to, callData, attached) => run(() => inboundCall(ctx, from, to, callData, attached)),
     callerHangUp: (callId, number) => run(() => callerHangUp(ctx, callId, number)),

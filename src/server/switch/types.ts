@@ -65,7 +65,7 @@ export interface DeviceEvent {
 
 /** Lifecycle facts the store records as interactions (one per call leg offered to an agent or queue). */
 export interface CallRecord {
-  readonly kind: 'queued' | 'offered' | 'answered' | 'held' | 'retrieved' | 'transferred' | 'conferenced' | 'dtmf' | 'ended' | 'abandoned';
+  readonly kind: 'queued' | 'offered' | 'answered' | 'held' | 'retrieved' | 'transferred' | 'conferenced' | 'dtmf' | 'recording' | 'ended' | 'abandoned';
   readonly callId: string;
   readonly at: number;
   readonly ani: string;
@@ -166,6 +166,16 @@ export interface Switch {
    * monitor, a whisperer or a barger, changes mode, or leaves (`leave`).
    */
   supervise(supervisorId: string, agentId: string, mode: SuperviseMode): SupervisionResult;
+  /** Mutes or unmutes the agent's own leg (connected or held); that device gets a CallStateEvent with pyMuted. */
+  mute(agentId: string, callId: string): void;
+  unmute(agentId: string, callId: string): void;
+  /** Declines a ringing offer: an ACD call back to the front of its queue, the agent Not Ready (REJECTED). */
+  reject(agentId: string, callId: string): void;
+  /** Recording control; every party gets a CallInfoEvent "Recording" with pyRecordingState. */
+  startRecording(agentId: string, callId: string): void;
+  pauseRecording(agentId: string, callId: string): void;
+  resumeRecording(agentId: string, callId: string): void;
+  stopRecording(agentId: string, callId: string): void;
 
   // the simulated outside world
   inboundCall(from: string, to: string, callData?: Record<string, string>, attached?: AttachedData): { callId: string };

@@ -4,6 +4,9 @@ import { ConfigError, resolveConfig } from '../../../src/server/config.js';
 import { CallTable, sipUser } from '../../../src/server/sip/backend/state.js';
 import { InDialogTracker, isSuccess } from '../../../src/server/sip/backend/in-dialog.js';
 import { Waiters } from '../../../src/server/sip/backend/waiters.js';
+import { createSipCallControl } from '../../../src/server/sip/backend/call-control.js';
+import { SipRequestError } from '../../../src/server/sip/backend/errors.js';
+import type { BackendCtx } from '../../../src/server/sip/backend/state.js';
 import type { EvapiEvent } from '../../../src/server/sip/kamailio-evapi.js';
 import { ManualClock, createSwitch } from '../../../src/server/switch/index.js';
 
@@ -154,5 +157,19 @@ describe('sip configuration: DTMF of linphone phones', () => {
     const linphone = (dtmf: unknown) => ({ ...agent(2), phone: { kind: 'linphone', socketPath: '/tmp/l', dtmf } });
     expect(resolveConfig({ backend: 'sip', sip: sip({ agents: [agent(1), linphone('rfc4733')] }) }).sip?.agents[1]?.phone).toMatchObject({ dtmf: 'rfc4733' });
     expect(() => resolveConfig({ backend: 'sip', sip: sip({ agents: [agent(1), linphone('inband')] }) })).toThrow(/\/sip\/agents\/1\/phone/);
+  });
+});
+
+describe('requests the phones cannot do', () => {
+  const control = createSipCallControl({ ctx: { sw: {} } as unknown as BackendCtx, waiters: {} as Waiters, timeoutMs: 1000 });
+
+  it.each(['mute', 'unmute', 'startRecording', 'pauseRecording', 'resumeRecording', 'stopRecording'] as const)('%s is refused as not implemented, naming why', async (method) => {
+    const thrown = await Promise.resolve(control[method]('agent1', 'c1')).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(thrown).toBeInstanceOf(SipRequestError);
+    expect(thrown).toMatchObject({ errCode: 'OPENCTI_NOT_IMPLEMENTED' });
+    expect((thrown as SipRequestError).errMessage).toMatch(/not available with the SIP back end: the phones' control links \(baresip ctrl_tcp, linphone-daemon\) offer no per-call (mute|recording)/);
   });
 });

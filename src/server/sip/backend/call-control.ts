@@ -40,6 +40,22 @@ export interface RequestHelpers {
   readonly timeoutMs: number;
 }
 
+/**
+ * What neither baresip's ctrl_tcp nor linphone-daemon offers per call (mute, recording): refused
+ * before any phone is touched, never faked in the switch alone.
+ */
+const refuseOnSip = (what: string) => async (): Promise<never> => {
+  throw new SipRequestError('OPENCTI_NOT_IMPLEMENTED', `${what} is not available with the SIP back end: the phones' control links (baresip ctrl_tcp, linphone-daemon) offer no per-call ${what}; use the phone itself`);
+};
+const unsupportedOnSip = {
+  mute: refuseOnSip('mute'),
+  unmute: refuseOnSip('mute'),
+  startRecording: refuseOnSip('recording'),
+  pauseRecording: refuseOnSip('recording'),
+  resumeRecording: refuseOnSip('recording'),
+  stopRecording: refuseOnSip('recording'),
+} satisfies Partial<CallControl>;
+
 export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDeps): CallControl {
   const sw = ctx.sw;
 
@@ -147,8 +163,15 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
   const helpers: RequestHelpers = { ctx, phoneOf, legState, legOf, reached, onPhone, sipUri, timeoutMs };
   const consultRequests = createConsultRequests(helpers);
 
-  return {
+  const control: CallControl = {
     ...consultRequests,
+    ...unsupportedOnSip,
+    /** Declining is hanging up the ringing leg on the phone; the switch's hang-up of an offer is the rejection. */
+    async reject(agentId, callId) {
+      legState(agentId, callId, ['Alerting'], 'rejected');
+      await control.hangUp(agentId, callId);
+    },
+
     async answer(agentId, callId) {
       const { call } = legState(agentId, callId, ['Alerting'], 'answered');
       const phone = phoneOf(agentId);
@@ -248,5 +271,6 @@ export function createSipCallControl({ ctx, waiters, timeoutMs }: CallControlDep
     },
 
   };
+  return control;
 }
 

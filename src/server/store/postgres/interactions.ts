@@ -1,3 +1,4 @@
+import { parsePauses, pausesAfter, touchesPauses } from '../recording-pauses.js';
 import type { CallRecord } from '../../switch/types.js';
 import { invalid, notFound } from '../errors.js';
 import {
@@ -82,6 +83,11 @@ export function pgInteractionRepo({ sql, now }: PgContext, { autoLinkCustomers }
       ],
     )) as { id: number; event_count: number };
     await appendEvent(tx, row.id, row.event_count, r.kind, r.at, r.detail ?? null, r.agentId ?? null);
+    if (touchesPauses(r)) {
+      const current = await tx.one<{ recording_pauses: string }>('SELECT recording_pauses FROM interactions WHERE id = $1', [row.id]);
+      const next = pausesAfter(parsePauses(current?.recording_pauses), r);
+      if (next) await tx.run('UPDATE interactions SET recording_pauses = $1 WHERE id = $2', [JSON.stringify(next), row.id]);
+    }
     // The first record inserts with event_count 1: true even when another server raced us to it.
     return { interactionId: row.id, created: row.event_count === 1, seq: row.event_count };
   };

@@ -141,6 +141,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'interactions: the pause intervals of the call recording',
+    up: `
+      ALTER TABLE interactions ADD COLUMN recording_pauses text NOT NULL DEFAULT '[]';  -- JSON [{ from, to? }] in ms
+    `,
+  },
 ];
 
 interface AppliedRow {
