@@ -43,7 +43,7 @@ it('a call carries its capabilities; a phone limit takes conference away at once
   await alice.session.agentReady({});
   const { callId } = await api<{ callId: string }>(server, 'POST', '/api/calls', { from: '+15551239001', to: '8000' });
   await alice.until((s) => callIn(s, callId)?.state === 'Alerting', 'the offer');
-  expect(callIn(alice.session.state, callId)?.capabilities).toEqual(['answerCall', 'hangUpCall']);
+  expect(callIn(alice.session.state, callId)?.capabilities).toEqual(['answerCall', 'hangUpCall', 'rejectCall']);
   await alice.session.answerCall(callId);
   await alice.until((s) => callIn(s, callId)?.capabilities?.includes('conferenceInitiate') === true, 'conference possible');
   await server.commands.setPhoneLimits('5001', ['conferenceInitiate', 'conferenceComplete']);

@@ -187,7 +187,7 @@ describe('basic calls', () => {
         pyDNIS: '8000',
         pyQueue: 'sales',
         pyCallData: { account: '42' },
-        pyCapabilities: ['answerCall', 'hangUpCall'],
+        pyCapabilities: ['answerCall', 'hangUpCall', 'rejectCall'],
         pyParties: [{ pyDN: CUSTOMER }, { pyDN: '1001' }],
       },
     ]);

@@ -12,13 +12,13 @@ describe('capabilities per call', () => {
     h = harness({ farEnds: { '+33799999999': 'answer' } });
     h.ready('alice');
     const { callId } = h.sw.inboundCall(CUSTOMER, '8000');
-    expect(capabilities('1001')).toEqual(['answerCall', 'hangUpCall']);
+    expect(capabilities('1001')).toEqual(['answerCall', 'hangUpCall', 'rejectCall']);
     h.sw.answer('alice', callId);
     expect(capabilities('1001')).toEqual([
-      'hangUpCall', 'holdCall', 'sendDTMF', 'blindTransfer', 'transferInitiate', 'consultationCall', 'conferenceInitiate', 'setCallData',
+      'hangUpCall', 'holdCall', 'sendDTMF', 'blindTransfer', 'transferInitiate', 'consultationCall', 'conferenceInitiate', 'setCallData', 'muteCall',
     ]);
     h.sw.hold('alice', callId);
-    expect(capabilities('1001')).toEqual(['hangUpCall', 'retrieveCall', 'blindTransfer', 'setCallData']);
+    expect(capabilities('1001')).toEqual(['hangUpCall', 'retrieveCall', 'blindTransfer', 'setCallData', 'muteCall']);
     h.sw.retrieve('alice', callId);
     const consult = h.sw.consult('alice', callId, '+33799999999').callId;
     expect(capabilities('1001')).toEqual(['hangUpCall']);
@@ -28,7 +28,7 @@ describe('capabilities per call', () => {
     // The snapshot lists both calls with what each allows now.
     const listed = h.snapshot('alice').pyCalls ?? [];
     expect(listed.find((c) => c.pyCallId === callId)?.pyCapabilities).toEqual(
-      ['hangUpCall', 'retrieveCall', 'blindTransfer', 'transferComplete', 'conferenceComplete', 'alternateCall', 'setCallData'],
+      ['hangUpCall', 'retrieveCall', 'blindTransfer', 'transferComplete', 'conferenceComplete', 'alternateCall', 'setCallData', 'muteCall'],
     );
     h.sw.conferenceComplete('alice', callId, consult);
     expect(h.snapshot('alice').pyCalls?.[0]?.pyCapabilities).toContain('dropParty');

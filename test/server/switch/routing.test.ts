@@ -29,7 +29,7 @@ describe('ACD routing', () => {
       pyDNIS: '8000',
       pyQueue: 'sales',
       pyCallData: { account: '42' },
-      pyCapabilities: ['answerCall', 'hangUpCall'],
+      pyCapabilities: ['answerCall', 'hangUpCall', 'rejectCall'],
       pyTimestamp: '2025-01-01T09:00:02.000Z',
     });
     expect(h.kinds(callId)).toEqual(['queued', 'offered:dave']);
