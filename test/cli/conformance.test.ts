@@ -50,7 +50,7 @@ describe('opencti conformance', () => {
   it('--list prints every check of the mode in run order, with its steps, and runs nothing', async () => {
     const { code, stdout } = await conformance(['--list', '--mode', 'full']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^full mode: 27 checks\n/);
+    expect(stdout).toMatch(/^full mode: 30 checks\n/); // 27 required in full mode, and the optional call.mute, call.recording, call.reject
     const ids = [...stdout.matchAll(/^(\S+) — /gm)].map((m) => m[1]);
     expect(ids).toEqual(checksFor('full').map((c) => c.id));
     expect(stdout).toContain('  1. holdCall(callId, {})\n  2. wait for CallStateEvent Held for that call\n  skipped when call.answer did not pass');
