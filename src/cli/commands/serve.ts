@@ -95,6 +95,7 @@ export function registerServe(program: Command): void {
           `OpenCTI-TS reference CTI server on ${server.url}`,
           `  CSR desktop:    ${server.url}/`,
           `  simulator:      ${server.url}/simulator`,
+          `  supervisor:     ${server.url}/supervisor`,
           `  CTI WebSocket:  ${server.ctiUrl}`,
           `  health:         ${server.url}/healthz   metrics: ${server.url}/metrics`,
           `  store:          ${server.store.backend === 'postgres' ? 'PostgreSQL' : 'SQLite'} ${server.store.location}`,
