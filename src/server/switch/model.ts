@@ -114,6 +114,11 @@ export interface Ctx {
   readonly calls: Map<string, Call>;
   /** Monitored extensions: extension → agent logged in on it. */
   readonly devices: Map<string, string>;
+  /**
+   * Configured extensions: extension → how many agents have it as their own (several may share
+   * one). Kept by applyConfig, so that checking a number does not scan every agent.
+   */
+  readonly extensions: Map<string, number>;
   /** Extensions whose telephony is not CONNECTED/OPENED (see health.ts). */
   readonly health: Map<string, DeviceHealth>;
   /** Requests an extension's phone cannot carry out (see capabilities.ts); absent = none. */
@@ -152,9 +157,14 @@ export function agentAt(ctx: Ctx, dn: string): Agent | undefined {
 
 /** Every extension the switch knows: configured ones and the ones agents are logged in on. */
 export function isKnownExtension(ctx: Ctx, dn: string): boolean {
-  if (ctx.devices.has(dn)) return true;
-  for (const agent of ctx.agents.values()) if (agent.config.extension === dn) return true;
-  return false;
+  return ctx.devices.has(dn) || ctx.extensions.has(dn);
+}
+
+/** One more (+1) or one fewer (-1) agent has `dn` as their configured extension. */
+export function countExtension(ctx: Ctx, dn: string, change: 1 | -1): void {
+  const count = (ctx.extensions.get(dn) ?? 0) + change;
+  if (count > 0) ctx.extensions.set(dn, count);
+  else ctx.extensions.delete(dn);
 }
 
 export function queueByDnis(ctx: Ctx, dnis: string): Queue | undefined {
