@@ -54,6 +54,8 @@ function model(count: number): { ctx: Ctx; clock: ManualClock } {
     queues: new Map(),
     calls: new Map(),
     devices: new Map(),
+    deviceCalls: new Map(),
+    extensions: new Map(),
     health: new Map(),
     phoneLimits: new Map(),
     nextCallId: () => 'c',

@@ -6,6 +6,7 @@ import { compileValidator, describeProblems } from '../framework/schema/validate
 import { SipConfig, crossCheckSipConfig } from './sip/backend/config.js';
 import { GatewayLimits, crossCheckLimits } from './gateway/limits.js';
 import { DesktopConfig, crossCheckDesktopConfig } from './desktop-config.js';
+import { WrapUpConfig } from './wrap-up.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -131,6 +132,7 @@ export const ServerConfig = Type.Object(
     ),
     cluster: Type.Optional(ClusterConfig),
     desktop: Type.Optional(DesktopConfig),
+    wrapUp: Type.Optional(WrapUpConfig),
   },
   { additionalProperties: false, title: 'ServerConfig' },
 );

@@ -218,6 +218,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     passwordPolicy: config.production ? 'strong' : 'any',
     logins: { status: (agentId) => logins.status(agentId), unlock: (agentId) => logins.unlock(agentId), logout: (agentId, reasonCode) => theGateway.logoutAgent(agentId, reasonCode) },
     stats,
+    ...(config.wrapUp ? { wrapUp: config.wrapUp } : {}),
     force: async (agentId, state, reasonCode, by) => (await driver.exec({ k: 'force', agentId, state, reasonCode, by })) as ForceResult,
     ...(sip ? { superviseRefusal: (agentId: string, mode: SuperviseMode) => supervisionRefusal(config.sip as NonNullable<ServerConfig['sip']>, agentId, mode) } : {}),
     ...(cluster ? { cluster: { view: () => cluster.view(), state: () => ({ applied: cluster.driver.applied, leader: cluster.driver.isLeader, digest: cluster.driver.center.digest() }) } } : {}),

@@ -10,6 +10,7 @@ import type { ClusterView } from '../cluster/node.js';
 import type { ForceResult, ForcedState } from '../center/inputs.js';
 import type { Stats } from '../stats/figures.js';
 import type { SuperviseMode } from '../switch/types.js';
+import type { WrapUpConfig } from '../wrap-up.js';
 
 /** One agent with a server session, as the WebSocket gateway keeps it. */
 export interface SessionView {
@@ -50,6 +51,8 @@ export interface HttpApiDeps {
   readonly stats?: { figures(): Promise<Stats> };
   /** Forces an agent's state through the call center (`by`: the supervisor's id, or "admin"); absent = 404. */
   readonly force?: (agentId: string, state: ForcedState, reasonCode: string, by: string) => Promise<ForceResult>;
+  /** What a wrap-up needs (the server configuration's `wrapUp`); absent = nothing is required. */
+  readonly wrapUp?: WrapUpConfig;
   /** Why the back end cannot supervise this agent's call (SIP): answered 501; absent = the switch's supervise, through the call center. */
   readonly superviseRefusal?: (agentId: string, mode: SuperviseMode) => { errCode: string; errMessage: string };
 }

@@ -1,39 +1,16 @@
 /**
- * The live statistics as one pure fold: today's call records and agent state changes, plus the
+ * The live statistics: today's call records and agent state changes, folded (fold.ts), plus the
  * switch's live view (calls waiting, agents' states), give every figure of docs/statistics.md.
- * No clock is read here: the caller says what "now" and "today" are.
+ * computeStats folds a whole day at once; StatsBook keeps the folds running as facts arrive, and
+ * both give the same figures. No clock is read here: the caller says what "now" and "today" are.
  */
 import type { AgentSummary, CallRecord, QueueSummary } from '../switch/types.js';
+import { RecordFold, TimeFold, emptyQueueTally, withinOf, type AgentStateChange } from './fold.js';
 
 /** The default service level threshold of a queue: answered within 20 s. */
 export const DEFAULT_SERVICE_LEVEL_SECONDS = 20;
 
-/** An agent state change, as the agent's AgentStateEvent says it. */
-export interface AgentStateChange {
-  readonly agentId: string;
-  /** Login, Ready, NotReady, Busy, Logout (the AgentStateEvent's name). */
-  readonly state: string;
-  readonly workMode?: string | undefined;
-  readonly at: number;
-}
-
-/** What occupancy counts an agent state as. */
-export type TimeCategory = 'ready' | 'busy' | 'acw' | 'notReady' | 'loggedOut';
-
-export const categoryOf = (change: Pick<AgentStateChange, 'state' | 'workMode'>): TimeCategory => {
-  switch (change.state) {
-    case 'Ready':
-      return 'ready';
-    case 'Busy':
-      return 'busy';
-    case 'NotReady':
-      return change.workMode === 'ACW' ? 'acw' : 'notReady';
-    case 'Login':
-      return 'notReady';
-    default:
-      return 'loggedOut';
-  }
-};
+export { categoryOf, type AgentStateChange, type TimeCategory } from './fold.js';
 
 export interface QueueStats {
   readonly name: string;
@@ -98,146 +75,34 @@ export interface StatsInput {
   readonly serviceLevelSeconds?: Readonly<Record<string, number>>;
 }
 
-interface QueueTally {
-  offered: number;
-  answered: number;
-  abandoned: number;
-  within: number;
-  waitTotal: number;
-  handled: number;
-  handleTotal: number;
-}
-
-interface AgentTally {
-  handled: number;
-  finished: number;
-  handleTotal: number;
-}
-
-/** One call as the fold follows it. */
-interface CallTrack {
-  /** Queues this call was offered through today. */
-  readonly offeredIn: Set<string>;
-  /** The queue it waits in for an answer, since when. */
-  waitingIn?: { queue: string; since: number } | undefined;
-  /** The queues through which it was answered (a call transferred to another queue: both), and when. */
-  readonly answeredVia: Map<string, number>;
-  /** Agents talking on it (answered, not yet left), since when. */
-  readonly legs: Map<string, number>;
-}
-
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
-function foldRecords(records: readonly CallRecord[], thresholds: (queue: string) => number) {
-  const queues = new Map<string, QueueTally>();
-  const agents = new Map<string, AgentTally>();
-  const calls = new Map<string, CallTrack>();
-  const queue = (name: string) => {
-    let tally = queues.get(name);
-    if (!tally) queues.set(name, (tally = { offered: 0, answered: 0, abandoned: 0, within: 0, waitTotal: 0, handled: 0, handleTotal: 0 }));
-    return tally;
-  };
-  const agent = (id: string) => {
-    let tally = agents.get(id);
-    if (!tally) agents.set(id, (tally = { handled: 0, finished: 0, handleTotal: 0 }));
-    return tally;
-  };
-  const endLeg = (call: CallTrack, agentId: string, at: number) => {
-    const from = call.legs.get(agentId);
-    if (from === undefined) return;
-    call.legs.delete(agentId);
-    const tally = agent(agentId);
-    tally.finished++;
-    tally.handleTotal += at - from;
-  };
-
-  for (const r of records) {
-    let call = calls.get(r.callId);
-    if (!call) calls.set(r.callId, (call = { offeredIn: new Set(), answeredVia: new Map(), legs: new Map() }));
-    switch (r.kind) {
-      case 'queued': {
-        if (r.queue === undefined) break;
-        if (!call.offeredIn.has(r.queue)) {
-          call.offeredIn.add(r.queue);
-          queue(r.queue).offered++;
-        }
-        // A call back at the front after RONA keeps waiting since it first came.
-        if (call.waitingIn?.queue !== r.queue) call.waitingIn = { queue: r.queue, since: r.at };
-        break;
-      }
-      case 'answered': {
-        if (r.agentId === undefined) break;
-        if (call.waitingIn) {
-          const tally = queue(call.waitingIn.queue);
-          const wait = r.at - call.waitingIn.since;
-          tally.answered++;
-          tally.waitTotal += wait;
-          if (wait <= thresholds(call.waitingIn.queue) * 1000) tally.within++;
-          if (!call.answeredVia.has(call.waitingIn.queue)) call.answeredVia.set(call.waitingIn.queue, r.at);
-          call.waitingIn = undefined;
-        }
-        // Calls handled are ACD calls: the ones that came through a queue (also by transfer).
-        if (r.queue !== undefined && !call.legs.has(r.agentId)) {
-          agent(r.agentId).handled++;
-          call.legs.set(r.agentId, r.at);
-        }
-        break;
-      }
-      case 'transferred':
-        if (r.agentId !== undefined) endLeg(call, r.agentId, r.at);
-        break;
-      case 'abandoned':
-        if (call.waitingIn) queue(call.waitingIn.queue).abandoned++;
-        call.waitingIn = undefined;
-        break;
-      case 'ended': {
-        call.waitingIn = undefined;
-        for (const agentId of [...call.legs.keys()]) endLeg(call, agentId, r.at);
-        for (const [name, at] of call.answeredVia) {
-          const tally = queue(name);
-          tally.handled++;
-          tally.handleTotal += r.at - at;
-        }
-        calls.delete(r.callId);
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  return { queues, agents };
+/** What the figures are made of: the two folds of the day so far. */
+export interface Folds {
+  readonly records: RecordFold;
+  readonly times: TimeFold;
 }
 
-function foldAgentTimes(changes: readonly AgentStateChange[], dayStart: number, now: number) {
-  const times = new Map<string, Record<TimeCategory, number> & { last?: AgentStateChange }>();
-  const close = (entry: Record<TimeCategory, number> & { last?: AgentStateChange }, until: number) => {
-    if (!entry.last) return;
-    const from = Math.max(entry.last.at, dayStart);
-    if (until > from) entry[categoryOf(entry.last)] += until - from;
-  };
-  for (const change of changes) {
-    let entry = times.get(change.agentId);
-    if (!entry) times.set(change.agentId, (entry = { ready: 0, busy: 0, acw: 0, notReady: 0, loggedOut: 0 }));
-    close(entry, Math.min(change.at, now));
-    entry.last = change;
-  }
-  for (const entry of times.values()) close(entry, now);
-  return times;
-}
-
+/** The whole day folded at once: records up to `now` only, time closed at `now`. */
 export function computeStats(input: StatsInput): Stats {
+  const records = new RecordFold();
+  for (const r of input.records) if (r.at >= input.dayStart && r.at <= input.now) records.add(r);
+  const times = new TimeFold(input.dayStart);
+  for (const change of input.agentStates) times.add(change, input.now);
+  return statsOf({ records, times }, input);
+}
+
+/** The figures from the day's folds and the switch's live view. */
+export function statsOf(folds: Folds, input: Omit<StatsInput, 'records' | 'agentStates'>): Stats {
   const { now, dayStart } = input;
   const threshold = (queue: string) => input.serviceLevelSeconds?.[queue] ?? DEFAULT_SERVICE_LEVEL_SECONDS;
-  const folded = foldRecords(
-    input.records.filter((r) => r.at >= dayStart && r.at <= now),
-    threshold,
-  );
-  const times = foldAgentTimes(input.agentStates, dayStart, now);
-
-  const queueNames = [...new Set([...input.queues.map((q) => q.name), ...folded.queues.keys()])];
+  const folded = folds.records;
+  const liveQueues = new Map(input.queues.map((q) => [q.name, q]));
+  const queueNames = [...new Set([...liveQueues.keys(), ...folded.queues.keys()])];
   const queues = queueNames.map((name): QueueStats => {
-    const live = input.queues.find((q) => q.name === name);
-    const t = folded.queues.get(name) ?? { offered: 0, answered: 0, abandoned: 0, within: 0, waitTotal: 0, handled: 0, handleTotal: 0 };
+    const live = liveQueues.get(name);
+    const t = folded.queues.get(name) ?? emptyQueueTally();
+    const within = withinOf(t, threshold(name));
     const oldest = live && live.waiting.length > 0 ? Math.min(...live.waiting.map((w) => w.since)) : null;
     return {
       name,
@@ -248,8 +113,8 @@ export function computeStats(input: StatsInput): Stats {
       offered: t.offered,
       answered: t.answered,
       abandoned: t.abandoned,
-      answeredWithinThreshold: t.within,
-      serviceLevel: ratio(t.within, t.answered + t.abandoned),
+      answeredWithinThreshold: within,
+      serviceLevel: ratio(within, t.answered + t.abandoned),
       averageSpeedOfAnswerMs: t.answered > 0 ? t.waitTotal / t.answered : null,
       averageHandleTimeMs: t.handled > 0 ? t.handleTotal / t.handled : null,
       abandonRate: ratio(t.abandoned, t.offered),
@@ -258,7 +123,7 @@ export function computeStats(input: StatsInput): Stats {
 
   const agents = input.agents.map((a): AgentStats => {
     const t = folded.agents.get(a.agentId) ?? { handled: 0, finished: 0, handleTotal: 0 };
-    const time = times.get(a.agentId);
+    const time = folds.times.read(a.agentId, now);
     const last = time?.last;
     const since = last !== undefined && last.state === a.state ? last.at : null;
     const working = (time?.busy ?? 0) + (time?.acw ?? 0);

@@ -1,7 +1,7 @@
 /** ACD queues: FIFO waiting, offers to the longest-idle Ready agent with the skill, RONA. */
 import { REJECTED_REASON, RONA_REASON, forceNotReady } from './agent-state.js';
 import { addParty, endCall, isRinging, notify, recordCall } from './calls.js';
-import { agentAt, clearTimer, type Agent, type Call, type Ctx, type Party, type Queue } from './model.js';
+import { agentAt, clearTimer, setParties, type Agent, type Call, type Ctx, type Party, type Queue } from './model.js';
 import { agentChanged, canTakeCall, readyIndex } from './ready-index.js';
 
 /** Puts the call in the queue: at the back, or at the front when an offer came back unanswered. */
@@ -47,7 +47,7 @@ function offer(ctx: Ctx, queue: Queue, call: Call, agent: Agent): void {
   const dn = agent.extension as string;
   queue.waiting.shift();
   call.waiting = false;
-  const party = addParty(call, dn, 'device', 'alerting');
+  const party = addParty(ctx, call, dn, 'device', 'alerting');
   party.offeredBy = queue.config.name;
   party.timer = ctx.setTimer(() => ringTimeout(ctx, call, party), ctx.ringTimeoutMs);
   notify(ctx, call, party, 'Alerting');
@@ -77,7 +77,7 @@ function returnToQueue(ctx: Ctx, call: Call, party: Party, reasonCode: string): 
 export function withdrawOffer(ctx: Ctx, call: Call, party: Party, detail: string): void {
   clearTimer(ctx, party);
   notify(ctx, call, party, 'Disconnected');
-  call.parties = call.parties.filter((p) => p !== party);
+  setParties(ctx, call, call.parties.filter((p) => p !== party));
   const queue = party.offeredBy === undefined ? undefined : ctx.queues.get(party.offeredBy);
   if (queue && call.parties.length > 0) enqueue(ctx, call, queue, { front: true, detail });
   else endCall(ctx, call, { abandoned: false, reason: detail });

@@ -2,10 +2,13 @@
 import type { CallStateName } from '../../framework/schema/events.js';
 import { attachedAfter, noAttached, type Attached, type AttachedData } from './call-data.js';
 import { callInfoEvent, callStateEvent, partyInfoEvent } from './events.js';
-import { agentAt, clearTimer, isSilent, sees, type Call, type Ctx, type Party, type PartyState } from './model.js';
+import { agentAt, clearTimer, isSilent, sees, setParties, type Call, type Ctx, type Party } from './model.js';
 import type { CallRecord } from './types.js';
 
 const MAX_DTMF = 256;
+
+/** Calls created so far, by every switch in the process: gives each its creation order. */
+let created = 0;
 
 export function createCall(
   ctx: Ctx,
@@ -17,6 +20,7 @@ export function createCall(
     waiting: false,
     dtmf: '',
     parties: [],
+    order: ++created,
     attached: noAttached(),
     ...init,
   };
@@ -24,11 +28,7 @@ export function createCall(
   return call;
 }
 
-export function addParty(call: Call, dn: string, kind: Party['kind'], state: PartyState): Party {
-  const party: Party = { dn, kind, state };
-  call.parties.push(party);
-  return party;
-}
+export { addParty } from './model.js';
 
 const monitored = (ctx: Ctx, party: Party): boolean => party.kind === 'device' && ctx.devices.has(party.dn);
 
@@ -147,7 +147,7 @@ export function leave(ctx: Ctx, call: Call, party: Party, how: { reason: string;
   const others = call.parties.filter((p) => p !== party);
   const abandoned = party.state !== 'alerting' && (call.waiting || others.every((p) => p.state === 'alerting'));
   notify(ctx, call, party, 'Disconnected');
-  call.parties = others;
+  setParties(ctx, call, others);
   releaseWatchers(ctx, call, party.dn);
   const talkers = call.parties.filter((p) => !isSilent(p));
   if (talkers.length === 0 || (talkers.length === 1 && !call.waiting)) {
@@ -165,7 +165,7 @@ export function leave(ctx: Ctx, call: Call, party: Party, how: { reason: string;
 export function releaseWatchers(ctx: Ctx, call: Call, dn: string): void {
   const watchers = call.parties.filter((p) => isSilent(p) && p.supervision?.of === dn);
   if (watchers.length === 0) return;
-  call.parties = call.parties.filter((p) => !watchers.includes(p));
+  setParties(ctx, call, call.parties.filter((p) => !watchers.includes(p)));
   for (const watcher of watchers) {
     clearTimer(ctx, watcher);
     notify(ctx, call, watcher, 'Disconnected');
@@ -184,7 +184,7 @@ export function endCall(ctx: Ctx, call: Call, how: { abandoned: boolean; reason:
     clearTimer(ctx, party);
     notify(ctx, call, party, how.abandoned && acd && party.state === 'alerting' ? 'Abandoned' : 'Disconnected', how.cause);
   }
-  call.parties = [];
+  setParties(ctx, call, []);
   recordCall(ctx, call, 'ended', { detail: how.reason });
   for (const party of remaining) ctx.deviceChanged(party.dn);
 }

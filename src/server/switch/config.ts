@@ -1,7 +1,7 @@
 /** Checks the switch's configuration and applies it without touching calls in progress. */
 import { SwitchError, q } from './errors.js';
 import { NOT_READY_AFTER_LOGIN } from './agent-state.js';
-import type { Ctx } from './model.js';
+import { countExtension, type Ctx } from './model.js';
 import { agentChanged } from './ready-index.js';
 import type { AgentConfig, QueueConfig } from './types.js';
 
@@ -70,7 +70,12 @@ function applyRemovals(ctx: Ctx, update: ConfigUpdate): void {
     const waiting = ctx.queues.get(name)?.waiting.length ?? 0;
     if (waiting > 0) throw new SwitchError('OPENCTI_INVALID_ACTION', `queue ${q(name)} has ${waiting} call(s) waiting: remove it when it is empty`);
   }
-  for (const agentId of agentIds) ctx.agents.delete(agentId);
+  for (const agentId of agentIds) {
+    const agent = ctx.agents.get(agentId);
+    if (!agent) continue;
+    countExtension(ctx, agent.config.extension, -1);
+    ctx.agents.delete(agentId);
+  }
   for (const name of queueNames) ctx.queues.delete(name);
 }
 
@@ -85,7 +90,9 @@ export function applyConfig(ctx: Ctx, update: ConfigUpdate): void {
   for (const config of update.agents ?? []) {
     const copy: AgentConfig = { agentId: config.agentId, extension: config.extension, skills: [...config.skills] };
     const agent = ctx.agents.get(config.agentId);
+    countExtension(ctx, copy.extension, 1);
     if (agent) {
+      countExtension(ctx, agent.config.extension, -1);
       agent.config = copy;
       agentChanged(ctx, agent); // new skills
     } else {

@@ -45,7 +45,7 @@ export function activeCall(ctx: Ctx, dn: string, except?: Call): Call | undefine
 export function deliver(ctx: Ctx, call: Call, destination: Destination): void {
   switch (destination.kind) {
     case 'extension': {
-      const party = addParty(call, destination.dn, 'device', 'alerting');
+      const party = addParty(ctx, call, destination.dn, 'device', 'alerting');
       notify(ctx, call, party, 'Alerting');
       recordCall(ctx, call, 'offered', { agentId: ctx.devices.get(destination.dn), extension: destination.dn });
       return;
@@ -55,7 +55,7 @@ export function deliver(ctx: Ctx, call: Call, destination: Destination): void {
       ctx.dispatch();
       return;
     case 'external':
-      startFarEnd(ctx, call, addParty(call, destination.number, 'external', 'alerting'));
+      startFarEnd(ctx, call, addParty(ctx, call, destination.number, 'external', 'alerting'));
   }
 }
 
@@ -131,7 +131,7 @@ export function makeCall(ctx: Ctx, agentId: string, destination: string, callDat
     callData: data,
   });
   mergeAttached(call, more);
-  notify(ctx, call, addParty(call, dn, 'device', 'initiated'), 'Initiated');
+  notify(ctx, call, addParty(ctx, call, dn, 'device', 'initiated'), 'Initiated');
   ctx.deviceChanged(dn);
   deliver(ctx, call, target);
   return { callId: call.id };

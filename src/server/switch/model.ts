@@ -61,7 +61,10 @@ export interface Call {
   /** pyUserData, pyCallVariables, pyApplicationData: carried like callData. */
   attached: Attached;
   dtmf: string;
-  parties: Party[];
+  /** Changed through addParty and setParties only, which keep ctx.deviceCalls in step. */
+  readonly parties: readonly Party[];
+  /** Creation order, across the switch: callsOf lists a device's calls in it. */
+  readonly order: number;
   /** Where the call's recording stands (recording.ts); undefined = never started. */
   recording?: RecordingState | undefined;
 }
@@ -114,6 +117,16 @@ export interface Ctx {
   readonly calls: Map<string, Call>;
   /** Monitored extensions: extension → agent logged in on it. */
   readonly devices: Map<string, string>;
+  /**
+   * Configured extensions: extension → how many agents have it as their own (several may share
+   * one). Kept by applyConfig, so that checking a number does not scan every agent.
+   */
+  readonly extensions: Map<string, number>;
+  /**
+   * Per extension, the calls it takes part in as a device, kept by addParty and setParties: a
+   * device's calls are asked for on every event, and should not cost a scan of every call.
+   */
+  readonly deviceCalls: Map<string, Set<Call>>;
   /** Extensions whose telephony is not CONNECTED/OPENED (see health.ts). */
   readonly health: Map<string, DeviceHealth>;
   /** Requests an extension's phone cannot carry out (see capabilities.ts); absent = none. */
@@ -138,7 +151,39 @@ export function clearTimer(ctx: Ctx, holder: { timer?: unknown }): void {
 
 /** The calls a device takes part in, in creation order. */
 export function callsOf(ctx: Ctx, dn: string): Call[] {
-  return [...ctx.calls.values()].filter((c) => c.parties.some((p) => p.kind === 'device' && p.dn === dn));
+  const calls = ctx.deviceCalls.get(dn);
+  if (calls === undefined) return [];
+  // A call just forgotten (ending, or joined into another) is no longer the device's, though its
+  // parties are still being told so.
+  const live = [...calls].filter((c) => ctx.calls.get(c.id) === c);
+  return live.length > 1 ? live.sort((a, b) => a.order - b.order) : live;
+}
+
+const isDeviceIn = (parties: readonly Party[], dn: string): boolean => parties.some((p) => p.kind === 'device' && p.dn === dn);
+
+/** Adds a party to the call. */
+export function addParty(ctx: Ctx, call: Call, dn: string, kind: Party['kind'], state: PartyState): Party {
+  const party: Party = { dn, kind, state };
+  setParties(ctx, call, [...call.parties, party]);
+  return party;
+}
+
+/** The call's parties are now `parties`: devices that joined or left it are filed or unfiled. */
+export function setParties(ctx: Ctx, call: Call, parties: readonly Party[]): void {
+  const before = call.parties;
+  (call as { parties: readonly Party[] }).parties = parties;
+  for (const p of before) {
+    if (p.kind !== 'device' || isDeviceIn(parties, p.dn)) continue;
+    const calls = ctx.deviceCalls.get(p.dn);
+    calls?.delete(call);
+    if (calls?.size === 0) ctx.deviceCalls.delete(p.dn);
+  }
+  for (const p of parties) {
+    if (p.kind !== 'device') continue;
+    let calls = ctx.deviceCalls.get(p.dn);
+    if (!calls) ctx.deviceCalls.set(p.dn, (calls = new Set()));
+    calls.add(call);
+  }
 }
 
 export function deviceParty(call: Call, dn: string): Party | undefined {
@@ -152,9 +197,14 @@ export function agentAt(ctx: Ctx, dn: string): Agent | undefined {
 
 /** Every extension the switch knows: configured ones and the ones agents are logged in on. */
 export function isKnownExtension(ctx: Ctx, dn: string): boolean {
-  if (ctx.devices.has(dn)) return true;
-  for (const agent of ctx.agents.values()) if (agent.config.extension === dn) return true;
-  return false;
+  return ctx.devices.has(dn) || ctx.extensions.has(dn);
+}
+
+/** One more (+1) or one fewer (-1) agent has `dn` as their configured extension. */
+export function countExtension(ctx: Ctx, dn: string, change: 1 | -1): void {
+  const count = (ctx.extensions.get(dn) ?? 0) + change;
+  if (count > 0) ctx.extensions.set(dn, count);
+  else ctx.extensions.delete(dn);
 }
 
 export function queueByDnis(ctx: Ctx, dnis: string): Queue | undefined {

@@ -34,7 +34,7 @@ export function inboundCall(ctx: Ctx, from: string, to: string, callData?: Recor
   const target = resolveDestination(ctx, to);
   const call = createCall(ctx, { type: 'INBOUND', ani: from, dnis: to, originator: from, callData: data });
   mergeAttached(call, more);
-  addParty(call, from, 'external', 'initiated');
+  addParty(ctx, call, from, 'external', 'initiated');
   deliver(ctx, call, target);
   return { callId: call.id };
 }

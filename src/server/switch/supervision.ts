@@ -51,7 +51,7 @@ export function supervise(ctx: Ctx, supervisorId: string, agentId: string, mode:
   const own = callsOf(ctx, supervisorDn)[0];
   if (own) throw new SwitchError('OPENCTI_CF_INVALID_OBJECT_STATE', `extension ${supervisorDn} is on call ${own.id}: end it before supervising`);
 
-  const party = addParty(call, supervisorDn, 'device', 'connected');
+  const party = addParty(ctx, call, supervisorDn, 'device', 'connected');
   party.supervision = { mode, of: agentDn };
   notify(ctx, call, party, 'Established');
   notifyPartyInfo(ctx, call, call.parties.filter((p) => sees(p, party)));

@@ -118,6 +118,8 @@ export function createSwitch(options: SwitchOptions): Switch {
     queues: new Map(),
     calls: new Map(),
     devices: new Map(),
+    deviceCalls: new Map(),
+    extensions: new Map(),
     health: new Map(),
     phoneLimits: new Map(),
     nextCallId: () => `${prefix}${++callCount}`,

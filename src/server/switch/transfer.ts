@@ -4,7 +4,7 @@ import { addParty, attachedOf, createCall, leave, markAcd, mergeAttached, mergeD
 import { deliver, onDevice, stateOf } from './control.js';
 import { resolveDestination } from './dialplan.js';
 import { SwitchError, q } from './errors.js';
-import { callsOf, clearTimer, isSilent, sees, type Call, type Ctx, type Party } from './model.js';
+import { callsOf, clearTimer, isSilent, sees, setParties, type Call, type Ctx, type Party } from './model.js';
 
 const joined = (parties: readonly Party[]): string => parties.map((p) => p.dn).join(',');
 
@@ -42,7 +42,7 @@ export function blindTransfer(ctx: Ctx, agentId: string, callId: string, destina
   clearTimer(ctx, party);
   releaseWatchers(ctx, call, dn);
   notify(ctx, call, party, 'Disconnected');
-  call.parties = call.parties.filter((p) => p !== party);
+  setParties(ctx, call, call.parties.filter((p) => p !== party));
   const stayers = [...call.parties];
   if (changed) notifyCallInfo(ctx, call, stayers);
   deliver(ctx, call, target);
@@ -79,7 +79,7 @@ export function consult(ctx: Ctx, agentId: string, callId: string, destination: 
     attached: legAttached,
     consultOf: call.id,
   });
-  notify(ctx, leg, addParty(leg, dn, 'device', 'initiated'), 'Initiated');
+  notify(ctx, leg, addParty(ctx, leg, dn, 'device', 'initiated'), 'Initiated');
   deliver(ctx, leg, target);
   return { callId: leg.id };
 }
@@ -134,7 +134,7 @@ function join(ctx: Ctx, kind: 'transfer' | 'conference', pair: Pair): void {
     recordCall(ctx, held, 'transferred', { agentId, extension: dn, detail: `to ${joined(moving)}` });
     clearTimer(ctx, heldParty);
     notify(ctx, held, heldParty, 'Disconnected');
-    held.parties = stayers;
+    setParties(ctx, held, stayers);
   } else {
     heldParty.state = 'connected';
     notify(ctx, held, heldParty, 'Retrieved');
@@ -147,14 +147,14 @@ function join(ctx: Ctx, kind: 'transfer' | 'conference', pair: Pair): void {
     clearTimer(ctx, m);
     // A party keeps its state: one that had put the consult call on hold (e.g. for a consult of
     // its own) gets the joined call held, so that its device never has two active calls.
-    const party = addParty(held, m.dn, m.kind, m.state === 'held' ? 'held' : 'connected');
+    const party = addParty(ctx, held, m.dn, m.kind, m.state === 'held' ? 'held' : 'connected');
     newcomers.push(party);
     notify(ctx, held, party, party.state === 'held' ? 'Held' : 'Established');
     recordCall(ctx, held, 'answered', { agentId: ctx.devices.get(m.dn), extension: m.kind === 'device' ? m.dn : undefined, detail: verb });
     markAcd(ctx, held, party);
     notify(ctx, active, m, 'Disconnected');
   }
-  active.parties = [];
+  setParties(ctx, active, []);
   recordCall(ctx, active, 'ended', { detail: `${verb} into ${held.id}` });
   if (kind === 'conference') recordCall(ctx, held, 'conferenced', { agentId, extension: dn, detail: joined(held.parties) });
 

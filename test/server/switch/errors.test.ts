@@ -239,3 +239,31 @@ describe('configure: removing agents and queues', () => {
     expect(() => sw.inboundCall('+15550001111', '8000')).toThrow(expect.objectContaining({ errCode: 'OPENCTI_CF_INVALID_DESTINATION' }));
   });
 });
+
+describe('configure: the extensions the switch answers on', () => {
+  it('follow agents added, removed and moved, also when two agents share one', () => {
+    const sw = createSwitch({
+      clock: new ManualClock(),
+      agents: [
+        { agentId: 'a1', extension: '5001', skills: ['sales'] },
+        { agentId: 'a2', extension: '5001', skills: ['sales'] },
+      ],
+      queues: [{ name: 'sales', dnis: '8000' }],
+    });
+    const codeOf = (to: string) => errorOf(() => sw.inboundCall('+15550001111', to)).errCode;
+    // Known but nobody there: busy. Unknown: not a destination.
+    expect(codeOf('5001')).toBe('OPENCTI_DEST_BUSY');
+    sw.configure({ removeAgents: ['a1'] });
+    expect(codeOf('5001')).toBe('OPENCTI_DEST_BUSY');
+    sw.configure({ agents: [{ agentId: 'a2', extension: '5003', skills: ['sales'] }] });
+    expect(codeOf('5001')).toBe('OPENCTI_CF_INVALID_DESTINATION');
+    expect(codeOf('5003')).toBe('OPENCTI_DEST_BUSY');
+    sw.configure({ agents: [{ agentId: 'a3', extension: '5004', skills: ['sales'] }] });
+    expect(codeOf('5004')).toBe('OPENCTI_DEST_BUSY');
+    // An agent logged in elsewhere than their configured extension is reachable there.
+    sw.login('a3', '5003');
+    sw.configure({ agents: [{ agentId: 'a2', extension: '5005', skills: ['sales'] }] });
+    expect(sw.inboundCall('+15550001111', '5003').callId).toBeDefined();
+    expect(codeOf('5001')).toBe('OPENCTI_CF_INVALID_DESTINATION');
+  });
+});

@@ -7,7 +7,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { InteractionWithTimeline } from '../../store/index.js';
 import type { RouteContext } from '../context.js';
-import { forbidden, notFound } from '../errors.js';
+import { HttpError, forbidden, notFound } from '../errors.js';
+import { missingForWrapUp } from '../../wrap-up.js';
 import { InteractionIdParams, InteractionPatchBody, InteractionQuery } from '../schemas.js';
 
 /** The agent id of an agent's request; undefined for the admin. */
@@ -36,6 +37,26 @@ export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: 
       // Logged out meanwhile: the wrap-up is saved all the same.
       request.log.info({ agentId, err: error }, 'wrap-up saved; the agent was not in after-call work');
     }
+  };
+
+  /**
+   * A wrap-up must leave the interaction with what the server's wrap-up rules require for its
+   * queue; the fields the request does not give are taken as the interaction has them.
+   */
+  const refuseIncompleteWrapUp = (current: InteractionWithTimeline, body: InteractionPatchBody): void => {
+    const missing = missingForWrapUp(deps.wrapUp, {
+      queue: current.queue,
+      disposition: body.disposition === undefined ? current.disposition : body.disposition,
+      notes: body.notes ?? current.notes,
+    });
+    if (missing.length === 0) return;
+    const where = current.queue === undefined ? '' : ` of queue ${JSON.stringify(current.queue)}`;
+    throw new HttpError(
+      400,
+      'OPENCTI_INVALID_ACTION',
+      `interaction ${current.id}${where} cannot be wrapped up without ${missing.map((m) => (m === 'disposition' ? 'a disposition' : 'notes')).join(' and ')}: the server's wrap-up rules require ${missing.length > 1 ? 'them' : 'it'}`,
+      missing.map((field) => ({ path: `body.${field}`, message: 'is required to wrap up this interaction' })),
+    );
   };
 
   /** Newest first, without timelines; filters combine. `?callId=` gives the call's one interaction (or none). */
@@ -83,7 +104,8 @@ export function interactionRoutes(app: FastifyInstance, { deps, adminOrAgent }: 
     '/api/interactions/:id',
     { onRequest: adminOrAgent, schema: { params: InteractionIdParams, body: InteractionPatchBody } },
     async (request) => {
-      await visible(request, request.params.id, true);
+      const current = await visible(request, request.params.id, true);
+      if (request.body.status === 'wrapped-up') refuseIncompleteWrapUp(current, request.body);
       const updated = await store.updateInteraction(request.params.id, request.body);
       const agentId = agentOf(request);
       if (agentId !== undefined && request.body.status === 'wrapped-up') await endWrapUp(request, agentId);
