@@ -3,7 +3,9 @@
  * namespace, then the vendor SDK, then the implementation file — registered as it registers
  * itself, and driven through whole full-mode calls; then the conformance kit in every mode.
  */
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoPbx } from '../../examples/callback-connector/index.js';
 import { runConformance } from '../../src/conformance/run.js';
@@ -55,6 +57,13 @@ beforeEach(async () => {
 afterEach(() => {
   expect(desk.session.counters.eventsRejected).toBe(0);
   desk.session.dispose();
+});
+
+describe('the vendor SDK file', () => {
+  it('is what the build makes of demo-pbx.module.js and the callback example\'s PBX', async () => {
+    const script = fileURLToPath(new URL('../../scripts/build-examples.mjs', import.meta.url));
+    await expect(promisify(execFile)(process.execPath, [script, '--check'])).resolves.toMatchObject({ stderr: '' });
+  });
 });
 
 describe('the implementation file, loaded by script', () => {
