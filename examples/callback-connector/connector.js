@@ -7,42 +7,11 @@
  * OpenCTI events (docs/spec.md §4) passed to `forwardEvent`, and PBX refusals to `{ errCode, errMessage }`.
  */
 import { DemoPbx } from './demo-pbx.js';
-
-const MEDIA = 'Phone';
-
-/** PBX refusal codes → OpenCTI error codes (docs/spec.md §6). Anything else passes the PBX's message through. */
-const ERROR_CODES = {
-  BUSY: 'OPENCTI_DEST_BUSY',
-  BAD_NUMBER: 'OPENCTI_CF_INVALID_DESTINATION',
-  NO_SUCH_CALL: 'OPENCTI_CF_INVALID_OBJECT_STATE',
-  BAD_STATE: 'OPENCTI_CF_INVALID_OBJECT_STATE',
-  AUTH: 'OPENCTI_AUTH_FAILED',
-  IN_USE: 'OPENCTI_AGENT_LOGGED_IN',
-  NOT_LOGGED_IN: 'OPENCTI_AGENT_NOT_LOGGED_IN',
-  SAME_STATE: 'OPENCTI_IN_SAME_STATE',
-  ALREADY_PRESENT: 'OPENCTI_CONF_ALREADY_PRESENT',
-  NOT_PRESENT: 'OPENCTI_INVALID_ACTION',
-};
-
-const CALL_TYPES = { inbound: 'INBOUND', outbound: 'OUTBOUND', internal: 'INTERNAL', consult: 'CONSULT' };
-
-/** PBX call happenings → CallStateEvent names. */
-const CALL_STATES = {
-  ring: 'Alerting',
-  originate: 'Initiated',
-  connect: 'Established',
-  join: 'Established',
-  hold: 'Held',
-  unhold: 'Retrieved',
-  clear: 'Disconnected',
-  abandon: 'Abandoned',
-};
+import { createEventTranslator, errCodeOf } from './events.js';
 
 /** The OpenCTI error object for anything a PBX call threw. */
 export function toErrorObject(error) {
-  const code = error && typeof error === 'object' ? error.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return { errCode: ERROR_CODES[code] ?? 'OPENCTI_ERR_PASS', errMessage: message };
+  return { errCode: errCodeOf(error), errMessage: error instanceof Error ? error.message : String(error) };
 }
 
 /**
@@ -60,94 +29,8 @@ export function createCallbackConnector(options = {}) {
   /** The logged-in agent: { agentId, extension, forward, stop, readyMode }, or null. */
   let session = null;
 
-  const stamp = (event) => ({ ...event, pyMedia: MEDIA, pyTimestamp: now().toISOString() });
-
-  function callFields(view, extension) {
-    const fields = {
-      pyCallId: view.id,
-      pyCallType: CALL_TYPES[view.kind] ?? 'UNKNOWN',
-      pyANI: view.ani,
-      pyOtherDN: view.other,
-      pyThisDN: extension,
-      pyDNIS: view.dnis,
-    };
-    if (view.queue) fields.pyQueue = view.queue;
-    if (Object.keys(view.data).length > 0) fields.pyCallData = { ...view.data };
-    return fields;
-  }
-
-  function agentFields(agent) {
-    const aux = agent.auxCode ? (fromAux[agent.auxCode] ?? agent.auxCode) : undefined;
-    switch (agent.state) {
-      case 'available':
-        return { state: 'Ready', workMode: session?.readyMode };
-      case 'unavailable':
-        return { state: 'NotReady', workMode: 'AUX_WORK', reasonCode: aux };
-      case 'wrapup':
-        return { state: 'NotReady', workMode: 'ACW', reasonCode: aux };
-      case 'signedIn':
-        return { state: 'Login' };
-      default:
-        return { state: 'Logout', reasonCode: aux };
-    }
-  }
-
-  const withoutUndefined = (event) => Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined));
-
-  /** One PBX happening on the agent's extension → zero or one OpenCTI event. */
-  function toEvent(happening, extension) {
-    const { type, call } = happening;
-    if (type in CALL_STATES) {
-      return stamp({ pyEventType: 'CallStateEvent', pyEventName: CALL_STATES[type], ...callFields(call, extension) });
-    }
-    if (type === 'parties') {
-      return stamp({
-        pyEventType: 'PartyInfoEvent',
-        pyEventName: 'PartyInfo',
-        pyCallId: call.id,
-        pyThisDN: extension,
-        pyParties: call.parties.map((dn) => ({ pyDN: dn })),
-      });
-    }
-    if (type === 'data') {
-      return stamp({ pyEventType: 'CallInfoEvent', pyEventName: 'CallInfo', pyCallId: call.id, pyCallData: { ...call.data } });
-    }
-    if (type === 'agent') {
-      const { state, workMode, reasonCode } = agentFields(happening.agent);
-      return stamp(withoutUndefined({
-        pyEventType: 'AgentStateEvent',
-        pyEventName: state,
-        pyWorkMode: workMode,
-        pyReasonCode: reasonCode,
-        pyAgentId: happening.agent.agentId,
-        pyThisDN: extension,
-      }));
-    }
-    if (type === 'snapshot') return happening.agent && snapshot(happening.agent, happening.calls, extension);
-    if (type === 'signedOut') return snapshot(happening.agent, [], extension);
-    return undefined;
-  }
-
-  function snapshot(agent, calls, extension) {
-    const { state, workMode, reasonCode } = agentFields(agent);
-    return stamp(withoutUndefined({
-      pyEventType: 'SnapshotEvent',
-      pyEventName: 'Snapshot',
-      pyAgentId: agent.agentId,
-      pyAgentState: state,
-      pyDeviceState: state === 'Logout' ? 'CLOSED' : 'OPENED',
-      pyLinkState: 'CONNECTED',
-      pyReasonCode: reasonCode,
-      pyWorkMode: workMode,
-      pyThisDN: extension,
-      pyCalls: calls.map((view) => ({
-        pyEventName: view.myState === 'held' ? 'Held' : view.myState === 'ringing' ? 'Alerting' : view.myState === 'dialing' ? 'Initiated' : 'Established',
-        pyMedia: MEDIA,
-        ...callFields(view, extension),
-        pyParties: view.parties.map((dn) => ({ pyDN: dn })),
-      })),
-    }));
-  }
+  // PBX happenings → OpenCTI events (./events.js: the PBX's vocabulary, shared with the promise example).
+  const toEvent = createEventTranslator({ fromAux, now });
 
   /** Runs a PBX request for the logged-in agent and reports through the callbacks. */
   function run(success, failure, action) {
@@ -197,7 +80,7 @@ export function createCallbackConnector(options = {}) {
       const current = { agentId: agent.agentId, extension: agent.extension, forward: forwardEvent, stop: () => {}, readyMode: undefined, signedOut: undefined };
       current.stop = pbx.monitor(agent.extension, (happening) => {
         if (session !== current) return;
-        const event = toEvent(happening, current.extension);
+        const event = toEvent(happening, current);
         if (event) current.forward(event);
         if (happening.type === 'signedOut') {
           current.stop();

@@ -2,51 +2,29 @@
  * Agent call features in Chromium against a real reference server: an agent rejects an offer
  * (the next Ready agent's desktop gets it), mutes and unmutes, and pauses the recording.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
-import { admin, buildDesktop, launchChromium, newPage, startTestServer, type TestServer } from './helpers/browser.js';
-import { callCard, expectHidden, expectText, expectVisible, logIn, makeReady, openDesktop } from './helpers/desktop.js';
+import { describe, it } from 'vitest';
+import { admin } from './helpers/browser.js';
+import { JOURNEY_MS, useDesktopBed } from './helpers/bed.js';
+import { callCard, expectHidden, expectText, expectVisible } from './helpers/desktop.js';
 
-const JOURNEY_MS = 120_000;
-let browser: Browser;
-let t: TestServer;
-
-beforeAll(async () => {
-  buildDesktop();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  t = await startTestServer();
-});
-afterEach(async () => {
-  await t?.close();
-});
+const bed = useDesktopBed();
 
 describe.sequential('agent call features in Chromium', () => {
   it(
     'an agent rejects an offer and the next agent gets it; that agent mutes, unmutes and pauses the recording',
     async () => {
-      const alice = await newPage(browser);
-      const dev = await newPage(browser);
       // Alice is Ready first: the longest idle, she is offered the call first.
-      await openDesktop(alice.page, t, 'full');
-      await logIn(alice.page, 'agent1');
-      await makeReady(alice.page);
-      await openDesktop(dev.page, t, 'full');
-      await logIn(dev.page, 'agent4');
-      await makeReady(dev.page);
+      const alice = await bed.agent('agent1', { ready: true });
+      const dev = await bed.agent('agent4', { ready: true });
 
-      await admin(t, 'POST', '/api/calls', { from: '+12025550102', to: '8000' });
-      const offered = callCard(alice.page, 'from +12025550102');
+      await admin(bed.t, 'POST', '/api/calls', { from: '+12025550102', to: '8000' });
+      const offered = callCard(alice, 'from +12025550102');
       await expectText(offered, 'Ringing');
       await offered.getByRole('button', { name: 'Reject' }).click();
-      await expectText(alice.page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
-      await expectText(alice.page.getByRole('status').filter({ hasText: 'Current state' }), /Not Ready.*REJECTED/);
+      await expectText(alice.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
+      await expectText(alice.getByRole('status').filter({ hasText: 'Current state' }), /Not Ready.*REJECTED/);
 
-      const call = callCard(dev.page, 'from +12025550102');
+      const call = callCard(dev, 'from +12025550102');
       await expectText(call, 'Ringing');
       await call.getByRole('button', { name: 'Answer' }).click();
       await expectText(call, 'Connected');
@@ -66,8 +44,7 @@ describe.sequential('agent call features in Chromium', () => {
       await expectVisible(call.getByRole('button', { name: 'Pause recording' }));
 
       await call.getByRole('button', { name: 'Hang up' }).click();
-      await expectText(dev.page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
-      for (const c of [alice, dev]) await c.context.close();
+      await expectText(dev.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
     },
     JOURNEY_MS,
   );

@@ -3,28 +3,13 @@
  * disposition and the end of after-call work, the Not Ready asked during a call, and a phone that
  * cannot conference showing the button disabled with its reason.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { admin, buildDesktop, callFrom, interactionOf, launchChromium, newPage, startTestServer, type TestServer } from './helpers/browser.js';
-import { callCard, expectEnabled, expectHidden, expectText, expectVisible, logIn, makeReady, openDesktop, openSimulator, placeCall, pop } from './helpers/desktop.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { admin, callFrom, interactionOf } from './helpers/browser.js';
+import { JOURNEY_MS, useDesktopBed } from './helpers/bed.js';
+import { callCard, expectEnabled, expectHidden, expectText, expectVisible, placeCall, pop } from './helpers/desktop.js';
 
-const JOURNEY_MS = 120_000;
-let browser: Browser;
-let t: TestServer;
-
-beforeAll(async () => {
-  buildDesktop();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  t = await startTestServer();
-});
-afterEach(async () => {
-  await t?.close();
-});
+const bed = useDesktopBed();
 
 const agentState = (page: Page) => page.getByRole('status').filter({ hasText: 'Current state' });
 
@@ -32,20 +17,12 @@ describe.sequential('agent flow in Chromium', () => {
   it(
     'transfers through the directory, is refused a wrap-up without the required disposition, then wraps up and leaves after-call work',
     async () => {
-      await admin(t, 'POST', '/api/directory/numbers', { label: 'Billing back office', number: '+15557770000' });
-      const alice = await newPage(browser);
-      const bruno = await newPage(browser);
-      const caller = await newPage(browser);
-      const desk = alice.page;
-      await openDesktop(desk, t, 'full');
-      await logIn(desk, 'agent1');
-      await makeReady(desk);
-      await openDesktop(bruno.page, t, 'full');
-      await logIn(bruno.page, 'agent2');
-      await makeReady(bruno.page);
+      await admin(bed.t, 'POST', '/api/directory/numbers', { label: 'Billing back office', number: '+15557770000' });
+      const desk = await bed.agent('agent1', { ready: true });
+      const bruno = await bed.agent('agent2', { ready: true });
+      const caller = await bed.simulator();
 
-      await openSimulator(caller.page, t);
-      await placeCall(caller.page, '+12025550101', '8000');
+      await placeCall(caller, '+12025550101', '8000');
       await pop(desk).getByRole('button', { name: 'Accept' }).click();
       const call = callCard(desk, 'from +12025550101');
       await call.getByRole('button', { name: 'Answer' }).click();
@@ -61,9 +38,9 @@ describe.sequential('agent flow in Chromium', () => {
       await bruno2.click();
       await expect.poll(() => field.inputValue()).toBe('5002');
       await call.getByRole('button', { name: 'Blind transfer' }).click();
-      await expectText(callCard(bruno.page, '+12025550101'), 'Ringing');
-      await callCard(bruno.page, '+12025550101').getByRole('button', { name: 'Answer' }).click();
-      await expectText(callCard(bruno.page, '+12025550101'), 'Connected');
+      await expectText(callCard(bruno, '+12025550101'), 'Ringing');
+      await callCard(bruno, '+12025550101').getByRole('button', { name: 'Answer' }).click();
+      await expectText(callCard(bruno, '+12025550101'), 'Connected');
 
       // Alice is in after-call work until she wraps up; the disposition is required.
       await expectText(pop(desk), 'Call ended — wrap up');
@@ -79,9 +56,8 @@ describe.sequential('agent flow in Chromium', () => {
       await expectHidden(pop(desk));
       await expectText(agentState(desk), /Current state: Ready/);
 
-      const interaction = await interactionOf(t, await callFrom(t, '+12025550101'));
+      const interaction = await interactionOf(bed.t, await callFrom(bed.t, '+12025550101'));
       expect(interaction).toMatchObject({ notes: 'Sent to Bruno for the refund.', disposition: 'ESCALATED', status: 'wrapped-up' });
-      for (const c of [alice, bruno, caller]) await c.context.close();
     },
     JOURNEY_MS,
   );
@@ -89,14 +65,9 @@ describe.sequential('agent flow in Chromium', () => {
   it(
     'shows Not Ready asked during a call as the next state, until the call ends',
     async () => {
-      const alice = await newPage(browser);
-      const caller = await newPage(browser);
-      const desk = alice.page;
-      await openDesktop(desk, t, 'full');
-      await logIn(desk, 'agent1');
-      await makeReady(desk);
-      await openSimulator(caller.page, t);
-      await placeCall(caller.page, '+12025550102', '8000');
+      const desk = await bed.agent('agent1', { ready: true });
+      const caller = await bed.simulator();
+      await placeCall(caller, '+12025550102', '8000');
       await pop(desk).getByRole('button', { name: 'Accept' }).click();
       const call = callCard(desk, 'from +12025550102');
       await call.getByRole('button', { name: 'Answer' }).click();
@@ -111,7 +82,6 @@ describe.sequential('agent flow in Chromium', () => {
       await call.getByRole('button', { name: 'Hang up' }).click();
       await expectText(agentState(desk), 'Not Ready (Break)');
       await expectHidden(next);
-      for (const c of [alice, caller]) await c.context.close();
     },
     JOURNEY_MS,
   );
@@ -119,15 +89,10 @@ describe.sequential('agent flow in Chromium', () => {
   it(
     'a phone that cannot conference shows the conference button disabled, with the reason',
     async () => {
-      await t.server.commands.setPhoneLimits('5001', ['conferenceInitiate', 'conferenceComplete']);
-      const alice = await newPage(browser);
-      const caller = await newPage(browser);
-      const desk = alice.page;
-      await openDesktop(desk, t, 'full');
-      await logIn(desk, 'agent1');
-      await makeReady(desk);
-      await openSimulator(caller.page, t);
-      await placeCall(caller.page, '+12025550103', '8000');
+      await bed.t.server.commands.setPhoneLimits('5001', ['conferenceInitiate', 'conferenceComplete']);
+      const desk = await bed.agent('agent1', { ready: true });
+      const caller = await bed.simulator();
+      await placeCall(caller, '+12025550103', '8000');
       await pop(desk).getByRole('button', { name: 'Accept' }).click();
       const call = callCard(desk, 'from +12025550103');
       await call.getByRole('button', { name: 'Answer' }).click();
@@ -142,7 +107,6 @@ describe.sequential('agent flow in Chromium', () => {
       // What the phone can do stays available.
       await expectEnabled(call.getByRole('button', { name: 'Consult to transfer' }));
       await expectEnabled(call.getByRole('button', { name: 'Hold' }));
-      for (const c of [alice, caller]) await c.context.close();
     },
     JOURNEY_MS,
   );

@@ -2,60 +2,22 @@
  * The CSR desktop and the caller simulator in Debian's chromium against a real reference server:
  * a whole journey per telephony mode, customer matching, errors, reload and two tabs.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { admin, buildDesktop, callFrom, interactionOf, launchChromium, newPage, screenshotPath, startTestServer, type TestServer } from './helpers/browser.js';
-import {
-  callCard,
-  expectEnabled,
-  expectHidden,
-  expectText,
-  expectVisible,
-  logIn,
-  makeReady,
-  openDesktop,
-  openSimulator,
-  placeCall,
-  pop,
-  submitLogin,
-  wrapUp,
-} from './helpers/desktop.js';
+import { describe, expect, it } from 'vitest';
+import { admin, callFrom, interactionOf, screenshotPath } from './helpers/browser.js';
+import { JOURNEY_MS, useDesktopBed } from './helpers/bed.js';
+import { callCard, expectEnabled, expectHidden, expectText, expectVisible, logIn, makeReady, openDesktop, placeCall, pop, submitLogin, wrapUp } from './helpers/desktop.js';
 
-const JOURNEY_MS = 120_000;
-let browser: Browser;
-let t: TestServer;
-
-beforeAll(async () => {
-  buildDesktop();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  t = await startTestServer();
-});
-afterEach(async () => {
-  await t?.close();
-});
+const bed = useDesktopBed();
 
 describe.sequential('CSR desktop in Chromium', () => {
   it(
     'full mode: pop, answer, hold, retrieve, consult a second agent, complete the transfer, wrap up',
     async () => {
-      const alice = await newPage(browser);
-      const bruno = await newPage(browser);
-      const caller = await newPage(browser);
-      const desk = alice.page;
+      const desk = await bed.agent('agent1', { ready: true });
+      const bruno = await bed.agent('agent2');
 
-      await openDesktop(desk, t, 'full');
-      await logIn(desk, 'agent1');
-      await makeReady(desk);
-      await openDesktop(bruno.page, t, 'full');
-      await logIn(bruno.page, 'agent2');
-
-      await openSimulator(caller.page, t);
-      await placeCall(caller.page, '+12025550101', '8000', 'reason=billing\norderId=A-1234');
+      const caller = await bed.simulator();
+      await placeCall(caller, '+12025550101', '8000', 'reason=billing\norderId=A-1234');
 
       // The pop shows the right customer and waits to be accepted.
       await expectVisible(pop(desk).getByRole('heading', { name: 'Jane Smith' }));
@@ -74,12 +36,12 @@ describe.sequential('CSR desktop in Chromium', () => {
       await call.getByRole('button', { name: 'Keypad' }).click();
       await call.getByRole('button', { name: 'Send tone 7' }).click();
       await expectText(call.getByRole('status').or(call.locator('output')), '7');
-      await caller.page.screenshot({ path: screenshotPath('simulator.png'), fullPage: true });
+      await caller.screenshot({ path: screenshotPath('simulator.png'), fullPage: true });
 
       // Consult Bruno, who answers, then complete the transfer.
       await call.getByLabel('Transfer or consult to').fill('5002');
       await call.getByRole('button', { name: 'Consult to transfer' }).click();
-      const consult = callCard(bruno.page, 'from 5001');
+      const consult = callCard(bruno, 'from 5001');
       await expectText(consult, 'Ringing');
       await consult.getByRole('button', { name: 'Answer' }).click();
       await expectText(consult, 'Connected');
@@ -88,30 +50,26 @@ describe.sequential('CSR desktop in Chromium', () => {
       await desk.getByRole('button', { name: 'Complete transfer' }).click();
 
       await expectText(desk.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
-      await expectText(callCard(bruno.page, '+12025550101'), 'Connected');
+      await expectText(callCard(bruno, '+12025550101'), 'Connected');
       await expectText(pop(desk), 'Call ended — wrap up');
       await wrapUp(desk, 'Billing question; transferred to Bruno.', 'Escalated');
       await expectHidden(pop(desk));
 
-      const callId = await callFrom(t, '+12025550101');
-      const interaction = await interactionOf(t, callId);
+      const callId = await callFrom(bed.t, '+12025550101');
+      const interaction = await interactionOf(bed.t, callId);
       expect(interaction).toMatchObject({
         notes: 'Billing question; transferred to Bruno.',
         disposition: 'ESCALATED',
         customerId: 'cust-1001',
         status: 'wrapped-up',
       });
-      for (const c of [alice, bruno, caller]) await c.context.close();
     },
     JOURNEY_MS,
   );
   it(
     'agentState mode: agent state only, the pop starts the interaction, wrap-up saved',
     async () => {
-      const { context, page } = await newPage(browser);
-      const caller = await newPage(browser);
-      await openDesktop(page, t, 'agentState');
-      await logIn(page, 'agent1');
+      const page = await bed.agent('agent1', { mode: 'agentState' });
       await expectVisible(page.getByRole('heading', { name: 'Agent state' }));
       // After-call work and Not Ready with a reason from the context, then Ready.
       await page.getByLabel('Not Ready reason').selectOption({ label: 'Lunch' });
@@ -121,8 +79,8 @@ describe.sequential('CSR desktop in Chromium', () => {
       await expectText(page.getByRole('status').filter({ hasText: 'Current state' }), 'After-call work');
       await makeReady(page);
 
-      await openSimulator(caller.page, t);
-      await placeCall(caller.page, '+12025550102', '8000');
+      const caller = await bed.simulator();
+      await placeCall(caller, '+12025550102', '8000');
       await expectVisible(pop(page).getByRole('heading', { name: 'John Carter' }));
       const call = callCard(page, 'from +12025550102');
       await expectText(call, 'Ringing');
@@ -134,14 +92,12 @@ describe.sequential('CSR desktop in Chromium', () => {
 
       await wrapUp(page, 'Asked for a callback tomorrow.', 'Follow-up needed');
       await expectText(pop(page), 'Wrapped up');
-      await caller.page.getByRole('button', { name: /^Hang up call .* as the caller$/ }).click();
+      await caller.getByRole('button', { name: /^Hang up call .* as the caller$/ }).click();
       await expectHidden(pop(page));
       await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
 
-      const interactions = await admin<{ notes: string; disposition?: string; customerId?: string; ani: string }[]>(t, 'GET', '/api/interactions?customerId=cust-1002');
+      const interactions = await admin<{ notes: string; disposition?: string; customerId?: string; ani: string }[]>(bed.t, 'GET', '/api/interactions?customerId=cust-1002');
       expect(interactions[0]).toMatchObject({ notes: 'Asked for a callback tomorrow.', disposition: 'FOLLOW_UP', customerId: 'cust-1002' });
-      await context.close();
-      await caller.context.close();
     },
     JOURNEY_MS,
   );
@@ -149,29 +105,24 @@ describe.sequential('CSR desktop in Chromium', () => {
   it(
     'simple mode: no agent state or call controls; the pop, notes and wrap-up',
     async () => {
-      const { context, page } = await newPage(browser);
-      const caller = await newPage(browser);
-      await openDesktop(page, t, 'simple');
-      await logIn(page, 'agent3');
+      const page = await bed.agent('agent3', { mode: 'simple' });
       await expectHidden(page.getByRole('heading', { name: 'Agent state' }));
       await expectHidden(page.getByRole('button', { name: 'Ready', exact: true }));
 
-      await openSimulator(caller.page, t);
+      const caller = await bed.simulator();
       // Straight to the agent's extension: in this mode the agent's state is kept elsewhere.
-      await placeCall(caller.page, '+442079460958', '5003', 'reason=delivery');
+      await placeCall(caller, '+442079460958', '5003', 'reason=delivery');
       await expectVisible(pop(page).getByRole('heading', { name: 'Yuki Tanaka' }));
       await expectText(callCard(page, 'from +442079460958'), 'Ringing');
       await expectHidden(page.getByRole('button', { name: 'Answer' }));
       await expectHidden(page.getByRole('button', { name: 'Hang up' }));
       await page.screenshot({ path: screenshotPath('desktop-simple.png'), fullPage: true });
 
-      const callId = await callFrom(t, '+442079460958');
+      const callId = await callFrom(bed.t, '+442079460958');
       await wrapUp(page, 'Parcel delayed; new date given.', 'Resolved');
       await expectText(pop(page), 'Wrapped up');
-      const interaction = await interactionOf(t, callId);
+      const interaction = await interactionOf(bed.t, callId);
       expect(interaction).toMatchObject({ notes: 'Parcel delayed; new date given.', disposition: 'RESOLVED', customerId: 'cust-1005', status: 'wrapped-up' });
-      await context.close();
-      await caller.context.close();
     },
     JOURNEY_MS,
   );
@@ -179,33 +130,30 @@ describe.sequential('CSR desktop in Chromium', () => {
   it(
     'unknown caller gets a search, a shared number gets the list to choose from',
     async () => {
-      const { context, page } = await newPage(browser);
-      await openDesktop(page, t, 'simple');
-      await logIn(page, 'agent1');
+      const page = await bed.agent('agent1', { mode: 'simple' });
 
-      await admin(t, 'POST', '/api/calls', { from: '+12025550199', to: '5001' });
+      await admin(bed.t, 'POST', '/api/calls', { from: '+12025550199', to: '5001' });
       await expectVisible(pop(page).getByRole('heading', { name: 'Unknown caller' }));
       await pop(page).getByRole('searchbox', { name: 'Search customers' }).fill('Priya');
       await pop(page).getByRole('button', { name: 'Search' }).click();
       await pop(page).getByRole('button', { name: 'Choose Priya Patel' }).click();
       await expectVisible(pop(page).getByRole('heading', { name: 'Priya Patel' }));
-      const unknownCall = await callFrom(t, '+12025550199');
+      const unknownCall = await callFrom(bed.t, '+12025550199');
       await wrapUp(page, 'Called from a new number.', 'Information only');
-      await admin(t, 'POST', `/api/calls/${unknownCall}/hangup`);
+      await admin(bed.t, 'POST', `/api/calls/${unknownCall}/hangup`);
       await expectHidden(pop(page));
-      expect(await interactionOf(t, unknownCall)).toMatchObject({ customerId: 'cust-1006', notes: 'Called from a new number.' });
+      expect(await interactionOf(bed.t, unknownCall)).toMatchObject({ customerId: 'cust-1006', notes: 'Called from a new number.' });
 
-      await admin(t, 'POST', '/api/calls', { from: '+12025550123', to: '5001' });
+      await admin(bed.t, 'POST', '/api/calls', { from: '+12025550123', to: '5001' });
       await expectVisible(pop(page).getByRole('heading', { name: '2 customers share this number' }));
       const list = pop(page).getByRole('list', { name: 'Customers matching the number' });
       await expectVisible(list.getByText('Maria Garcia'));
       await list.getByRole('button', { name: 'Choose Luis Garcia' }).click();
       await expectVisible(pop(page).getByRole('heading', { name: 'Luis Garcia' }));
-      const sharedCall = await callFrom(t, '+12025550123');
+      const sharedCall = await callFrom(bed.t, '+12025550123');
       await wrapUp(page, 'Luis, about the shared line.', 'Resolved');
       await expectText(pop(page), 'Wrapped up');
-      expect(await interactionOf(t, sharedCall)).toMatchObject({ customerId: 'cust-1004', disposition: 'RESOLVED' });
-      await context.close();
+      expect(await interactionOf(bed.t, sharedCall)).toMatchObject({ customerId: 'cust-1004', disposition: 'RESOLVED' });
     },
     JOURNEY_MS,
   );
@@ -213,8 +161,8 @@ describe.sequential('CSR desktop in Chromium', () => {
   it(
     'errors from the server are shown to the agent with the localized message',
     async () => {
-      const { context, page } = await newPage(browser);
-      await openDesktop(page, t, 'full');
+      const page = await bed.page();
+      await openDesktop(page, bed.t, 'full');
       await submitLogin(page, 'agent1', 'wrong-password');
       const alert = page.getByRole('alert').filter({ hasText: 'The agent id or password is wrong.' });
       await expectVisible(alert);
@@ -226,7 +174,6 @@ describe.sequential('CSR desktop in Chromium', () => {
       await page.getByLabel('Number to call').fill('5999');
       await page.getByRole('button', { name: 'Call', exact: true }).click();
       await expectVisible(page.getByRole('alert').getByText('The destination is not valid.'));
-      await context.close();
     },
     JOURNEY_MS,
   );
@@ -234,11 +181,8 @@ describe.sequential('CSR desktop in Chromium', () => {
   it(
     'a reload in the middle of a call comes back to the same state, notes included',
     async () => {
-      const { context, page } = await newPage(browser);
-      await openDesktop(page, t, 'full');
-      await logIn(page, 'agent1');
-      await makeReady(page);
-      await admin(t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
+      const page = await bed.agent('agent1', { ready: true });
+      await admin(bed.t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
       await pop(page).getByRole('button', { name: 'Accept' }).click();
       const call = callCard(page, 'from +12025550101');
       await call.getByRole('button', { name: 'Answer' }).click();
@@ -255,7 +199,6 @@ describe.sequential('CSR desktop in Chromium', () => {
       await expect.poll(() => pop(page).getByLabel('Notes').inputValue(), { timeout: 15_000 }).toBe('Started before the reload.');
       await callCard(page, 'from +12025550101').getByRole('button', { name: 'Retrieve' }).click();
       await expectText(callCard(page, 'from +12025550101'), 'Connected');
-      await context.close();
     },
     JOURNEY_MS,
   );
@@ -263,17 +206,15 @@ describe.sequential('CSR desktop in Chromium', () => {
   it(
     'two tabs of the same agent stay in step: state, calls, controls, logout',
     async () => {
-      const { context, page: first } = await newPage(browser);
-      await openDesktop(first, t, 'full');
-      await logIn(first, 'agent2');
-      const second = await context.newPage();
-      await openDesktop(second, t, 'full');
+      const first = await bed.agent('agent2');
+      const second = await first.context().newPage();
+      await openDesktop(second, bed.t, 'full');
       await expectText(second.getByText('Logged in as'), 'agent2');
 
       await makeReady(second);
       await expectText(first.getByRole('status').filter({ hasText: 'Current state' }), 'Ready');
 
-      await admin(t, 'POST', '/api/calls', { from: '+12025550102', to: '8000' });
+      await admin(bed.t, 'POST', '/api/calls', { from: '+12025550102', to: '8000' });
       for (const page of [first, second]) await expectText(callCard(page, 'from +12025550102'), 'Ringing');
       await callCard(first, 'from +12025550102').getByRole('button', { name: 'Answer' }).click();
       for (const page of [first, second]) {
@@ -285,7 +226,6 @@ describe.sequential('CSR desktop in Chromium', () => {
 
       await second.getByRole('button', { name: 'Log out' }).click();
       for (const page of [first, second]) await expectVisible(page.getByRole('button', { name: 'Log in' }));
-      await context.close();
     },
     JOURNEY_MS,
   );
@@ -293,16 +233,15 @@ describe.sequential('CSR desktop in Chromium', () => {
   it(
     'call treatment from the context: automatic answer pops and answers without a click',
     async () => {
-      const { context, page } = await newPage(browser);
-      await page.goto(`${t.url}/?mode=full&answer=auto`);
+      const page = await bed.page();
+      await page.goto(`${bed.t.url}/?mode=full&answer=auto`);
       await logIn(page, 'agent1');
       await makeReady(page);
-      await admin(t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
+      await admin(bed.t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
       await expectVisible(pop(page).getByRole('heading', { name: 'Jane Smith' }));
       await expectText(callCard(page, 'from +12025550101'), 'Connected');
       await expectHidden(pop(page).getByRole('button', { name: 'Accept' }));
       await expectVisible(pop(page).getByLabel('Notes'));
-      await context.close();
     },
     JOURNEY_MS,
   );
@@ -310,16 +249,15 @@ describe.sequential('CSR desktop in Chromium', () => {
   it(
     'reads at 360 px wide',
     async () => {
-      const { context, page } = await newPage(browser, 360, 780);
-      await openDesktop(page, t, 'full');
+      const page = await bed.page(360, 780);
+      await openDesktop(page, bed.t, 'full');
       await logIn(page, 'agent4');
       await makeReady(page);
-      await admin(t, 'POST', '/api/calls', { from: '+12025550106', to: '8000', data: { reason: 'upgrade' } });
+      await admin(bed.t, 'POST', '/api/calls', { from: '+12025550106', to: '8000', data: { reason: 'upgrade' } });
       await expectVisible(pop(page).getByRole('heading', { name: 'Priya Patel' }));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: screenshotPath('desktop-narrow.png'), fullPage: true });
-      await context.close();
     },
     JOURNEY_MS,
   );

@@ -3,50 +3,27 @@
  * supervisor monitors, the agent's desktop shows no extra party; once they barge in, it lists the
  * supervisor as a party; when they leave, the call is the agent's and the caller's again.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { admin, buildDesktop, launchChromium, newPage, screenshotPath, startTestServer, type TestServer } from './helpers/browser.js';
-import { callCard, expectHidden, expectText, expectVisible, logIn, makeReady, openDesktop } from './helpers/desktop.js';
+import { describe, expect, it } from 'vitest';
+import { admin, screenshotPath } from './helpers/browser.js';
+import { JOURNEY_MS, useDesktopBed } from './helpers/bed.js';
+import { callCard, expectHidden, expectText, expectVisible, makeReady } from './helpers/desktop.js';
 
-let browser: Browser;
-let t: TestServer;
-
-beforeAll(async () => {
-  buildDesktop();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  t = await startTestServer();
-});
-afterEach(async () => {
-  await t?.close();
-});
+const bed = useDesktopBed();
 
 describe('supervising a call in Chromium', () => {
   it(
     'monitors a call then barges in',
     async () => {
-      await admin(t, 'PATCH', '/api/agents/agent3', { role: 'supervisor' });
-      const agent = (await newPage(browser)).page;
-      const sup = (await newPage(browser)).page;
-
-      await openDesktop(agent, t, 'full');
-      await logIn(agent, 'agent1');
-      await sup.goto(`${t.url}/supervisor`);
-      await sup.getByLabel('Agent ID').fill('agent3');
-      await sup.getByLabel('Password').fill('demo');
-      await sup.getByRole('button', { name: 'Log in' }).click();
-      await expectText(sup.getByText('Logged in as'), 'agent3');
+      await admin(bed.t, 'PATCH', '/api/agents/agent3', { role: 'supervisor' });
+      const agent = await bed.agent('agent1');
+      const sup = await bed.supervisor('agent3');
       const panel = sup.getByRole('region', { name: 'Supervise calls' });
       const supervised = panel.getByRole('status', { name: 'Supervised call' });
       await expectText(panel, 'No agent is on a call.');
       await expectText(supervised, 'Not supervising a call.');
 
       await makeReady(agent);
-      await admin(t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
+      await admin(bed.t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
       const card = callCard(agent, 'from +12025550101');
       await card.getByRole('button', { name: 'Answer' }).click();
       await expectText(card, 'Connected');
@@ -80,6 +57,6 @@ describe('supervising a call in Chromium', () => {
       await panel.getByRole('button', { name: 'Leave agent1' }).click();
       await expectText(sup.getByRole('alert'), '"agent3" is not supervising a call of agent "agent1" (OPENCTI_CF_INVALID_OBJECT_STATE)');
     },
-    120_000,
+    JOURNEY_MS,
   );
 });

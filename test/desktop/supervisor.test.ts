@@ -3,27 +3,13 @@
  * while calls arrive and an agent takes one, forces the agent Not Ready (the agent's desktop shows
  * the reason), then logs them out (the desktop says why).
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { admin, buildDesktop, launchChromium, newPage, screenshotPath, startTestServer, type TestServer } from './helpers/browser.js';
-import { callCard, expectText, expectVisible, logIn, makeReady, openDesktop } from './helpers/desktop.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { admin, screenshotPath } from './helpers/browser.js';
+import { JOURNEY_MS, useDesktopBed } from './helpers/bed.js';
+import { callCard, expectText, expectVisible, makeReady } from './helpers/desktop.js';
 
-let browser: Browser;
-let t: TestServer;
-
-beforeAll(async () => {
-  buildDesktop();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  t = await startTestServer();
-});
-afterEach(async () => {
-  await t?.close();
-});
+const bed = useDesktopBed();
 
 const queueRow = (page: Page, name: string) => page.getByRole('table', { name: 'Queues' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
 const agentRow = (page: Page, agentId: string) => page.getByRole('table', { name: 'Agents' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: agentId, exact: true }) });
@@ -38,25 +24,16 @@ describe('supervisor page in Chromium', () => {
   it(
     'wallboard follows the calls; force Not Ready and log out reach the agent desktop with the reason',
     async () => {
-      await admin(t, 'PATCH', '/api/agents/agent3', { role: 'supervisor' });
-      const agent = (await newPage(browser)).page;
-      const sup = (await newPage(browser)).page;
-
-      await openDesktop(agent, t, 'full');
-      await logIn(agent, 'agent1');
-
-      await sup.goto(`${t.url}/supervisor`);
-      await sup.getByLabel('Agent ID').fill('agent3');
-      await sup.getByLabel('Password').fill('demo');
-      await sup.getByRole('button', { name: 'Log in' }).click();
-      await expectText(sup.getByText('Logged in as'), 'agent3');
+      await admin(bed.t, 'PATCH', '/api/agents/agent3', { role: 'supervisor' });
+      const agent = await bed.agent('agent1');
+      const sup = await bed.supervisor('agent3');
       // Columns: waiting, longest wait, offered, answered, abandoned, service level, ASA, AHT, abandon rate.
       await expectCells(sup, queueRow(sup, 'sales'), /^0 \| – \| 0 \| 0 \| 0 \| – \| – \| – \| –$/);
       await expectCells(sup, agentRow(sup, 'agent1'), /^5001 \| Not Ready \| /);
 
       // Two callers while nobody is Ready: both wait.
-      await admin(t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
-      const second = await admin<{ callId: string }>(t, 'POST', '/api/calls', { from: '+12025550102', to: '8000' });
+      await admin(bed.t, 'POST', '/api/calls', { from: '+12025550101', to: '8000' });
+      const second = await admin<{ callId: string }>(bed.t, 'POST', '/api/calls', { from: '+12025550102', to: '8000' });
       await expectCells(sup, queueRow(sup, 'sales'), /^2 \| 00:\d\d \| 2 \| 0 \| 0 \| – \| – \| – \| 0 %$/);
 
       // The agent takes the first; the second caller gives up.
@@ -64,7 +41,7 @@ describe('supervisor page in Chromium', () => {
       const card = callCard(agent, 'from +12025550101');
       await card.getByRole('button', { name: 'Answer' }).click();
       await expectText(card, 'Connected');
-      await admin(t, 'POST', `/api/calls/${second.callId}/hangup`);
+      await admin(bed.t, 'POST', `/api/calls/${second.callId}/hangup`);
       await expectCells(sup, queueRow(sup, 'sales'), /^0 \| – \| 2 \| 1 \| 1 \| 50 % \| 00:\d\d \| – \| 50 %$/);
       await expectCells(sup, agentRow(sup, 'agent1'), /^5001 \| Busy \(on a call\) \| 00:\d\d \| 1 \| – \| \d+ %$/);
 
@@ -90,6 +67,6 @@ describe('supervisor page in Chromium', () => {
       await expectText(agent.getByText('You were logged out'), 'You were logged out: End of shift');
       await expectCells(sup, agentRow(sup, 'agent1'), /^– \| Logged out \| /);
     },
-    120_000,
+    JOURNEY_MS,
   );
 });

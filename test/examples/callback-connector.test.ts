@@ -10,20 +10,15 @@ import {
 } from '../../examples/callback-connector/index.js';
 import {
   createSession,
-  CtiError,
   fromCallbackImplementation,
   ImplementationRegistry,
   validateEvent,
   type ApplicationContext,
   type CallView,
   type OpenCtiEvent,
-  type Session,
   type SessionEventName,
 } from '../../src/framework/index.js';
-
-const AGENT = { agentId: 'agent7', agentPwd: 'secret', extension: '1001' };
-const CALLER = '+15551234';
-const SUPERVISOR = '2002';
+import { AGENT, CALLER, logIn, openSession, rejection, settle, SUPERVISOR, type DeskSession } from './helpers/desk.js';
 
 const context: ApplicationContext = {
   application: 'demo-desk',
@@ -43,23 +38,16 @@ const context: ApplicationContext = {
   },
 };
 
-/** Lets the PBX deliver what it queued and the session react (all of it is microtasks). */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 const HOST_EVENTS: SessionEventName[] = ['agentState', 'callAdded', 'call', 'callEnded', 'link', 'device', 'screenPop', 'interactionStart', 'error', 'loggedOut'];
 
-interface Desk {
+interface Desk extends DeskSession {
   pbx: DemoPbx;
   connector: CallbackConnector;
-  session: Session;
-  /** Every OpenCTI event the session accepted, in order. */
-  events: OpenCtiEvent[];
   /** Every raw event the connector forwarded (valid or not). */
   forwarded: unknown[];
   /** Host-facing session events, by name, in order. */
   heard: { name: SessionEventName; payload: unknown }[];
   names(): string[];
-  call(callId: string): CallView | undefined;
 }
 
 function openDesk(): Desk {
@@ -80,14 +68,12 @@ function openDesk(): Desk {
   };
   const registry = new ImplementationRegistry();
   registry.register('demo-pbx', fromCallbackImplementation(spied));
-  const session = createSession({
+  const { session, events, call } = openSession({
     context,
     registry,
     customerLookup: (ani) => (ani === CALLER ? [{ id: 'cust-42', name: 'Ada Lovelace' }] : []),
   });
-  const events: OpenCtiEvent[] = [];
   const heard: Desk['heard'] = [];
-  session.on('event', (event) => events.push(event));
   for (const name of HOST_EVENTS) session.on(name, (payload?: unknown) => heard.push({ name, payload }));
   return {
     pbx,
@@ -97,7 +83,7 @@ function openDesk(): Desk {
     forwarded,
     heard,
     names: () => heard.map((h) => h.name),
-    call: (callId) => session.state.calls.find((c) => c.callId === callId),
+    call,
   };
 }
 
@@ -105,22 +91,11 @@ function openDesk(): Desk {
 const summary = (events: readonly OpenCtiEvent[]) =>
   events.map((e) => [e.pyEventType, e.pyEventName, 'pyCallId' in e ? e.pyCallId : undefined].filter(Boolean).join(':'));
 
-async function rejection(promise: Promise<unknown>): Promise<CtiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CtiError);
-    return error as CtiError;
-  }
-  throw new Error('expected the request to be refused');
-}
-
 let desk: Desk;
 
 beforeEach(async () => {
   desk = openDesk();
-  await desk.session.login(AGENT);
-  await settle();
+  await logIn(desk);
 });
 
 afterEach(() => {

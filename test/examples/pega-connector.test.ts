@@ -3,28 +3,19 @@
  * namespace, then the vendor SDK, then the implementation file — registered as it registers
  * itself, and driven through whole full-mode calls; then the conformance kit in every mode.
  */
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoPbx } from '../../examples/callback-connector/index.js';
 import { runConformance } from '../../src/conformance/run.js';
-import type { ConformanceReport } from '../../src/conformance/types.js';
-import {
-  createSession,
-  ImplementationRegistry,
-  TELEPHONY_MODES,
-  type ApplicationContext,
-  type CallView,
-  type Registration,
-  type Session,
-} from '../../src/framework/index.js';
+import { ImplementationRegistry, TELEPHONY_MODES, type ApplicationContext, type Registration } from '../../src/framework/index.js';
 import { PegaLogger } from '../../src/pega/logger.js';
 import { createDemoPbxDriver } from '../conformance/helpers/demo-pbx-driver.js';
 import { scriptPage, type ScriptPage } from '../pega/helpers/script-page.js';
+import { CALLER, failures, logIn, openSession, settle, SUPERVISOR, type DeskSession } from './helpers/desk.js';
 
 const EXAMPLE = (file: string) => fileURLToPath(new URL(`../../examples/pega-connector/${file}`, import.meta.url));
-const AGENT = { agentId: 'agent7', agentPwd: 'secret', extension: '1001' };
-const CALLER = '+15551234';
-const SUPERVISOR = '2002';
 
 const context: ApplicationContext = {
   application: 'pega-desk',
@@ -36,46 +27,43 @@ const context: ApplicationContext = {
   callTreatment: { INBOUND: { enabled: true, answering: 'manual', launch: 'autoWithScreenPop', popData: ['pyANI', 'account'] } },
 };
 
-/** The PBX delivers in microtasks; a macrotask later everything queued has arrived. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 function loadExample(): { page: ScriptPage; pbx: DemoPbx } {
   const page = scriptPage(EXAMPLE('demo-pbx.js'), EXAMPLE('connector.js'));
   const pbx = (page.global.AcmeDemoPbx as { shared(): DemoPbx }).shared();
   return { page, pbx };
 }
 
-interface Desk {
+interface Desk extends DeskSession {
   page: ScriptPage;
   pbx: DemoPbx;
   registration: Registration;
-  session: Session;
-  accepted: unknown[];
-  call(callId: string): CallView | undefined;
 }
 
-async function openDesk(): Promise<Desk> {
+function openDesk(): Desk {
   const { page, pbx } = loadExample();
   const registry = new ImplementationRegistry();
   const registration = registry.register('Acme', page.pega.cti.desktopApi.Acme as object);
-  const session = createSession({ context, registry });
-  const accepted: unknown[] = [];
-  session.on('event', (event) => accepted.push(event));
-  await session.login(AGENT);
-  await settle();
-  return { page, pbx, registration, session, accepted, call: (callId) => session.state.calls.find((c) => c.callId === callId) };
+  return { page, pbx, registration, ...openSession({ context, registry }) };
 }
 
 let desk: Desk;
 
 beforeEach(async () => {
   PegaLogger.clear();
-  desk = await openDesk();
+  desk = openDesk();
+  await logIn(desk);
 });
 
 afterEach(() => {
   expect(desk.session.counters.eventsRejected).toBe(0);
   desk.session.dispose();
+});
+
+describe('the vendor SDK file', () => {
+  it('is what the build makes of demo-pbx.module.js and the callback example\'s PBX', async () => {
+    const script = fileURLToPath(new URL('../../scripts/build-examples.mjs', import.meta.url));
+    await expect(promisify(execFile)(process.execPath, [script, '--check'])).resolves.toMatchObject({ stderr: '' });
+  });
 });
 
 describe('the implementation file, loaded by script', () => {
@@ -101,7 +89,7 @@ describe('whole calls in full mode', () => {
     await settle();
     // Sent as "Ringing", taken in as Alerting.
     expect(PegaLogger.text()).toContain(`Acme event Ringing ${c1}`);
-    expect(desk.accepted).toContainEqual(expect.objectContaining({ pyCallId: c1, pyEventName: 'Alerting' }));
+    expect(desk.events).toContainEqual(expect.objectContaining({ pyCallId: c1, pyEventName: 'Alerting' }));
     expect(desk.call(c1)).toMatchObject({ state: 'Alerting', type: 'INBOUND', ani: CALLER, queue: 'billing', callData: { account: 'A-42' } });
 
     await session.answerCall(c1);
@@ -128,7 +116,7 @@ describe('whole calls in full mode', () => {
     expect(session.state.calls).toEqual([]);
     expect(pbx.callView(c1, SUPERVISOR)).toMatchObject({ myState: 'connected', parties: [CALLER, SUPERVISOR] });
     // The ends were bare events, filled from the calls the session knew.
-    const ends = desk.accepted.filter((e) => (e as { pyEventName: string }).pyEventName === 'Disconnected');
+    const ends = desk.events.filter((e) => (e as { pyEventName: string }).pyEventName === 'Disconnected');
     expect(ends).toMatchObject([
       { pyCallId: c2, pyCallType: 'CONSULT', pyOtherDN: SUPERVISOR },
       { pyCallId: c1, pyCallType: 'INBOUND', pyANI: CALLER },
@@ -170,7 +158,7 @@ describe('whole calls in full mode', () => {
     pbx.farEndHangsUp(c1);
     await settle();
     expect(session.state.calls).toEqual([]);
-    expect(desk.accepted.at(-1)).toMatchObject({ pyCallId: c1, pyEventName: 'Disconnected', pyCallType: 'INBOUND' });
+    expect(desk.events.at(-1)).toMatchObject({ pyCallId: c1, pyEventName: 'Disconnected', pyCallType: 'INBOUND' });
   });
 
   it('blind transfer and an abandoned call; a PBX refusal comes back as the OpenCTI error', async () => {
@@ -188,14 +176,12 @@ describe('whole calls in full mode', () => {
     pbx.farEndHangsUp(c2);
     await settle();
     expect(session.state.calls).toEqual([]);
-    expect(desk.accepted.at(-1)).toMatchObject({ pyCallId: c2, pyEventName: 'Abandoned' });
+    expect(desk.events.at(-1)).toMatchObject({ pyCallId: c2, pyEventName: 'Abandoned' });
 
     await expect(session.makeCall('not a number')).rejects.toMatchObject({ errCode: 'OPENCTI_CF_INVALID_DESTINATION' });
     expect(PegaLogger.text()).toMatch(/WARN Acme OPENCTI_CF_INVALID_DESTINATION "not a number" is not a number/);
   });
 });
-
-const failures = (report: ConformanceReport) => report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.detail}`);
 
 describe.each(TELEPHONY_MODES)('the conformance kit in %s mode', (mode) => {
   it('passes every check against the file as loaded by script, taking events in as a session does', async () => {

@@ -10,14 +10,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDemoPbxDriver, createPromiseConnector, createTarget, DemoPbx } from '../../examples/promise-connector/index.js';
 import { runConformance } from '../../src/conformance/run.js';
-import type { ConformanceReport } from '../../src/conformance/types.js';
 import {
   AGENT_EVENT_NAMES,
   AGENT_STATES,
   CALL_STATES,
   CALL_TYPES,
   createSession,
-  CtiError,
+  type CtiError,
   DEVICE_STATES,
   ERROR_CODES,
   EVENT_SCHEMAS,
@@ -34,8 +33,7 @@ import {
   type SessionEvents,
 } from '../../src/framework/index.js';
 import { TELEPHONY_MODES } from '../../src/framework/schema/context.js';
-
-const failures = (report: ConformanceReport) => report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.detail ?? ''}`);
+import { AGENT, CALLER, failures, rejection } from './helpers/desk.js';
 
 describe.each(TELEPHONY_MODES)('the conformance kit against the promise-style connector in %s mode', (mode) => {
   it('passes every check, registered as a promise-style connector with nothing to note', async () => {
@@ -67,9 +65,6 @@ describe('opencti conformance with the example target module', () => {
 });
 
 // ---- a whole call through a framework Session ----
-
-const AGENT = { agentId: 'agent7', agentPwd: 'secret', extension: '1001' };
-const CALLER = '+15551234';
 
 const context: ApplicationContext = {
   application: 'promise-desk',
@@ -105,16 +100,6 @@ function next<K extends SessionEventName>(session: Session, name: K, match: (pay
       resolve(payload);
     });
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CtiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CtiError);
-    return error as CtiError;
-  }
-  throw new Error('expected the request to be refused');
 }
 
 describe('a whole call through a framework Session', () => {

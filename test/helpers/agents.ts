@@ -1,6 +1,7 @@
 /** Framework sessions over the reference connector against a real server: agents as a desktop runs them. */
 import { createNodeReferenceConnector, type ReferenceConnector } from '../../src/connectors/reference/node.js';
 import type { TelephonyMode } from '../../src/framework/schema/context.js';
+import type { CallDataContainers } from '../../src/framework/schema/events.js';
 import { Session } from '../../src/framework/session/session.js';
 import type { SessionEventName, SessionEvents, SessionState } from '../../src/framework/session/types.js';
 
@@ -68,3 +69,18 @@ export function createAgent(ctiUrl: string | readonly string[], mode: TelephonyM
 }
 
 export const callIn = (state: SessionState, callId: string) => state.calls.find((c) => c.callId === callId);
+
+/** The id of the call ringing on the agent, once it rings (calls in `except` left aside). */
+export async function ringingCall(agent: TestAgent, what: string, except: readonly string[] = []): Promise<string> {
+  const state = await agent.until((s) => s.calls.some((c) => c.state === 'Alerting' && !except.includes(c.callId)), what);
+  return state.calls.find((c) => c.state === 'Alerting' && !except.includes(c.callId))!.callId;
+}
+
+/** `from` calls `extension` (with call data if given), `to` answers; resolves with the call id once `from` is talking. */
+export async function talking(from: TestAgent, to: TestAgent, extension: string, callData?: CallDataContainers): Promise<string> {
+  await from.session.makeCall(extension, callData ? { callData } : {});
+  const callId = await ringingCall(to, `${extension} ringing`);
+  await to.session.answerCall(callId);
+  await from.until((s) => callIn(s, callId)?.state === 'Established', 'caller talking');
+  return callId;
+}

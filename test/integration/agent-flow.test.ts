@@ -2,34 +2,16 @@
  * Over the real server: capabilities per call and phone limits, the pending next state, wrap-up
  * ending after-call work, and the directory (agents' live state, queues, saved numbers).
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { createAgent, callIn, type TestAgent } from '../helpers/agents.js';
-import { api, startTestServer, type TestServer } from '../helpers/server.js';
+import { expect, it } from 'vitest';
+import { useAgentBed } from '../helpers/agent-bed.js';
+import { callIn, type TestAgent } from '../helpers/agents.js';
+import { api } from '../helpers/server.js';
 
-let server: TestServer;
-let agents: TestAgent[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await Promise.all(agents.map((a) => a.close()));
-  agents = [];
-});
-afterAll(async () => {
-  await server.dispose();
-});
-
-async function loggedIn(agentId: string): Promise<TestAgent> {
-  const agent = createAgent(server.ctiUrl, 'full');
-  agents.push(agent);
-  await agent.session.login({ agentId, agentPwd: 'demo' });
-  return agent;
-}
+const bed = useAgentBed();
 
 /** A REST call with the agent's own session token, as the desktop makes it. */
 async function asAgent(agent: TestAgent, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> & { entries?: unknown } }> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${bed.server.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${agent.connector.session?.token ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -39,24 +21,24 @@ async function asAgent(agent: TestAgent, method: string, path: string, body?: un
 }
 
 it('a call carries its capabilities; a phone limit takes conference away at once', async () => {
-  const alice = await loggedIn('agent1');
+  const alice = await bed.loggedIn('agent1');
   await alice.session.agentReady({});
-  const { callId } = await api<{ callId: string }>(server, 'POST', '/api/calls', { from: '+15551239001', to: '8000' });
+  const { callId } = await api<{ callId: string }>(bed.server, 'POST', '/api/calls', { from: '+15551239001', to: '8000' });
   await alice.until((s) => callIn(s, callId)?.state === 'Alerting', 'the offer');
   expect(callIn(alice.session.state, callId)?.capabilities).toEqual(['answerCall', 'hangUpCall', 'rejectCall']);
   await alice.session.answerCall(callId);
   await alice.until((s) => callIn(s, callId)?.capabilities?.includes('conferenceInitiate') === true, 'conference possible');
-  await server.commands.setPhoneLimits('5001', ['conferenceInitiate', 'conferenceComplete']);
+  await bed.server.commands.setPhoneLimits('5001', ['conferenceInitiate', 'conferenceComplete']);
   await alice.until((s) => callIn(s, callId)?.capabilities?.includes('conferenceInitiate') === false, 'conference gone');
   expect(callIn(alice.session.state, callId)?.capabilities).toContain('transferInitiate');
-  await server.commands.setPhoneLimits('5001', []);
+  await bed.server.commands.setPhoneLimits('5001', []);
   await alice.session.hangUpCall(callId);
 });
 
 it('Not Ready asked during a call is pending until the call ends, then applied', async () => {
-  const alice = await loggedIn('agent1');
+  const alice = await bed.loggedIn('agent1');
   await alice.session.agentReady({});
-  const { callId } = await api<{ callId: string }>(server, 'POST', '/api/calls', { from: '+15551239002', to: '8000' });
+  const { callId } = await api<{ callId: string }>(bed.server, 'POST', '/api/calls', { from: '+15551239002', to: '8000' });
   await alice.until((s) => callIn(s, callId)?.state === 'Alerting', 'the offer');
   await alice.session.answerCall(callId);
   await alice.until((s) => s.agent.state === 'Busy', 'Busy');
@@ -70,9 +52,9 @@ it('Not Ready asked during a call is pending until the call ends, then applied',
 });
 
 it('wrapping up the interaction ends after-call work', async () => {
-  const alice = await loggedIn('agent1');
+  const alice = await bed.loggedIn('agent1');
   await alice.session.agentReady({});
-  const { callId } = await api<{ callId: string }>(server, 'POST', '/api/calls', { from: '+15551239003', to: '8000' });
+  const { callId } = await api<{ callId: string }>(bed.server, 'POST', '/api/calls', { from: '+15551239003', to: '8000' });
   await alice.until((s) => callIn(s, callId)?.state === 'Alerting', 'the offer');
   await alice.session.answerCall(callId);
   await alice.until((s) => callIn(s, callId)?.state === 'Established', 'talking');
@@ -85,23 +67,23 @@ it('wrapping up the interaction ends after-call work', async () => {
 });
 
 it('the directory lists agents with their live state, queues and saved numbers; numbers are the admin\'s', async () => {
-  const alice = await loggedIn('agent1');
-  const bruno = await loggedIn('agent2');
+  const alice = await bed.loggedIn('agent1');
+  const bruno = await bed.loggedIn('agent2');
   await bruno.session.agentReady({});
   await bruno.until((s) => s.agent.state === 'Ready', 'Bruno Ready');
 
-  const created = await api<{ id: number; label: string; number: string }>(server, 'POST', '/api/directory/numbers', { label: 'Billing back office', number: '+15557770000' });
+  const created = await api<{ id: number; label: string; number: string }>(bed.server, 'POST', '/api/directory/numbers', { label: 'Billing back office', number: '+15557770000' });
   expect(created).toMatchObject({ label: 'Billing back office', number: '+15557770000' });
-  const taken = await fetch(`${server.url}/api/directory/numbers`, {
+  const taken = await fetch(`${bed.server.url}/api/directory/numbers`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${bed.server.adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ label: 'Again', number: '+15557770000' }),
   });
   expect(taken.status).toBe(409);
   expect(((await taken.json()) as { errMessage: string }).errMessage).toBe('number "+15557770000" is already saved as "Billing back office"');
-  const bad = await fetch(`${server.url}/api/directory/numbers`, {
+  const bad = await fetch(`${bed.server.url}/api/directory/numbers`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${bed.server.adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ label: 'Bad', number: 'call me' }),
   });
   expect(bad.status).toBe(400);
@@ -116,10 +98,10 @@ it('the directory lists agents with their live state, queues and saved numbers; 
   expect((await asAgent(alice, 'GET', '/api/directory?q=dev')).body.entries).toMatchObject([{ name: 'Dev Sharma', state: 'Logged out' }]);
   // Agents search; only the administrator changes saved numbers.
   expect((await asAgent(alice, 'POST', '/api/directory/numbers', { label: 'Mine', number: '123' })).status).toBe(401);
-  expect((await fetch(`${server.url}/api/directory?q=a`)).status).toBe(401);
+  expect((await fetch(`${bed.server.url}/api/directory?q=a`)).status).toBe(401);
 
-  const renamed = await api<{ label: string }>(server, 'PATCH', `/api/directory/numbers/${created.id}`, { label: 'Billing' });
+  const renamed = await api<{ label: string }>(bed.server, 'PATCH', `/api/directory/numbers/${created.id}`, { label: 'Billing' });
   expect(renamed.label).toBe('Billing');
-  await api(server, 'DELETE', `/api/directory/numbers/${created.id}`);
-  expect(await api(server, 'GET', '/api/directory/numbers')).toEqual([]);
+  await api(bed.server, 'DELETE', `/api/directory/numbers/${created.id}`);
+  expect(await api(bed.server, 'GET', '/api/directory/numbers')).toEqual([]);
 });

@@ -1,45 +1,15 @@
 /** setCallData against the real server: over framework sessions between two agents, and over the raw protocol. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { callIn, createAgent, type TestAgent } from '../helpers/agents.js';
-import { api, startTestServer, type TestServer } from '../helpers/server.js';
-import { WsClient } from '../helpers/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { useAgentBed } from '../helpers/agent-bed.js';
+import { callIn, talking } from '../helpers/agents.js';
+import { api } from '../helpers/server.js';
+import type { WsClient } from '../helpers/ws-client.js';
 
-let server: TestServer;
-let agents: TestAgent[] = [];
-let clients: WsClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  // A closed socket leaves its session open on the server: raw clients log out first.
-  const closeRaw = async (c: WsClient) => {
-    await c.request('logout', {});
-    await c.close();
-  };
-  await Promise.all([...agents.map((a) => a.close()), ...clients.map(closeRaw)]);
-  agents = [];
-  clients = [];
-});
-afterAll(async () => {
-  await server.dispose();
-});
-
-async function readyAgent(agentId: string): Promise<TestAgent> {
-  const agent = createAgent(server.ctiUrl);
-  agents.push(agent);
-  await agent.session.login({ agentId, agentPwd: 'demo' });
-  await agent.session.agentReady({});
-  await agent.until((s) => s.agent.state === 'Ready', `${agentId} Ready`);
-  return agent;
-}
+const bed = useAgentBed();
 
 /** A raw protocol client logged in as `agentId`, Ready, with its Snapshot received. */
 async function rawAgent(agentId: string): Promise<WsClient> {
-  const client = await WsClient.connect(server.ctiUrl);
-  clients.push(client);
-  await client.ok('login', { agentId, agentPwd: 'demo' });
-  await client.waitForEvent('SnapshotEvent', 'Snapshot');
+  const client = await bed.raw(agentId);
   await client.ok('agentReady', {});
   await client.waitForEvent('AgentStateEvent', 'Ready');
   return client;
@@ -47,13 +17,9 @@ async function rawAgent(agentId: string): Promise<WsClient> {
 
 describe('setCallData between two agents on one call', () => {
   it('each side adds data and both desktops show the merged data', async () => {
-    const first = await readyAgent('agent1');
-    const second = await readyAgent('agent2');
-    await first.session.makeCall('5002');
-    const ringing = await second.until((s) => s.calls.some((c) => c.state === 'Alerting'), 'agent2 ringing');
-    const callId = ringing.calls.find((c) => c.state === 'Alerting')!.callId;
-    await second.session.answerCall(callId);
-    await first.until((s) => callIn(s, callId)?.state === 'Established', 'agent1 talking');
+    const first = await bed.ready('agent1');
+    const second = await bed.ready('agent2');
+    const callId = await talking(first, second, '5002');
 
     await first.session.setCallData(callId, { case: '42' });
     for (const agent of [first, second]) await agent.until((s) => callIn(s, callId)?.callData.case === '42', 'case 42 shown');
@@ -70,7 +36,7 @@ describe('setCallData between two agents on one call', () => {
 describe('setCallData over the protocol', () => {
   it('merges into the data the call came with; the CallInfoEvent carries all of it', async () => {
     const client = await rawAgent('agent3');
-    const { callId } = await api<{ callId: string }>(server, 'POST', '/api/calls', { from: '+15551230031', to: '5003', data: { order: 'A-17' } });
+    const { callId } = await api<{ callId: string }>(bed.server, 'POST', '/api/calls', { from: '+15551230031', to: '5003', data: { order: 'A-17' } });
     await client.waitForEvent('CallStateEvent', 'Alerting', (e) => e.pyCallId === callId);
     await client.ok('answerCall', { callId });
     await client.waitForEvent('CallStateEvent', 'Established', (e) => e.pyCallId === callId);

@@ -3,64 +3,26 @@
  * conferenceInitiate (options.callData: Pega's containers) against the real server: it reaches the
  * other agent's session, pyUserData and pyCallVariables included, and a screen pop that asks for it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNodeReferenceConnector } from '../../src/connectors/reference/node.js';
 import { Session } from '../../src/framework/session/session.js';
-import type { CallDataContainers } from '../../src/framework/schema/events.js';
 import type { ScreenPop } from '../../src/framework/session/types.js';
-import { callIn, contextFor, createAgent, type TestAgent } from '../helpers/agents.js';
-import { api, startTestServer, type TestServer } from '../helpers/server.js';
-import { WsClient } from '../helpers/ws-client.js';
+import { useAgentBed } from '../helpers/agent-bed.js';
+import { callIn, contextFor, ringingCall, talking } from '../helpers/agents.js';
+import { api } from '../helpers/server.js';
 
-let server: TestServer;
-let agents: TestAgent[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await Promise.all([...agents.map((a) => a.close()), ...cleanups.splice(0).map((c) => c())]);
-  agents = [];
-});
-afterAll(async () => {
-  await server.dispose();
-});
+const bed = useAgentBed();
 
 const USER_DATA = { account: { id: 'ACC-9', tier: 'gold' }, lang: 'fr' };
 
-async function readyAgent(agentId: string): Promise<TestAgent> {
-  const agent = createAgent(server.ctiUrl);
-  agents.push(agent);
-  await agent.session.login({ agentId, agentPwd: 'demo' });
-  await agent.session.agentReady({});
-  await agent.until((s) => s.agent.state === 'Ready', `${agentId} Ready`);
-  return agent;
-}
-
-/** The id of the call ringing on the agent, once it rings. */
-async function ringing(agent: TestAgent, what: string, except: readonly string[] = []): Promise<string> {
-  const state = await agent.until((s) => s.calls.some((c) => c.state === 'Alerting' && !except.includes(c.callId)), what);
-  return state.calls.find((c) => c.state === 'Alerting' && !except.includes(c.callId))!.callId;
-}
-
-/** agent1 calls agent2 with call data; agent2 answers. Returns the call id. */
-async function talking(from: TestAgent, to: TestAgent, extension: string, callData?: CallDataContainers): Promise<string> {
-  await from.session.makeCall(extension, callData ? { callData } : {});
-  const callId = await ringing(to, `${extension} ringing`);
-  await to.session.answerCall(callId);
-  await from.until((s) => callIn(s, callId)?.state === 'Established', 'caller talking');
-  return callId;
-}
-
 describe('call data on the requests that place or send on a call', () => {
   it('makeCall: the called agent\'s call carries every container, the list as a list; so does the caller\'s', async () => {
-    const first = await readyAgent('agent1');
-    const second = await readyAgent('agent2');
+    const first = await bed.ready('agent1');
+    const second = await bed.ready('agent2');
     await first.session.makeCall('5002', {
       callData: { pyCallData: { case: '42' }, pyUserData: USER_DATA, pyCallVariables: 'IVR-2|billing', pyApplicationData: { ivr: { menu: '3' } } },
     });
-    const callId = await ringing(second, 'agent2 ringing');
+    const callId = await ringingCall(second, 'agent2 ringing');
     const expected = { callData: { case: '42' }, userData: USER_DATA, callVariables: ['IVR-2', 'billing'], applicationData: { ivr: { menu: '3' } } };
     expect(callIn(second.session.state, callId)).toMatchObject(expected);
     expect(callIn(first.session.state, callId)).toMatchObject(expected);
@@ -69,12 +31,12 @@ describe('call data on the requests that place or send on a call', () => {
   });
 
   it('consultationCall: the consulted agent gets the call\'s data with what the consult added', async () => {
-    const first = await readyAgent('agent1');
-    const second = await readyAgent('agent2');
-    const third = await readyAgent('agent3');
+    const first = await bed.ready('agent1');
+    const second = await bed.ready('agent2');
+    const third = await bed.ready('agent3');
     const callId = await talking(first, second, '5002', { pyUserData: USER_DATA, pyCallVariables: ['IVR-2'] });
     await second.session.consultationCall(callId, '5003', { callData: { pyUserData: { note: 'wants a refund' }, pyCallVariables: 'CONSULT|2' } });
-    const consultId = await ringing(third, 'agent3 ringing');
+    const consultId = await ringingCall(third, 'agent3 ringing');
     expect(consultId).not.toBe(callId);
     expect(callIn(third.session.state, consultId)).toMatchObject({
       type: 'CONSULT',
@@ -89,12 +51,12 @@ describe('call data on the requests that place or send on a call', () => {
   });
 
   it('transferInitiate then transferComplete: the target talks on the original call, which now carries the consult\'s data', async () => {
-    const first = await readyAgent('agent1');
-    const second = await readyAgent('agent2');
-    const third = await readyAgent('agent3');
+    const first = await bed.ready('agent1');
+    const second = await bed.ready('agent2');
+    const third = await bed.ready('agent3');
     const callId = await talking(first, second, '5002', { pyUserData: USER_DATA });
     await second.session.transferInitiate(callId, '5003', { callData: { pyUserData: { account: { reason: 'refund' } } } });
-    const consultId = await ringing(third, 'agent3 ringing');
+    const consultId = await ringingCall(third, 'agent3 ringing');
     await third.session.answerCall(consultId);
     await second.until((s) => callIn(s, consultId)?.state === 'Established', 'consult answered');
     await second.session.transferComplete(callId, consultId);
@@ -108,12 +70,12 @@ describe('call data on the requests that place or send on a call', () => {
   });
 
   it('blindTransfer: the target rings on the same call with the data merged in', async () => {
-    const first = await readyAgent('agent1');
-    const second = await readyAgent('agent2');
-    const third = await readyAgent('agent3');
+    const first = await bed.ready('agent1');
+    const second = await bed.ready('agent2');
+    const third = await bed.ready('agent3');
     const callId = await talking(first, second, '5002', { pyUserData: USER_DATA, pyCallData: { case: '42' } });
     await second.session.blindTransfer(callId, '5003', { callData: { pyUserData: { account: { reason: 'refund' } }, pyCallVariables: ['TRANSFERRED'] } });
-    const transferred = await ringing(third, 'agent3 ringing');
+    const transferred = await ringingCall(third, 'agent3 ringing');
     expect(transferred).toBe(callId);
     expect(callIn(third.session.state, callId)).toMatchObject({
       callData: { case: '42' },
@@ -126,12 +88,12 @@ describe('call data on the requests that place or send on a call', () => {
   });
 
   it('conferenceInitiate then conferenceComplete: everyone in the conference sees the data given', async () => {
-    const first = await readyAgent('agent1');
-    const second = await readyAgent('agent2');
-    const third = await readyAgent('agent3');
+    const first = await bed.ready('agent1');
+    const second = await bed.ready('agent2');
+    const third = await bed.ready('agent3');
     const callId = await talking(first, second, '5002', { pyUserData: USER_DATA });
     await second.session.conferenceInitiate(callId, '5003', { callData: { pyCallVariables: 'x|y', pyApplicationData: { bot: { intent: 'refund' } } } });
-    const consultId = await ringing(third, 'agent3 ringing');
+    const consultId = await ringingCall(third, 'agent3 ringing');
     expect(callIn(third.session.state, consultId)).toMatchObject({ userData: USER_DATA, callVariables: ['x', 'y'], applicationData: { bot: { intent: 'refund' } } });
     await third.session.answerCall(consultId);
     await second.until((s) => callIn(s, consultId)?.state === 'Established', 'consult answered');
@@ -148,9 +110,9 @@ describe('call data on the requests that place or send on a call', () => {
 
 describe('the called agent\'s screen pop shows what popData names inside the containers', () => {
   it('pyUserData.account.id and pyCallVariables.1 appear under their paths', async () => {
-    const first = await readyAgent('agent1');
+    const first = await bed.ready('agent1');
     const connector = createNodeReferenceConnector({});
-    const base = contextFor('full', server.ctiUrl);
+    const base = contextFor('full', bed.server.ctiUrl);
     const session = new Session({
       context: {
         ...base,
@@ -158,7 +120,7 @@ describe('the called agent\'s screen pop shows what popData names inside the con
       },
       implementation: connector,
     });
-    cleanups.push(async () => {
+    bed.afterTest(async () => {
       await session.logout({}).catch(() => undefined);
       session.dispose();
       connector.close();
@@ -174,7 +136,7 @@ describe('the called agent\'s screen pop shows what popData names inside the con
 
 describe('call data that is not valid', () => {
   it('the session refuses it before the server hears of it, naming the path', async () => {
-    const first = await readyAgent('agent1');
+    const first = await bed.ready('agent1');
     await expect(first.session.makeCall('5002', { callData: { pyUserData: { account: { id: 42 } } } as never })).rejects.toMatchObject({
       errCode: 'OPENCTI_INVALID_ACTION',
       errMessage: 'makeCall: options.callData is not valid: /pyUserData/account/id must be string or object (got 42)',
@@ -184,17 +146,11 @@ describe('call data that is not valid', () => {
     });
     await expect(first.session.makeCall('5002', null as never)).rejects.toMatchObject({ errMessage: 'makeCall: options must be an object (got null)' });
     expect(first.session.state.calls).toEqual([]);
-    expect(await api<unknown[]>(server, 'GET', '/api/calls')).toEqual([]);
+    expect(await api<unknown[]>(bed.server, 'GET', '/api/calls')).toEqual([]);
   });
 
   it('the server refuses it on the wire with OPENCTI_BAD_FRAME naming the path', async () => {
-    const client = await WsClient.connect(server.ctiUrl);
-    cleanups.push(async () => {
-      await client.request('logout', {});
-      await client.close();
-    });
-    await client.ok('login', { agentId: 'agent4', agentPwd: 'demo' });
-    await client.waitForEvent('SnapshotEvent', 'Snapshot');
+    const client = await bed.raw('agent4');
     const response = await client.request('makeCall', { destination: '5002', callData: { pyCallVariables: { first: 'a' } } });
     expect(response.error?.errCode).toBe('OPENCTI_BAD_FRAME');
     expect(response.error?.errMessage).toContain('/callData/pyCallVariables must be string or array');

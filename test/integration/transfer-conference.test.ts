@@ -1,34 +1,14 @@
 /** Two and three agents on the real server through framework sessions: consult transfer and conference. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, callIn, type TestAgent } from '../helpers/agents.js';
-import { api, startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useAgentBed } from '../helpers/agent-bed.js';
+import { callIn, type TestAgent } from '../helpers/agents.js';
+import { api } from '../helpers/server.js';
 
-let server: TestServer;
-let agents: TestAgent[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await Promise.all(agents.map((a) => a.close()));
-  agents = [];
-});
-afterAll(async () => {
-  await server.dispose();
-});
-
-async function readyAgent(agentId: string): Promise<TestAgent> {
-  const agent = createAgent(server.ctiUrl);
-  agents.push(agent);
-  await agent.session.login({ agentId, agentPwd: 'demo' });
-  await agent.session.agentReady({});
-  await agent.until((s) => s.agent.state === 'Ready', `${agentId} Ready`);
-  return agent;
-}
+const bed = useAgentBed();
 
 /** A customer call through the sales queue, answered by `agent`. */
 async function answeredCall(agent: TestAgent, from: string): Promise<string> {
-  const { callId } = await api<{ callId: string }>(server, 'POST', '/api/calls', { from, to: '8000', data: { order: 'A-17' } });
+  const { callId } = await api<{ callId: string }>(bed.server, 'POST', '/api/calls', { from, to: '8000', data: { order: 'A-17' } });
   await agent.until((s) => callIn(s, callId)?.state === 'Alerting', 'the call ringing');
   await agent.session.answerCall(callId);
   await agent.until((s) => callIn(s, callId)?.state === 'Established', 'the call established');
@@ -37,9 +17,9 @@ async function answeredCall(agent: TestAgent, from: string): Promise<string> {
 
 describe('consult transfer between two agents', () => {
   it('hands the caller to the second agent with the call data, and frees the first', async () => {
-    const first = await readyAgent('agent1');
+    const first = await bed.ready('agent1');
     const callId = await answeredCall(first, '+15551230011');
-    const second = await readyAgent('agent2');
+    const second = await bed.ready('agent2');
 
     await first.session.transferInitiate(callId, '5002');
     await first.until((s) => callIn(s, callId)?.state === 'Held', 'the customer on hold');
@@ -64,7 +44,7 @@ describe('consult transfer between two agents', () => {
   });
 
   it('refuses completing a transfer when the call is not held', async () => {
-    const first = await readyAgent('agent1');
+    const first = await bed.ready('agent1');
     const callId = await answeredCall(first, '+15551230012');
     await expect(first.session.transferComplete(callId, 'nope')).rejects.toMatchObject({ errCode: 'OPENCTI_CF_INVALID_OBJECT_STATE' });
     await first.session.hangUpCall(callId);
@@ -73,10 +53,10 @@ describe('consult transfer between two agents', () => {
 
 describe('conference of three agents and a customer', () => {
   it('joins everyone, shows every party to every agent, and drops a party', async () => {
-    const first = await readyAgent('agent1');
+    const first = await bed.ready('agent1');
     const callId = await answeredCall(first, '+15551230013');
-    const second = await readyAgent('agent2');
-    const third = await readyAgent('agent3');
+    const second = await bed.ready('agent2');
+    const third = await bed.ready('agent3');
 
     for (const [target, agent] of [['5002', second], ['5003', third]] as const) {
       await first.session.conferenceInitiate(callId, target);
