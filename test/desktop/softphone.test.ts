@@ -11,7 +11,8 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sipConfigFor, startTestbed, type Testbed } from '../../src/server/sip/testbed/index.js';
 import { alive } from '../server/sip/sip-stack.js';
-import { CHROMIUM_ARGS, buildDesktop, newPage, startTestServer, type TestServer } from './helpers/browser.js';
+import { CHROMIUM_ARGS, admin, buildDesktop, callFrom, interactionOf, newPage, startTestServer, type TestServer } from './helpers/browser.js';
+import type { CallQuality } from '../../src/server/store/index.js';
 import { callCard, expectText, expectVisible, logIn, makeReady, openDesktop, pop } from './helpers/desktop.js';
 
 const CALLER = '+12025550101'; // Jane Smith in the seeded customers
@@ -89,6 +90,7 @@ it('a SIP caller reaches the agent whose phone is the desktop: ring, answer, aud
   await expectText(call, 'Connected');
   await caller.waitForCallEvent('CALL_ESTABLISHED', sipId);
   await expectText(phonePanel(page), 'Phone ready in this tab');
+  const callId = await callFrom(t, CALLER);
 
   // audio both ways through rtpengine (DTLS-SRTP to the browser, RTP to the caller): 50 packets are 1 s of audio
   await statReaches(page, 'received', 50);
@@ -141,6 +143,21 @@ it('a SIP caller reaches the agent whose phone is the desktop: ring, answer, aud
   await caller.hangup(sipId);
   await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
   await expect.poll(() => page.locator('opencti-phone-panel [data-stat="received"]').count(), WAIT).toBe(0);
+
+  // the call's audio quality, as the browser measured it, is kept with the interaction (REST API)
+  const stored = (await interactionOf(t, callId))!;
+  const qualityOf = async (): Promise<CallQuality[]> => (await admin<{ quality?: CallQuality[] }>(t, 'GET', `/api/interactions/${stored.id}`)).quality ?? [];
+  await expect.poll(async () => (await qualityOf()).length, WAIT).toBe(1);
+  const [quality] = await qualityOf();
+  expect(quality).toMatchObject({ leg: sipId, agentId: 'agent1' }); // the browser's leg of a queue call carries the caller's Call-ID
+  expect(quality!.packetsReceived).toBeGreaterThan(200); // several seconds of audio both ways
+  expect(quality!.packetsSent).toBeGreaterThan(200);
+  expect(quality!.samples).toBeGreaterThan(3);
+  expect(quality!.lossPercent).toBeLessThan(5); // loopback
+  expect(quality!.jitterMs.max).toBeGreaterThanOrEqual(quality!.jitterMs.p95);
+  expect(quality!.jitterMs.p95).toBeGreaterThanOrEqual(quality!.jitterMs.p50);
+  expect(quality!.jitterMs.max).toBeGreaterThan(0);
+  expect(quality!.mos).toBeGreaterThan(4); // little loss and jitter on loopback
 
   // logging out unregisters the phone
   await page.getByRole('button', { name: 'Log out' }).click();

@@ -287,10 +287,19 @@ export class Softphone {
       const pc = this.#calls.get(leg)?.connection;
       if (!pc) return;
       void readAudioStats(pc).then((stats) => {
+        // a reading that finished after the call ended belongs to no call any more
+        if (!this.#calls.has(leg)) return;
         this.#update({ stats });
         this.#report({
           report: 'stats',
-          stats: { leg, packetsReceived: stats.packetsReceived, packetsLost: stats.packetsLost, jitterMs: stats.jitterMs, packetsSent: stats.packetsSent },
+          stats: {
+            leg,
+            packetsReceived: stats.packetsReceived,
+            packetsLost: stats.packetsLost,
+            jitterMs: stats.jitterMs,
+            packetsSent: stats.packetsSent,
+            ...(stats.rttMs === undefined ? {} : { rttMs: stats.rttMs }),
+          },
         });
       });
     }, STATS_EVERY_MS);

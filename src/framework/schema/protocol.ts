@@ -138,6 +138,7 @@ export const PhoneReportFrame = Type.Object(
           packetsLost: Type.Integer(),
           jitterMs: Type.Number({ minimum: 0 }),
           packetsSent: Type.Integer({ minimum: 0 }),
+          rttMs: Type.Optional(Type.Number({ minimum: 0, description: 'Round trip from RTCP (remote-inbound-rtp), when known' })),
         },
         { additionalProperties: false },
       ),

@@ -6,8 +6,11 @@
  * (`event`), which the back end treats like baresip's or linphone's events.
  */
 import { EventEmitter } from 'node:events';
+import type { ErrorObject } from '../../../framework/schema/error.js';
 import type { BrowserPhoneSetup, PhoneCommand, PhoneCommandFrame, PhoneReportFrame } from '../../../framework/schema/protocol.js';
+import type { CallQuality } from '../../store/types.js';
 import type { SipControlError } from '../errors.js';
+import { CallQualityTracker } from './call-quality.js';
 import type { SipAgentConfig } from './config.js';
 import { SipRequestError, linkDown } from './errors.js';
 import type { PhoneCallEvent, PhoneLink } from './links.js';
@@ -19,8 +22,11 @@ export type PhoneSend = (frame: PhoneCommandFrame) => void;
 
 /** What the gateway needs: reports from an agent's connections in, the connection's end. */
 export interface PhoneChannel {
-  /** A `phone` report from a connection logged in as `agentId`; `send` writes to that connection. */
-  report(agentId: string, connection: object, frame: PhoneReportFrame, send: PhoneSend): void;
+  /**
+   * A `phone` report from a connection logged in as `agentId`; `send` writes to that connection.
+   * Answers the error to give the page when the report is refused (nothing of it kept).
+   */
+  report(agentId: string, connection: object, frame: PhoneReportFrame, send: PhoneSend): ErrorObject | undefined;
   /** The connection closed or left its session: a phone it held is gone. */
   gone(connection: object): void;
 }
@@ -47,6 +53,11 @@ export class BrowserPhoneLink extends EventEmitter<LinkEvents> implements PhoneL
   private holder: { connection: object; send: PhoneSend } | undefined;
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
+  /** The browser's calls (legs) from their first event to 'closed'. */
+  private readonly calls = new Set<string>();
+  private readonly quality = new CallQualityTracker();
+  /** Told each call leg's audio quality when the leg ends (or the page holding it goes away). */
+  onQuality: ((quality: CallQuality) => void) | undefined;
 
   constructor(
     readonly agent: WebrtcAgent,
@@ -74,7 +85,7 @@ export class BrowserPhoneLink extends EventEmitter<LinkEvents> implements PhoneL
   }
 
   /** A connection of this agent reported; `send` writes back to it. */
-  onReport(connection: object, frame: PhoneReportFrame, send: PhoneSend): void {
+  onReport(connection: object, frame: PhoneReportFrame, send: PhoneSend): ErrorObject | undefined {
     switch (frame.report) {
       case 'hello':
         send({ type: 'phone', id: 'setup', cmd: 'setup', setup: this.setup });
@@ -100,12 +111,32 @@ export class BrowserPhoneLink extends EventEmitter<LinkEvents> implements PhoneL
       }
       case 'event':
         if (frame.event && this.holder?.connection === connection) {
-          this.emit('event', { kind: frame.event.kind, leg: frame.event.leg, sipCallId: frame.event.leg, peer: frame.event.peer });
+          const { kind, leg } = frame.event;
+          if (kind === 'closed') {
+            this.calls.delete(leg);
+            this.endQuality(leg);
+          } else this.calls.add(leg);
+          this.emit('event', { kind, leg, sipCallId: leg, peer: frame.event.peer });
         }
         return;
       case 'stats':
-        return;
+        return this.onStats(connection, frame.stats);
     }
+  }
+
+  /** A reading of a call's audio: kept for the call's quality summary, or refused saying why. */
+  private onStats(connection: object, stats: PhoneReportFrame['stats']): ErrorObject | undefined {
+    const refuse = (why: string): ErrorObject => ({ errCode: 'OPENCTI_BAD_FRAME', errMessage: `phone stats refused, not stored: ${why}` });
+    if (!stats) return refuse('a "stats" report needs its "stats" object ({leg, packetsReceived, packetsLost, jitterMs, packetsSent, rttMs?})');
+    if (this.holder?.connection !== connection) return refuse(`this connection does not hold the ${this.endpoint}`);
+    if (!this.calls.has(stats.leg)) return refuse(`leg ${JSON.stringify(stats.leg)} is no call of the ${this.endpoint}`);
+    const why = this.quality.add(stats.leg, stats, Date.now());
+    return why === undefined ? undefined : refuse(`leg ${JSON.stringify(stats.leg)}: ${why}`);
+  }
+
+  private endQuality(leg: string): void {
+    const summary = this.quality.end(leg, this.agent.agentId);
+    if (summary) this.onQuality?.(summary);
   }
 
   /** The holding connection is gone: fail what waits on it. */
@@ -113,6 +144,9 @@ export class BrowserPhoneLink extends EventEmitter<LinkEvents> implements PhoneL
     if (!this.holder) return;
     this.holder = undefined;
     this.lastError = why;
+    // the page that measured the calls is gone: what it measured is all there will be
+    for (const summary of this.quality.endAll(this.agent.agentId)) this.onQuality?.(summary);
+    this.calls.clear();
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
       pending.reject(linkDown(this.endpoint, why));
@@ -163,10 +197,11 @@ export class BrowserPhones implements PhoneChannel {
     this.links.set(link.agent.agentId, link);
   }
 
-  report(agentId: string, connection: object, frame: PhoneReportFrame, send: PhoneSend): void {
+  report(agentId: string, connection: object, frame: PhoneReportFrame, send: PhoneSend): ErrorObject | undefined {
     const link = this.links.get(agentId);
-    if (link) link.onReport(connection, frame, send);
-    else if (frame.report === 'hello') send({ type: 'phone', id: 'setup', cmd: 'setup', setup: null });
+    if (link) return link.onReport(connection, frame, send);
+    if (frame.report === 'hello') send({ type: 'phone', id: 'setup', cmd: 'setup', setup: null });
+    return undefined;
   }
 
   gone(connection: object): void {
