@@ -13,7 +13,7 @@ import { sipConfigFor, startTestbed, type Testbed } from '../../src/server/sip/t
 import { alive } from '../server/sip/sip-stack.js';
 import { CHROMIUM_ARGS, admin, buildDesktop, callFrom, interactionOf, newPage, startTestServer, type TestServer } from './helpers/browser.js';
 import type { CallQuality } from '../../src/server/store/index.js';
-import { callCard, expectText, expectVisible, logIn, makeReady, openDesktop, pop } from './helpers/desktop.js';
+import { callCard, expectEnabled, expectText, expectVisible, logIn, makeReady, openDesktop, pop } from './helpers/desktop.js';
 
 const CALLER = '+12025550101'; // Jane Smith in the seeded customers
 const FAR_END = '+15557770000'; // answers at once
@@ -237,6 +237,55 @@ it('a call answered in the browser is blind transferred to a SIP phone: the call
   await expect.poll(() => page.locator('opencti-phone-panel [data-stat="received"]').count(), WAIT).toBe(0);
 
   await caller.hangup().catch(() => undefined);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
+  await context.close();
+}, 90_000);
+
+it('the agent on the browser phone consults a SIP phone and completes the transfer: the caller ends up talking to it; no conference', async () => {
+  const { context, page } = await newPage(browser);
+  await openDesktop(page, t, 'full');
+  await logIn(page, 'agent1');
+  await expectText(phonePanel(page), 'Phone ready in this tab');
+  await makeReady(page);
+
+  const caller = bed.baresip(CALLER).control;
+  const farEnd = bed.baresip(FAR_END).control;
+  const sipId = await caller.dial('sip:8000@127.0.0.1');
+  const call = callCard(page, `from ${CALLER}`);
+  await call.getByRole('button', { name: 'Answer' }).click();
+  await expectText(call, 'Connected');
+  await caller.waitForCallEvent('CALL_ESTABLISHED', sipId);
+
+  // consult: the browser holds the caller and places a second call, which the far end answers
+  const consultStart = farEnd.log.mark();
+  await call.getByLabel('Transfer or consult to').fill(FAR_END);
+  await call.getByRole('button', { name: 'Consult to transfer' }).click();
+  const consulted = await farEnd.log.waitFor((e) => e.type === 'CALL_ESTABLISHED', 'the far end answering the consult call', 10_000, consultStart);
+  await expectText(callCard(page, FAR_END), 'Connected');
+  await expectText(call, 'On hold');
+  // the page has two calls; a conference is not offered (nothing would mix the audio)
+  const pair = page.getByRole('region', { name: 'Consultation' });
+  await expectVisible(pair.getByRole('button', { name: 'Complete transfer' }));
+  await expectEnabled(pair.getByRole('button', { name: 'Complete conference' }), false);
+
+  // complete: the caller's phone is referred to the far end, calls it, the far end answers
+  const transferStart = farEnd.log.mark();
+  await pair.getByRole('button', { name: 'Complete transfer' }).click();
+  const joined = await farEnd.log.waitFor(
+    (e) => e.type === 'CALL_ESTABLISHED' && e.id !== consulted.id && String(e.peeruri ?? '').includes(CALLER),
+    'the far end answering the caller',
+    10_000,
+    transferStart,
+  );
+  await caller.waitForCallEvent('CALL_CLOSED', sipId, 10_000); // the call with the browser is over
+  await farEnd.waitForCallEvent('CALL_CLOSED', consulted.id, 10_000); // and the consult call
+  // the caller and the far end talk: one call up at each, the same one
+  expect(await caller.listCalls()).toContain(FAR_END);
+  expect(await farEnd.listCalls()).toContain(CALLER);
+  await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
+
+  await farEnd.hangup(joined.id).catch(() => undefined);
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
   await context.close();

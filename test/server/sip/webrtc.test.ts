@@ -130,6 +130,11 @@ describe('the browser phone control link (phone reports on /cti)', () => {
     expect(backwards.error?.errMessage).toBe('phone stats refused, not stored: leg "leg-1": packetsReceived went down from 100 to 40: the figures count from the start of the call');
     page.sendRaw(JSON.stringify({ type: 'phone', report: 'event', event: { kind: 'closed', leg: 'leg-1' } }));
 
+    // no conference from the browser phone: refused naming why, whatever the calls
+    const conference = await page.request('conferenceComplete', { heldCallId: 'c-1', activeCallId: 'c-2' });
+    expect(conference.error?.errCode).toBe('OPENCTI_NOT_SUPPORTED_IN_MODE');
+    expect(conference.error?.errMessage).toBe('conferenceComplete on call c-1: the webrtc phone of agent1 has no three-way conference (docs/sip.md)');
+
     const bad = await page.raw(JSON.stringify({ type: 'phone', report: 'ringing' }));
     expect(bad.error?.errCode).toBe('OPENCTI_BAD_FRAME');
     expect(bad.error?.errMessage).toMatch(/phone report/);

@@ -40,6 +40,8 @@ export interface SipBackend {
 
 /** The requests consult.ts refuses on a phone that cannot consult. */
 const CONSULT_REQUESTS = ['transferInitiate', 'consultationCall', 'conferenceInitiate', 'transferComplete', 'conferenceComplete', 'alternateCall', 'dropParty'];
+/** Those of a phone that consults and transfers but mixes no conference (the browser phone). */
+const CONFERENCE_REQUESTS = ['conferenceInitiate', 'conferenceComplete', 'dropParty'];
 
 export function createSipBackend(options: SipBackendOptions): SipBackend {
   const { config } = options;
@@ -99,9 +101,9 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
   function declarePhoneLimits(): void {
     for (const agent of config.agents) {
       const phone = phones.get(agent.agentId);
-      if (!phone || phone.canConsult) continue;
+      if (!phone || (phone.canConsult && phone.canConference)) continue;
       try {
-        sw.setPhoneLimits(agent.extension, CONSULT_REQUESTS);
+        sw.setPhoneLimits(agent.extension, phone.canConsult ? CONFERENCE_REQUESTS : CONSULT_REQUESTS);
       } catch (error) {
         log('warn', `extension ${agent.extension} of ${agent.agentId}: ${(error as Error).message}`);
       }

@@ -17,6 +17,15 @@ import type { PhoneCallEvent, PhoneLink } from './links.js';
 
 type WebrtcAgent = SipAgentConfig & { phone: { kind: 'webrtc' } };
 
+/**
+ * Why the browser phone has no three-way conference: the page would have to mix each party's
+ * audio into what it sends the other (Web Audio), and the test bed's rtpengine (userspace, no
+ * transcoding or media player configured) and Kamailio have no conference bridge to do it there;
+ * neither is built or proven, so it is refused rather than half done.
+ */
+export const CONFERENCE_REFUSAL =
+  'no three-way conference from the browser phone: nothing mixes the audio (the page does not mix its two calls, and Kamailio/rtpengine run no conference bridge); consult and transfer instead';
+
 /** Writes a frame on one desktop connection. */
 export type PhoneSend = (frame: PhoneCommandFrame) => void;
 
@@ -44,7 +53,10 @@ interface LinkEvents {
 }
 
 export class BrowserPhoneLink extends EventEmitter<LinkEvents> implements PhoneLink {
-  readonly canConsult = false;
+  /** JsSIP holds one call and places another; the page REFERs the held party (with Replaces, or plain). */
+  readonly canConsult = true;
+  /** No mixing: see CONFERENCE_REFUSAL. */
+  readonly canConference = false;
   readonly controllable = true;
   /** JsSIP sends RFC 4733 in the media (RTCDTMFSender): the server cannot see the digits arrive. */
   readonly dtmfOverInfo = false;
@@ -159,7 +171,7 @@ export class BrowserPhoneLink extends EventEmitter<LinkEvents> implements PhoneL
     return this.holder?.connection === connection;
   }
 
-  private command(cmd: PhoneCommand, fields: Partial<Pick<PhoneCommandFrame, 'leg' | 'uri' | 'digits'>>): Promise<string | undefined> {
+  private command(cmd: PhoneCommand, fields: Partial<Pick<PhoneCommandFrame, 'leg' | 'uri' | 'digits' | 'otherLeg'>>): Promise<string | undefined> {
     const holder = this.holder;
     if (!holder) return Promise.reject(linkDown(this.endpoint, this.lastError ?? 'not registered'));
     const id = String(this.nextId++);
@@ -184,8 +196,9 @@ export class BrowserPhoneLink extends EventEmitter<LinkEvents> implements PhoneL
   resume = async (leg: string) => void (await this.command('resume', { leg }));
   dtmf = async (leg: string, digits: string) => void (await this.command('dtmf', { leg, digits }));
   transfer = async (leg: string, uri: string) => void (await this.command('transfer', { leg, uri }));
-  attendedTransfer = (): Promise<void> => Promise.reject(new SipRequestError('OPENCTI_INVALID_ACTION', `${this.endpoint}: no attended transfer from the browser phone yet`));
-  conferenceAdd = (): Promise<void> => Promise.reject(new SipRequestError('OPENCTI_INVALID_ACTION', `${this.endpoint}: no conference from the browser phone`));
+  /** REFER of the held party with Replaces for the consult dialog (JsSIP `refer(…, {replaces})`). */
+  attendedTransfer = async (leg: string, otherLeg: string) => void (await this.command('attendedTransfer', { leg, otherLeg }));
+  conferenceAdd = (): Promise<void> => Promise.reject(new SipRequestError('OPENCTI_NOT_SUPPORTED_IN_MODE', `${this.endpoint}: ${CONFERENCE_REFUSAL}`));
   sync = (): Promise<void> => Promise.resolve();
 }
 
