@@ -182,7 +182,14 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     }
     const sipConfig = config.sip as NonNullable<ServerConfig['sip']>;
     const sipLogger = logger.child({ part: 'sip' });
-    sip = createSipBackend({ switch: sw, config: sipConfig, log: (level, message, detail) => sipLogger[level](detail ?? {}, message) });
+    sip = createSipBackend({
+      switch: sw,
+      config: sipConfig,
+      log: (level, message, detail) => sipLogger[level](detail ?? {}, message),
+      // a browser phone's call ended: its audio quality goes with the interaction
+      onCallQuality: (callId, quality) =>
+        void store.recordCallQuality(callId, quality).catch((error: unknown) => sipLogger.warn({ err: error, callId, leg: quality.leg }, 'could not store the call quality')),
+    });
   }
 
   const logins = createLoginGuard(config.login, metrics.registry);

@@ -11,8 +11,9 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sipConfigFor, startTestbed, type Testbed } from '../../src/server/sip/testbed/index.js';
 import { alive } from '../server/sip/sip-stack.js';
-import { CHROMIUM_ARGS, buildDesktop, newPage, startTestServer, type TestServer } from './helpers/browser.js';
-import { callCard, expectText, expectVisible, logIn, makeReady, openDesktop, pop } from './helpers/desktop.js';
+import { CHROMIUM_ARGS, admin, buildDesktop, callFrom, interactionOf, newPage, startTestServer, type TestServer } from './helpers/browser.js';
+import type { CallQuality } from '../../src/server/store/index.js';
+import { callCard, expectEnabled, expectText, expectVisible, logIn, makeReady, openDesktop, pop } from './helpers/desktop.js';
 
 const CALLER = '+12025550101'; // Jane Smith in the seeded customers
 const FAR_END = '+15557770000'; // answers at once
@@ -89,6 +90,7 @@ it('a SIP caller reaches the agent whose phone is the desktop: ring, answer, aud
   await expectText(call, 'Connected');
   await caller.waitForCallEvent('CALL_ESTABLISHED', sipId);
   await expectText(phonePanel(page), 'Phone ready in this tab');
+  const callId = await callFrom(t, CALLER);
 
   // audio both ways through rtpengine (DTLS-SRTP to the browser, RTP to the caller): 50 packets are 1 s of audio
   await statReaches(page, 'received', 50);
@@ -141,6 +143,21 @@ it('a SIP caller reaches the agent whose phone is the desktop: ring, answer, aud
   await caller.hangup(sipId);
   await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
   await expect.poll(() => page.locator('opencti-phone-panel [data-stat="received"]').count(), WAIT).toBe(0);
+
+  // the call's audio quality, as the browser measured it, is kept with the interaction (REST API)
+  const stored = (await interactionOf(t, callId))!;
+  const qualityOf = async (): Promise<CallQuality[]> => (await admin<{ quality?: CallQuality[] }>(t, 'GET', `/api/interactions/${stored.id}`)).quality ?? [];
+  await expect.poll(async () => (await qualityOf()).length, WAIT).toBe(1);
+  const [quality] = await qualityOf();
+  expect(quality).toMatchObject({ leg: sipId, agentId: 'agent1' }); // the browser's leg of a queue call carries the caller's Call-ID
+  expect(quality!.packetsReceived).toBeGreaterThan(200); // several seconds of audio both ways
+  expect(quality!.packetsSent).toBeGreaterThan(200);
+  expect(quality!.samples).toBeGreaterThan(3);
+  expect(quality!.lossPercent).toBeLessThan(5); // loopback
+  expect(quality!.jitterMs.max).toBeGreaterThanOrEqual(quality!.jitterMs.p95);
+  expect(quality!.jitterMs.p95).toBeGreaterThanOrEqual(quality!.jitterMs.p50);
+  expect(quality!.jitterMs.max).toBeGreaterThan(0);
+  expect(quality!.mos).toBeGreaterThan(4); // little loss and jitter on loopback
 
   // logging out unregisters the phone
   await page.getByRole('button', { name: 'Log out' }).click();
@@ -220,6 +237,55 @@ it('a call answered in the browser is blind transferred to a SIP phone: the call
   await expect.poll(() => page.locator('opencti-phone-panel [data-stat="received"]').count(), WAIT).toBe(0);
 
   await caller.hangup().catch(() => undefined);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
+  await context.close();
+}, 90_000);
+
+it('the agent on the browser phone consults a SIP phone and completes the transfer: the caller ends up talking to it; no conference', async () => {
+  const { context, page } = await newPage(browser);
+  await openDesktop(page, t, 'full');
+  await logIn(page, 'agent1');
+  await expectText(phonePanel(page), 'Phone ready in this tab');
+  await makeReady(page);
+
+  const caller = bed.baresip(CALLER).control;
+  const farEnd = bed.baresip(FAR_END).control;
+  const sipId = await caller.dial('sip:8000@127.0.0.1');
+  const call = callCard(page, `from ${CALLER}`);
+  await call.getByRole('button', { name: 'Answer' }).click();
+  await expectText(call, 'Connected');
+  await caller.waitForCallEvent('CALL_ESTABLISHED', sipId);
+
+  // consult: the browser holds the caller and places a second call, which the far end answers
+  const consultStart = farEnd.log.mark();
+  await call.getByLabel('Transfer or consult to').fill(FAR_END);
+  await call.getByRole('button', { name: 'Consult to transfer' }).click();
+  const consulted = await farEnd.log.waitFor((e) => e.type === 'CALL_ESTABLISHED', 'the far end answering the consult call', 10_000, consultStart);
+  await expectText(callCard(page, FAR_END), 'Connected');
+  await expectText(call, 'On hold');
+  // the page has two calls; a conference is not offered (nothing would mix the audio)
+  const pair = page.getByRole('region', { name: 'Consultation' });
+  await expectVisible(pair.getByRole('button', { name: 'Complete transfer' }));
+  await expectEnabled(pair.getByRole('button', { name: 'Complete conference' }), false);
+
+  // complete: the caller's phone is referred to the far end, calls it, the far end answers
+  const transferStart = farEnd.log.mark();
+  await pair.getByRole('button', { name: 'Complete transfer' }).click();
+  const joined = await farEnd.log.waitFor(
+    (e) => e.type === 'CALL_ESTABLISHED' && e.id !== consulted.id && String(e.peeruri ?? '').includes(CALLER),
+    'the far end answering the caller',
+    10_000,
+    transferStart,
+  );
+  await caller.waitForCallEvent('CALL_CLOSED', sipId, 10_000); // the call with the browser is over
+  await farEnd.waitForCallEvent('CALL_CLOSED', consulted.id, 10_000); // and the consult call
+  // the caller and the far end talk: one call up at each, the same one
+  expect(await caller.listCalls()).toContain(FAR_END);
+  expect(await farEnd.listCalls()).toContain(CALLER);
+  await expectText(page.getByRole('region', { name: 'Calls' }), 'No calls in progress.');
+
+  await farEnd.hangup(joined.id).catch(() => undefined);
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect.poll(() => registeredContacts('5001'), WAIT).toBe(0);
   await context.close();

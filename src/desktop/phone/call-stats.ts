@@ -10,6 +10,8 @@ export interface CallAudioStats {
   audioEnergy: number;
   /** Rises while the microphone gives sound to send (flat while muted). */
   sentEnergy: number;
+  /** Round trip to the far end's RTCP (remote-inbound-rtp), once it has reported. */
+  rttMs?: number;
 }
 
 export async function readAudioStats(pc: RTCPeerConnection): Promise<CallAudioStats> {
@@ -26,6 +28,8 @@ export async function readAudioStats(pc: RTCPeerConnection): Promise<CallAudioSt
       stats.sentEnergy += Number(entry.totalAudioEnergy ?? 0);
     } else if (entry.type === 'outbound-rtp') {
       stats.packetsSent += Number(entry.packetsSent ?? 0);
+    } else if (entry.type === 'remote-inbound-rtp' && typeof entry.roundTripTime === 'number') {
+      stats.rttMs = Math.max(stats.rttMs ?? 0, entry.roundTripTime * 1000);
     }
   });
   const expected = stats.packetsReceived + Math.max(0, stats.packetsLost);

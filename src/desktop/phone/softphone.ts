@@ -261,7 +261,7 @@ export class Softphone {
       this.#ring.stop();
       if (this.#view.muted) call.mute({ audio: true });
       this.#update({ ringing: false, inCall: true, onHold: false });
-      this.#watchStats(leg);
+      this.#watchStats();
       event('established');
     });
     call.on('hold', () => this.#update({ onHold: true }));
@@ -281,18 +281,30 @@ export class Softphone {
     call.on('failed', ended);
   }
 
-  #watchStats(leg: string): void {
-    if (this.#statsTimer) clearInterval(this.#statsTimer);
+  /** Every second, each answered call's audio to the server; the panel shows the call not on hold. */
+  #watchStats(): void {
+    if (this.#statsTimer) return;
     this.#statsTimer = setInterval(() => {
-      const pc = this.#calls.get(leg)?.connection;
-      if (!pc) return;
-      void readAudioStats(pc).then((stats) => {
-        this.#update({ stats });
-        this.#report({
-          report: 'stats',
-          stats: { leg, packetsReceived: stats.packetsReceived, packetsLost: stats.packetsLost, jitterMs: stats.jitterMs, packetsSent: stats.packetsSent },
+      for (const [leg, call] of this.#calls) {
+        const pc = call.connection;
+        if (!pc || !call.isEstablished()) continue;
+        void readAudioStats(pc).then((stats) => {
+          // a reading that finished after the call ended belongs to no call any more
+          if (this.#calls.get(leg) !== call) return;
+          if (!call.isOnHold().local || this.#calls.size === 1) this.#update({ stats });
+          this.#report({
+            report: 'stats',
+            stats: {
+              leg,
+              packetsReceived: stats.packetsReceived,
+              packetsLost: stats.packetsLost,
+              jitterMs: stats.jitterMs,
+              packetsSent: stats.packetsSent,
+              ...(stats.rttMs === undefined ? {} : { rttMs: stats.rttMs }),
+            },
+          });
         });
-      });
+      }
     }, STATS_EVERY_MS);
   }
 
@@ -385,6 +397,19 @@ export class Softphone {
           if (!call.isEnded()) call.terminate();
         };
         call.refer(frame.uri, { eventHandlers: { accepted: done } });
+        return undefined;
+      }
+      case 'attendedTransfer': {
+        // the held party is referred to the consulted one with Replaces for the consult dialog:
+        // its INVITE takes that dialog over at the consulted phone, which ends the consult leg
+        const call = this.#call(frame.leg);
+        const consult = this.#call(frame.otherLeg);
+        const target = consult.remote_identity?.uri;
+        if (!target) throw new Error('the consult call has no far-end address to refer to');
+        const done = (): void => {
+          if (!call.isEnded()) call.terminate();
+        };
+        call.refer(target, { replaces: consult, eventHandlers: { accepted: done } });
         return undefined;
       }
       default:

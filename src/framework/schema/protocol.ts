@@ -82,7 +82,7 @@ export const BrowserPhoneSetup = Type.Object(
 );
 export type BrowserPhoneSetup = Static<typeof BrowserPhoneSetup>;
 
-export const PHONE_COMMANDS = ['setup', 'dial', 'answer', 'hangup', 'hold', 'resume', 'dtmf', 'transfer'] as const;
+export const PHONE_COMMANDS = ['setup', 'dial', 'answer', 'hangup', 'hold', 'resume', 'dtmf', 'transfer', 'attendedTransfer'] as const;
 export type PhoneCommand = (typeof PHONE_COMMANDS)[number];
 
 /**
@@ -98,6 +98,8 @@ export const PhoneCommandFrame = Type.Object(
     leg: Type.Optional(Type.String()),
     uri: Type.Optional(Type.String()),
     digits: Type.Optional(Type.String()),
+    /** attendedTransfer: the consult call whose dialog the transferee's INVITE replaces. */
+    otherLeg: Type.Optional(Type.String()),
     setup: Type.Optional(Type.Union([BrowserPhoneSetup, Type.Null()])),
   },
   { title: 'PhoneCommandFrame' },
@@ -138,6 +140,7 @@ export const PhoneReportFrame = Type.Object(
           packetsLost: Type.Integer(),
           jitterMs: Type.Number({ minimum: 0 }),
           packetsSent: Type.Integer({ minimum: 0 }),
+          rttMs: Type.Optional(Type.Number({ minimum: 0, description: 'Round trip from RTCP (remote-inbound-rtp), when known' })),
         },
         { additionalProperties: false },
       ),

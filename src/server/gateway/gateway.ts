@@ -466,7 +466,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (report.report === 'hello') send({ type: 'phone', id: 'setup', cmd: 'setup', setup: null });
       return;
     }
-    options.phones.report(agentId, connection, report, send);
+    const refused = options.phones.report(agentId, connection, report, send);
+    if (refused) fail(connection, null, refused);
   }
 
   /**

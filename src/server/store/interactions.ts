@@ -3,9 +3,11 @@ import type { RepoContext } from './context.js';
 import type { LogPosition } from './store.js';
 import { invalid, notFound } from './errors.js';
 import { tryPhoneKey } from './phone.js';
+import { checkQuality, parseQuality, qualityAfter } from './call-quality.js';
 import { parsePauses, pausesAfter, touchesPauses } from './recording-pauses.js';
 import {
   INTERACTION_STATUSES,
+  type CallQuality,
   type Interaction,
   type InteractionPatch,
   type InteractionQuery,
@@ -35,6 +37,8 @@ export interface InteractionRow {
   updated_at: number;
   /** JSON list of RecordingPause (migration 6). */
   recording_pauses: string;
+  /** JSON list of CallQuality (SQLite migration 8, PostgreSQL 6). */
+  call_quality: string;
 }
 
 export interface EventRow {
@@ -46,7 +50,7 @@ export interface EventRow {
 }
 
 export const COLUMNS =
-  'id, call_id, ani, dnis, queue, agent_id, extension, customer_id, offered_at, answered_at, ended_at, status, notes, disposition, updated_at, recording_pauses';
+  'id, call_id, ani, dnis, queue, agent_id, extension, customer_id, offered_at, answered_at, ended_at, status, notes, disposition, updated_at, recording_pauses, call_quality';
 
 const RECORD_KINDS: ReadonlySet<string> = new Set<CallRecord['kind']>([
   'queued', 'offered', 'answered', 'held', 'retrieved', 'transferred', 'conferenced', 'dtmf', 'recording', 'ended', 'abandoned',
@@ -71,7 +75,13 @@ export const toInteraction = (r: InteractionRow): Interaction => ({
   disposition: opt(r.disposition),
   updatedAt: r.updated_at,
   ...recordingPausesOf(r.recording_pauses),
+  ...qualityOf(r.call_quality),
 });
+
+const qualityOf = (text: string): Pick<Interaction, 'quality'> => {
+  const quality = parseQuality(text);
+  return quality.length === 0 ? {} : { quality };
+};
 
 const recordingPausesOf = (text: string): Pick<Interaction, 'recordingPauses'> => {
   const pauses = parsePauses(text).map((p) => (p.to === undefined ? { from: Number(p.from) } : { from: Number(p.from), to: Number(p.to) }));
@@ -176,6 +186,13 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
        updated_at  = excluded.updated_at
      RETURNING id, event_count`,
   );
+  const updateQuality = db.prepare('UPDATE interactions SET call_quality = ?, updated_at = ? WHERE id = ?');
+  const qualityTx = db.transaction((callId: string, q: CallQuality): InteractionWithTimeline => {
+    const row = selectByCall.get(callId);
+    if (row === undefined) throw notFound('interaction of call', callId);
+    updateQuality.run(JSON.stringify(qualityAfter(parseQuality(row.call_quality), q)), now(), row.id);
+    return get(row.id) as InteractionWithTimeline;
+  });
   const selectPauses = db.prepare<[number], { recording_pauses: string }>('SELECT recording_pauses FROM interactions WHERE id = ?');
   const updatePauses = db.prepare('UPDATE interactions SET recording_pauses = ? WHERE id = ?');
   const appendEvent = db.prepare(
@@ -333,6 +350,12 @@ export function interactionRepo({ db, now }: RepoContext, { autoLinkCustomers }:
     callRecordsSince(since: number): CallRecord[] {
       if (typeof since !== 'number' || !Number.isFinite(since)) throw invalid(`since must be a time in ms, got ${v.describe(since)}`);
       return selectRecordsSince.all(since).map(toStoredRecord);
+    },
+
+    /** A leg's audio quality onto the call's interaction (replacing that leg's earlier summary). */
+    recordCallQuality(callId: string, quality: CallQuality): InteractionWithTimeline {
+      const q = checkQuality(quality);
+      return qualityTx.immediate(v.text('callId', callId, { max: 128 }), q);
     },
 
     /** Notes, disposition, customer link, status (a change of status is added to the timeline). */

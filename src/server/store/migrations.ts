@@ -199,6 +199,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE interactions ADD COLUMN recording_pauses TEXT NOT NULL DEFAULT '[]';  -- JSON [{ from, to? }] in ms
     `,
   },
+  {
+    version: 8,
+    name: 'interactions: the audio quality each phone leg measured',
+    up: `
+      ALTER TABLE interactions ADD COLUMN call_quality TEXT NOT NULL DEFAULT '[]';  -- JSON [CallQuality]
+    `,
+  },
 ];
 
 export interface MigrationResult {

@@ -14,6 +14,7 @@ import type {
   CustomerPatch,
   CustomerQuery,
   Interaction,
+  CallQuality,
   InteractionPatch,
   InteractionQuery,
   InteractionWithTimeline,
@@ -112,6 +113,12 @@ export interface Store {
   getInteraction(id: number): Promise<InteractionWithTimeline | undefined>;
   getInteractionByCallId(callId: string): Promise<InteractionWithTimeline | undefined>;
   updateInteraction(id: number, patch: InteractionPatch): Promise<InteractionWithTimeline>;
+  /**
+   * A phone leg's audio quality onto the interaction of `callId` (a later summary of the same leg
+   * replaces the earlier one). INVALID naming the field for a malformed summary, NOT_FOUND when the
+   * call has no interaction.
+   */
+  recordCallQuality(callId: string, quality: CallQuality): Promise<InteractionWithTimeline>;
   listInteractions(query?: InteractionQuery): Promise<Interaction[]>;
   /**
    * The switch's records kept in the interactions' timelines, at or after `since`, oldest first:

@@ -181,6 +181,34 @@ export interface Interaction {
   readonly updatedAt: Millis;
   /** When the call's recording was paused; `to` absent while still paused. Left out when never paused. */
   readonly recordingPauses?: readonly RecordingPause[] | undefined;
+  /** The audio quality each phone leg measured (browser phones), in the order they ended. Left out when none. */
+  readonly quality?: readonly CallQuality[] | undefined;
+}
+
+/**
+ * One phone leg's audio over the call, as its phone measured it (getStats of the browser phone):
+ * what it received and sent, what was lost of what it expected, the jitter of what it received
+ * (per-second readings: median, 95th percentile, worst), the round trip from RTCP when known, and
+ * a MOS estimate (ITU-T G.107 E-model, simplified: docs/sip.md).
+ */
+export interface CallQuality {
+  /** The phone's handle on the call (the SIP Call-ID for a browser phone). */
+  readonly leg: string;
+  readonly agentId?: string | undefined;
+  /** First and last reading (ms). */
+  readonly from: Millis;
+  readonly to: Millis;
+  /** Readings taken (one a second). */
+  readonly samples: number;
+  readonly packetsReceived: number;
+  readonly packetsSent: number;
+  readonly packetsLost: number;
+  /** Percent of the packets expected that were lost (0–100). */
+  readonly lossPercent: number;
+  readonly jitterMs: { readonly p50: number; readonly p95: number; readonly max: number };
+  readonly rttMs?: { readonly p50: number; readonly max: number } | undefined;
+  /** 1 (bad) to 4.4 (best a narrowband call gets in the E-model). */
+  readonly mos: number;
 }
 
 /** An interval the recording was paused (pauseRecording to resumeRecording, stopRecording or the end). */

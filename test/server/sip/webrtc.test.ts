@@ -114,6 +114,27 @@ describe('the browser phone control link (phone reports on /cti)', () => {
 
     page.sendRaw(JSON.stringify({ type: 'phone', report: 'registered' }));
     await waitUntil(() => server.sip?.links()[PHONE] === true, 'the browser phone link up again', 5000);
+    // audio readings: refused with the reason when they cannot be kept
+    const stats = (leg: string, packets: number) => JSON.stringify({ type: 'phone', report: 'stats', stats: { leg, packetsReceived: packets, packetsLost: 0, jitterMs: 1.5, packetsSent: packets } });
+    const noCall = await page.raw(stats('no-such-leg', 50));
+    expect(noCall.error?.errCode).toBe('OPENCTI_BAD_FRAME');
+    expect(noCall.error?.errMessage).toBe(`phone stats refused, not stored: leg "no-such-leg" is no call of the ${PHONE}`);
+    const shapeless = await page.raw(JSON.stringify({ type: 'phone', report: 'stats', stats: { leg: 'x', packetsReceived: -3, jitterMs: 'high' } }));
+    expect(shapeless.error?.errCode).toBe('OPENCTI_BAD_FRAME');
+    expect(shapeless.error?.errMessage).toMatch(/frame is not a valid phone report: .*packetsReceived/);
+    const missing = await page.raw(JSON.stringify({ type: 'phone', report: 'stats' }));
+    expect(missing.error?.errMessage).toMatch(/"stats" report needs its "stats" object/);
+    page.sendRaw(JSON.stringify({ type: 'phone', report: 'event', event: { kind: 'outgoing', leg: 'leg-1' } }));
+    page.sendRaw(stats('leg-1', 100));
+    const backwards = await page.raw(stats('leg-1', 40));
+    expect(backwards.error?.errMessage).toBe('phone stats refused, not stored: leg "leg-1": packetsReceived went down from 100 to 40: the figures count from the start of the call');
+    page.sendRaw(JSON.stringify({ type: 'phone', report: 'event', event: { kind: 'closed', leg: 'leg-1' } }));
+
+    // no conference from the browser phone: refused naming why, whatever the calls
+    const conference = await page.request('conferenceComplete', { heldCallId: 'c-1', activeCallId: 'c-2' });
+    expect(conference.error?.errCode).toBe('OPENCTI_NOT_SUPPORTED_IN_MODE');
+    expect(conference.error?.errMessage).toBe('conferenceComplete on call c-1: the webrtc phone of agent1 has no three-way conference (docs/sip.md)');
+
     const bad = await page.raw(JSON.stringify({ type: 'phone', report: 'ringing' }));
     expect(bad.error?.errCode).toBe('OPENCTI_BAD_FRAME');
     expect(bad.error?.errMessage).toMatch(/phone report/);

@@ -74,7 +74,7 @@ describe('migrations', () => {
     v1.close();
 
     const store = await openStore(file, { seed: false });
-    expect(store.migration).toMatchObject({ from: 1, applied: [2, 3, 4, 5, 6, 7] });
+    expect(store.migration).toMatchObject({ from: 1, applied: [2, 3, 4, 5, 6, 7, 8] });
     expect(await store.getAgent('old')).toMatchObject({ extension: '5001', allowedExtensions: [], anyExtension: false });
     expect(await store.verifyAgentPassword('old', 'pw')).toBe(true);
     await store.close();

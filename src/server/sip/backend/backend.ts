@@ -6,6 +6,7 @@
  * requests waiting on it, and the link is retried until it returns.
  */
 import type { CallControl } from '../../gateway/operations.js';
+import type { CallQuality } from '../../store/types.js';
 import type { CallRecord, DeviceEvent, Switch } from '../../switch/types.js';
 import { KamailioRpc } from '../kamailio-rpc.js';
 import { BrowserPhoneLink, BrowserPhones, type PhoneChannel } from './browser-phone.js';
@@ -22,6 +23,8 @@ export interface SipBackendOptions {
   readonly switch: Switch;
   readonly config: SipConfig;
   readonly log?: BackendCtx['log'];
+  /** A browser phone's call leg ended: its audio quality, for the interaction of the switch's call `callId`. */
+  readonly onCallQuality?: (callId: string, quality: CallQuality) => void;
 }
 
 export interface SipBackend {
@@ -37,6 +40,8 @@ export interface SipBackend {
 
 /** The requests consult.ts refuses on a phone that cannot consult. */
 const CONSULT_REQUESTS = ['transferInitiate', 'consultationCall', 'conferenceInitiate', 'transferComplete', 'conferenceComplete', 'alternateCall', 'dropParty'];
+/** Those of a phone that consults and transfers but mixes no conference (the browser phone). */
+const CONFERENCE_REQUESTS = ['conferenceInitiate', 'conferenceComplete', 'dropParty'];
 
 export function createSipBackend(options: SipBackendOptions): SipBackend {
   const { config } = options;
@@ -96,9 +101,9 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
   function declarePhoneLimits(): void {
     for (const agent of config.agents) {
       const phone = phones.get(agent.agentId);
-      if (!phone || phone.canConsult) continue;
+      if (!phone || (phone.canConsult && phone.canConference)) continue;
       try {
-        sw.setPhoneLimits(agent.extension, CONSULT_REQUESTS);
+        sw.setPhoneLimits(agent.extension, phone.canConsult ? CONFERENCE_REQUESTS : CONSULT_REQUESTS);
       } catch (error) {
         log('warn', `extension ${agent.extension} of ${agent.agentId}: ${(error as Error).message}`);
       }
@@ -131,7 +136,17 @@ export function createSipBackend(options: SipBackendOptions): SipBackend {
     }
     refreshHealth();
   });
+  /** The switch call a browser leg belonged to: its SIP Call-ID, or the agent's leg on a call. */
+  const switchCallOf = (agentId: string, leg: string): string | undefined =>
+    calls.bySip.get(leg)?.switchId ?? [...calls.bySwitch.values()].find((c) => c.legs.get(agentId) === leg)?.switchId;
   for (const phone of phones.values()) {
+    if (phone instanceof BrowserPhoneLink) {
+      phone.onQuality = (quality) => {
+        const callId = switchCallOf(phone.agent.agentId, quality.leg);
+        if (callId === undefined) log('warn', `audio quality of leg ${quality.leg} of ${phone.endpoint}: no call of the switch has that leg, not stored`);
+        else options.onCallQuality?.(callId, quality);
+      };
+    }
     phone.on('event', (e) => {
       onPhoneEvent(ctx, phone, e);
       waiters.check();

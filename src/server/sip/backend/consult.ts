@@ -2,7 +2,9 @@
  * Consult transfer, conference, dropParty and alternate on the agent's phone. They need a phone
  * that holds two calls and transfers or mixes them: linphone-daemon (`call-transfer <id> <id>`,
  * REFER with Replaces; `conference add`). baresip 1.0 has neither: those requests are refused
- * with OPENCTI_INVALID_ACTION before anything changes.
+ * with OPENCTI_INVALID_ACTION before anything changes. The browser phone consults and transfers
+ * (JsSIP REFER, with Replaces or plain) but mixes nothing: conference and dropParty are refused
+ * with OPENCTI_NOT_SUPPORTED_IN_MODE.
  *
  * transferComplete sends the held party a REFER to the consulted party: with Replaces (sip
  * `consultTransfer: "replaces"`, the default; when the phone cannot build that for the pair, a
@@ -33,6 +35,14 @@ export function createConsultRequests(h: RequestHelpers): ConsultRequests {
       );
     }
     return phone;
+  }
+
+  /** A phone that consults but mixes no conference (the browser phone): refused before anything changes. */
+  function refuseConference(agentId: string, callId: string, request: string): void {
+    const phone = h.phoneOf(agentId);
+    if (phone.canConsult && !phone.canConference) {
+      throw new SipRequestError('OPENCTI_NOT_SUPPORTED_IN_MODE', `${request} on call ${callId}: the ${phone.agent.phone.kind} phone of ${agentId} has no three-way conference (docs/sip.md)`);
+    }
   }
 
   /** The one other party of a two-party call, as the switch names it. */
@@ -125,6 +135,7 @@ export function createConsultRequests(h: RequestHelpers): ConsultRequests {
     },
 
     async conferenceComplete(agentId, heldCallId, activeCallId) {
+      refuseConference(agentId, heldCallId, 'conferenceComplete');
       const { phone, held, active, heldLeg, activeLeg } = await bothLegs(agentId, heldCallId, activeCallId, 'conferenceComplete');
       const own = phone.agent.extension;
       const first = otherParty(heldCallId, own);
@@ -139,6 +150,7 @@ export function createConsultRequests(h: RequestHelpers): ConsultRequests {
     },
 
     async dropParty(agentId, callId, party) {
+      refuseConference(agentId, callId, 'dropParty');
       const phone = consultPhone(agentId, callId, 'dropParty');
       h.legState(agentId, callId, ['Established', 'Held'], 'changed');
       const call = ctx.calls.bySwitch.get(callId) as SipCall;

@@ -134,8 +134,10 @@ export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
   readonly endpoint: string;
   readonly isUp: boolean;
   readonly lastError: string | undefined;
-  /** Consult transfer and three-way conference (linphone only). */
+  /** Consult and consult transfer (linphone, the browser phone). */
   readonly canConsult: boolean;
+  /** Three-way conference, mixed on the phone (linphone only). */
+  readonly canConference: boolean;
   /** False for a plain SIP phone: the server acts on it through Kamailio only. */
   readonly controllable: boolean;
   /** The phone sends DTMF as SIP INFO (Kamailio sees each digit and its answer), not in the media (RFC 4733). */
@@ -157,6 +159,7 @@ export interface PhoneLink extends EventEmitter<LinkEvents<PhoneCallEvent>> {
 
 class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements PhoneLink {
   readonly canConsult = false;
+  readonly canConference = false;
   readonly controllable = true;
   /** baresip 1.0 sends RFC 4733 only (it receives INFO). */
   readonly dtmfOverInfo = false;
@@ -191,6 +194,7 @@ class BaresipLink extends KeptLink<BaresipControl, PhoneCallEvent> implements Ph
 
 class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements PhoneLink {
   readonly canConsult = true;
+  readonly canConference = true;
   readonly controllable = true;
   readonly dtmfOverInfo: boolean;
   constructor(
@@ -264,6 +268,7 @@ class LinphoneLink extends KeptLink<LinphoneControl, PhoneCallEvent> implements 
 /** A phone with no control link: every phone action is refused; Kamailio does what can be done. */
 class PlainPhone extends EventEmitter<LinkEvents<PhoneCallEvent>> implements PhoneLink {
   readonly canConsult = false;
+  readonly canConference = false;
   readonly controllable = false;
   readonly dtmfOverInfo = false;
   readonly isUp = true;

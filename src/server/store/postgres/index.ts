@@ -111,6 +111,7 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
       recordCallEvent: r.recordCallEvent,
       recordCallEvents: r.recordCallEvents,
       updateInteraction: r.updateInteraction,
+      recordCallQuality: r.recordCallQuality,
       closeInterruptedInteractions: r.closeInterruptedInteractions,
     }),
     async ping(): Promise<void> {

@@ -1,3 +1,4 @@
+import { checkQuality, parseQuality, qualityAfter } from '../call-quality.js';
 import { parsePauses, pausesAfter, touchesPauses } from '../recording-pauses.js';
 import type { CallRecord } from '../../switch/types.js';
 import { invalid, notFound } from '../errors.js';
@@ -19,6 +20,7 @@ import type { LogPosition } from '../store.js';
 import {
   INTERACTION_STATUSES,
   type Interaction,
+  type CallQuality,
   type InteractionPatch,
   type InteractionQuery,
   type InteractionStatus,
@@ -138,6 +140,18 @@ export function pgInteractionRepo({ sql, now }: PgContext, { autoLinkCustomers }
     async getInteractionByCallId(callId: string): Promise<InteractionWithTimeline | undefined> {
       const row = await sql.one<{ id: number }>('SELECT id FROM interactions WHERE call_id = $1', [callId]);
       return row === undefined ? undefined : getIn(sql, row.id);
+    },
+
+    /** A leg's audio quality onto the call's interaction (replacing that leg's earlier summary). */
+    async recordCallQuality(callId: string, quality: CallQuality): Promise<InteractionWithTimeline> {
+      const q = checkQuality(quality);
+      const id = v.text('callId', callId, { max: 128 });
+      return sql.transaction(async (tx) => {
+        const row = await tx.one<{ id: number; call_quality: string }>('SELECT id, call_quality FROM interactions WHERE call_id = $1 FOR UPDATE', [id]);
+        if (row === undefined) throw notFound('interaction of call', id);
+        await tx.run('UPDATE interactions SET call_quality = $2, updated_at = $3 WHERE id = $1', [row.id, JSON.stringify(qualityAfter(parseQuality(row.call_quality), q)), now()]);
+        return (await getIn(tx, row.id)) as InteractionWithTimeline;
+      });
     },
 
     /** Notes, disposition, customer link, status (a change of status is added to the timeline). */

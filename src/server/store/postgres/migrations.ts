@@ -148,6 +148,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE interactions ADD COLUMN recording_pauses text NOT NULL DEFAULT '[]';  -- JSON [{ from, to? }] in ms
     `,
   },
+  {
+    version: 6,
+    name: 'interactions: the audio quality each phone leg measured',
+    up: `
+      ALTER TABLE interactions ADD COLUMN call_quality text NOT NULL DEFAULT '[]';  -- JSON [CallQuality]
+    `,
+  },
 ];
 
 interface AppliedRow {
