@@ -79,7 +79,7 @@ describe('closing interactions of a SQLite file from before the interrupted stat
     db.close();
 
     const store = await openSqlite({ file, seed: false });
-    expect(store.migration).toMatchObject({ from: 1, applied: [2, 3, 4, 5, 6, 7] });
+    expect(store.migration).toMatchObject({ from: 1, applied: [2, 3, 4, 5, 6, 7, 8] });
     expect(await store.info()).toMatchObject({ backend: 'sqlite', foreignKeys: true });
     const old = await store.getInteraction(7);
     expect(old).toMatchObject({ callId: 'old', notes: 'kept', customerId: 'c1', status: 'open' });
