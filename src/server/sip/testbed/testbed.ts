@@ -5,7 +5,7 @@
  * with Kamailio's ul.dump) and its control connection is up. stop() ends every process by PID
  * and removes the folder; the process registry also ends them on exit and on SIGINT/SIGTERM.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaresipControl } from '../baresip-control.js';
@@ -196,7 +196,10 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
       processes.push(proc);
       rtpengine = { pid: proc.pid, process: proc, ngPort, cliPort };
       const [wsPort, wssPort] = [ports.take(), ports.take()];
-      if (tls) certificate = await makeBedCertificate(dir);
+      if (tls) {
+        if (!existsSync(join(KAMAILIO_MODULES, 'tls.so'))) throw new Error(`wss:// needs Kamailio's tls module, not found in ${KAMAILIO_MODULES} (apt-get install kamailio-tls-modules)`);
+        certificate = await makeBedCertificate(dir);
+      }
       webrtc = { wsPort, rtpengineNgPort: ngPort, tls: certificate ? { wssPort, configFile: certificate.tlsConfigFile } : undefined };
     }
     const kamailio = await startKamailio(dir, ports, queueNumbers, options, processes, startTimeoutMs, netns, webrtc, certificate);
