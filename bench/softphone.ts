@@ -79,7 +79,7 @@ export function bedProblem(): string | undefined {
  */
 const INIT_SCRIPT = `(() => {
   const now = () => performance.timeOrigin + performance.now();
-  const marks = { ringAt: 0, offerAt: 0, answerClickAt: 0, firstAudioAt: 0, packetsAtFirstAudio: 0, peerConnections: 0 };
+  const marks = { ringAt: 0, offerAt: 0, answerClickAt: 0, peerConnectionAt: 0, connectedAt: 0, firstAudioAt: 0, packetsAtFirstAudio: 0, peerConnections: 0 };
   let offerTimer;
   const findButton = (root, label) => {
     for (const el of root.querySelectorAll('*')) {
@@ -120,6 +120,9 @@ const INIT_SCRIPT = `(() => {
     constructor(...args) {
       super(...args);
       marks.peerConnections++;
+      if (!marks.peerConnectionAt) marks.peerConnectionAt = now();
+      // ICE and DTLS done: the media path is up
+      this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected' && !marks.connectedAt) marks.connectedAt = now(); });
       let busy = false;
       const timer = setInterval(async () => {
         if (this.connectionState === 'closed') return clearInterval(timer);
@@ -143,6 +146,8 @@ interface Marks {
   ringAt: number;
   offerAt: number;
   answerClickAt: number;
+  peerConnectionAt: number;
+  connectedAt: number;
   firstAudioAt: number;
   packetsAtFirstAudio: number;
   peerConnections: number;
@@ -167,6 +172,12 @@ interface Sample {
   ringMs: number;
   offerMs: number;
   answerToAudioMs: number;
+  /** Answer → the page's peer connection made (the answer command back from the server, the microphone open). */
+  answerToPeerConnectionMs: number;
+  /** → ICE and DTLS connected. */
+  peerConnectionToConnectedMs: number;
+  /** → the first audio packet. */
+  connectedToAudioMs: number;
 }
 
 async function makeReady(page: Page): Promise<void> {
@@ -204,7 +215,14 @@ async function oneCall(bed: Testbed, page: Page, counters: Counters): Promise<Sa
   await caller.waitForCallEvent('CALL_CLOSED', sipId, 10_000);
   await page.getByRole('region', { name: 'Calls' }).getByText('No calls in progress.').waitFor();
   await makeReady(page);
-  return { ringMs: rung.ringAt - dialledAt, offerMs: rung.offerAt - dialledAt, answerToAudioMs: heard.firstAudioAt - heard.answerClickAt };
+  return {
+    ringMs: rung.ringAt - dialledAt,
+    offerMs: rung.offerAt - dialledAt,
+    answerToAudioMs: heard.firstAudioAt - heard.answerClickAt,
+    answerToPeerConnectionMs: heard.peerConnectionAt - heard.answerClickAt,
+    peerConnectionToConnectedMs: heard.connectedAt > 0 ? heard.connectedAt - heard.peerConnectionAt : Number.NaN,
+    connectedToAudioMs: heard.connectedAt > 0 ? heard.firstAudioAt - heard.connectedAt : Number.NaN,
+  };
 }
 
 const stats = (samples: readonly number[]) => {
@@ -245,6 +263,12 @@ function results(samples: readonly Sample[], warmup: number, checks: Record<stri
         minMs: audio.min,
         maxMs: audio.max,
         meanMs: audio.mean,
+        // medians of each step (the steps' medians need not add up to the total's)
+        stagesP50Ms: {
+          answerToPeerConnection: stats(samples.map((s) => s.answerToPeerConnectionMs)).p50,
+          peerConnectionToIceDtlsConnected: stats(samples.map((s) => s.peerConnectionToConnectedMs)).p50,
+          connectedToFirstPacket: stats(samples.map((s) => s.connectedToAudioMs)).p50,
+        },
       },
     },
   ];
