@@ -79,7 +79,7 @@ export function bedProblem(): string | undefined {
  */
 const INIT_SCRIPT = `(() => {
   const now = () => performance.timeOrigin + performance.now();
-  const marks = { ringAt: 0, offerAt: 0, answerClickAt: 0, peerConnectionAt: 0, connectedAt: 0, firstAudioAt: 0, firstSourceAt: 0, packetsAtFirstAudio: 0, peerConnections: 0 };
+  const marks = { inviteAt: 0, ringAt: 0, offerAt: 0, answerClickAt: 0, peerConnectionAt: 0, connectedAt: 0, firstAudioAt: 0, firstSourceAt: 0, packetsAtFirstAudio: 0, peerConnections: 0 };
   let offerTimer;
   const findButton = (root, label) => {
     for (const el of root.querySelectorAll('*')) {
@@ -98,6 +98,14 @@ const INIT_SCRIPT = `(() => {
         if (findButton(document, 'Answer')) { marks.offerAt = now(); clearInterval(offerTimer); }
       }, 5);
     },
+  };
+  // the INVITE reaching the page's SIP WebSocket (the desktop's own socket carries JSON only)
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => { if (typeof e.data === 'string' && e.data.startsWith('INVITE ') && !marks.inviteAt) marks.inviteAt = now(); });
+    }
   };
   // the ring tone is the page's only AudioContext: it rings once the context runs
   const NativeAudioContext = window.AudioContext;
@@ -143,6 +151,7 @@ const INIT_SCRIPT = `(() => {
 })();`;
 
 interface Marks {
+  inviteAt: number;
   ringAt: number;
   offerAt: number;
   answerClickAt: number;
@@ -171,6 +180,8 @@ async function marksWhen(page: Page, what: string, done: (m: Marks) => boolean, 
 
 interface Sample {
   ringMs: number;
+  /** Dial → the INVITE on the page's WebSocket. */
+  inviteMs: number;
   offerMs: number;
   answerToAudioMs: number;
   /** Answer → the first packet's source listed by the audio receiver (getSynchronizationSources). */
@@ -220,6 +231,7 @@ async function oneCall(bed: Testbed, page: Page, counters: Counters): Promise<Sa
   await makeReady(page);
   return {
     ringMs: rung.ringAt - dialledAt,
+    inviteMs: rung.inviteAt > 0 ? rung.inviteAt - dialledAt : Number.NaN,
     offerMs: rung.offerAt - dialledAt,
     answerToAudioMs: heard.firstAudioAt - heard.answerClickAt,
     answerToRtpSourceMs: heard.firstSourceAt > 0 ? heard.firstSourceAt - heard.answerClickAt : Number.NaN,
@@ -257,6 +269,10 @@ function results(samples: readonly Sample[], warmup: number, checks: Record<stri
         maxMs: ring.max,
         meanMs: ring.mean,
         offerShown: { minMs: offer.min, maxMs: offer.max, meanMs: offer.mean },
+        stagesP50Ms: {
+          dialToInviteInBrowser: stats(samples.map((s) => s.inviteMs)).p50,
+          inviteToRingTone: stats(samples.map((s) => s.ringMs - s.inviteMs)).p50,
+        },
       },
     },
     {
