@@ -65,11 +65,13 @@ function onPath(command: string): boolean {
 }
 
 /** Why the webrtc bed cannot run on this machine, or undefined when it can. */
-export function bedProblem(): string | undefined {
+export function bedProblem(tls: boolean): string | undefined {
   if (process.getuid?.() !== 0) return 'the webrtc test bed needs root (unshare -n for its network namespace)';
   const missing = ['kamailio', 'rtpengine', 'baresip', 'unshare', 'nsenter', 'ip'].filter((c) => !onPath(c));
   if (!existsSync(CHROMIUM)) missing.push(CHROMIUM);
   if (!existsSync(join(KAMAILIO_MODULES, 'websocket.so'))) missing.push(`${KAMAILIO_MODULES}websocket.so (kamailio-websocket-modules)`);
+  if (tls && !existsSync(join(KAMAILIO_MODULES, 'tls.so'))) missing.push(`${KAMAILIO_MODULES}tls.so (kamailio-tls-modules)`);
+  if (tls && !onPath('openssl')) missing.push('openssl');
   return missing.length > 0 ? `missing on this machine: ${missing.join(', ')} (.ci/run installs them)` : undefined;
 }
 
@@ -252,7 +254,7 @@ const stats = (samples: readonly number[]) => {
   };
 };
 
-function results(samples: readonly Sample[], warmup: number, checks: Record<string, number>): BenchmarkResult[] {
+function results(samples: readonly Sample[], warmup: number, checks: Record<string, number | string>): BenchmarkResult[] {
   const ring = stats(samples.map((s) => s.ringMs));
   const offer = stats(samples.map((s) => s.offerMs));
   const audio = stats(samples.map((s) => s.answerToAudioMs));
@@ -307,16 +309,18 @@ export const softphoneSuite: BenchmarkSuite = {
   name: 'softphone',
   description: 'the desktop as the agent phone (JsSIP, Kamailio WebSocket, rtpengine): dial → ring in the browser, Answer → first audio packet, p50/p95',
   async run({ quick, log }: SuiteOptions): Promise<BenchmarkResult[]> {
-    const problem = bedProblem();
+    // BENCH_SOFTPHONE_WSS=1: the page's SIP WebSocket over TLS (wss://), as production runs it
+    const tls = process.env.BENCH_SOFTPHONE_WSS === '1';
+    const problem = bedProblem(tls);
     if (problem) {
       log(`softphone: skipped: ${problem}`);
       return BENCHMARKS.map((name) => ({ name, details: { skipped: problem } }));
     }
     const calls = quick ? 3 : 20;
     const warmup = quick ? 1 : 3;
-    log(`softphone: building the desktop, starting a webrtc test bed, the server and Chromium (${warmup} + ${calls} calls)`);
+    log(`softphone: building the desktop, starting a webrtc test bed (${tls ? 'wss' : 'ws'}), the server and Chromium (${warmup} + ${calls} calls)`);
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-desktop.mjs')], { cwd: ROOT, stdio: 'pipe' });
-    const bed = await startTestbed({ phones: [{ user: CALLER, kind: 'baresip' }], queueNumbers: [QUEUE], webrtc: true });
+    const bed = await startTestbed({ phones: [{ user: CALLER, kind: 'baresip' }], queueNumbers: [QUEUE], webrtc: { tls } });
     const dataDir = mkdtempSync(join(tmpdir(), 'opencti-bench-softphone-'));
     let server: RunningServer | undefined;
     let browser: Browser | undefined;
@@ -325,7 +329,9 @@ export const softphoneSuite: BenchmarkSuite = {
       await server.sip?.connected(10_000);
       // the page (inside the namespace) reaches the server on the same address and port
       await bed.netns?.exposeInside([server.port]);
-      browser = await chromium.launch({ executablePath: chromiumInNamespace(bed), args: CHROMIUM_ARGS });
+      // over wss, Chromium trusts the bed's certificate (its public key) and nothing else
+      const trust = bed.kamailio.wss ? [`--ignore-certificate-errors-spki-list=${bed.kamailio.wss.spkiSha256}`] : [];
+      browser = await chromium.launch({ executablePath: chromiumInNamespace(bed), args: [...CHROMIUM_ARGS, ...trust] });
       const page = await browser.newPage();
       page.setDefaultTimeout(15_000);
       await page.addInitScript(INIT_SCRIPT);
@@ -347,7 +353,7 @@ export const softphoneSuite: BenchmarkSuite = {
       const { peerConnections } = await marksOf(page);
       // one peer connection per call: every call was answered in this page and carried audio
       if (peerConnections !== warmup + calls) throw new Error(`expected ${warmup + calls} peer connections in the page, saw ${peerConnections}`);
-      const out = results(samples, warmup, { callsAnswered: counters.answered, callsWithAudio: counters.withAudio, peerConnections });
+      const out = results(samples, warmup, { sipWebSocket: tls ? 'wss' : 'ws', callsAnswered: counters.answered, callsWithAudio: counters.withAudio, peerConnections });
       for (const r of out) log(`${r.name}: p50 ${r.values?.p50Ms} ms, p95 ${r.values?.p95Ms} ms over ${samples.length} calls`);
       return out;
     } finally {
