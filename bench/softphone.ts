@@ -10,7 +10,8 @@
  *   (inbound-rtp packetsReceived > 0 in the call's RTCPeerConnection.getStats()).
  *
  * The page is not changed for this: an init script (run before the desktop's own) wraps
- * AudioContext and RTCPeerConnection to time them and polls getStats every 5 ms. The dial is
+ * WebSocket, AudioContext and RTCPeerConnection to time them and polls getStats every 5 ms.
+ * BENCH_SOFTPHONE_WSS=1 runs it over wss:// (the bed's TLS listener). The dial is
  * timed in Node and the ring in the page; both read the same machine's clock
  * (performance.timeOrigin + performance.now()). Each call is answered (the caller's phone
  * reports it established) and must carry audio, or the suite fails. Measured, not asserted.
