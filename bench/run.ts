@@ -21,9 +21,10 @@ import { fuzzSuite } from './fuzz.js';
 import { gatewaySuite } from './gateway.js';
 import { screenPopSuite } from './screen-pop.js';
 import { sipSuite } from './sip.js';
+import { softphoneSuite } from './softphone.js';
 import type { BenchmarkResult, BenchmarkSuite } from './types.js';
 
-export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite, acdSuite, bundleSuite, screenPopSuite, sipSuite, fuzzSuite, clusterSuite];
+export const SUITES: readonly BenchmarkSuite[] = [frameworkSuite, gatewaySuite, acdSuite, bundleSuite, screenPopSuite, sipSuite, softphoneSuite, fuzzSuite, clusterSuite];
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 /** A kept run's name becomes a file name: letters, digits, dots, dashes and underscores only. */

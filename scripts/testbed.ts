@@ -14,6 +14,9 @@
  *                                              bridges the media, and the bed runs in a network
  *                                              namespace of its own (needs root); the server's port
  *                                              (--server-port, default 8080) is shown inside it
+ *   npm run testbed -- --webrtc --tls          the same with SIP over WebSocket over TLS as well: a
+ *                                              self-signed certificate made at start, and the server
+ *                                              config gives the page the wss:// address
  */
 import { writeFileSync } from 'node:fs';
 import { type PhoneSpec, type Testbed, sipConfigFor, startTestbed } from '../src/server/sip/testbed/index.js';
@@ -40,7 +43,11 @@ function describeBed(bed: Testbed): unknown {
     ...(bed.netns
       ? {
           netns: { holderPid: bed.netns.pid, run: `nsenter -t ${bed.netns.pid} -n -- <command>` },
-          webrtc: { ws: `ws://${bed.kamailio.host}:${bed.kamailio.wsPort}`, rtpengine: { pid: bed.rtpengine?.pid, ng: bed.rtpengine?.ngPort, cli: bed.rtpengine?.cliPort } },
+          webrtc: {
+            ws: `ws://${bed.kamailio.host}:${bed.kamailio.wsPort}`,
+            ...(bed.kamailio.wss ? { wss: bed.kamailio.wss.uri, certificate: bed.kamailio.wss.certFile, spkiSha256: bed.kamailio.wss.spkiSha256 } : {}),
+            rtpengine: { pid: bed.rtpengine?.pid, ng: bed.rtpengine?.ngPort, cli: bed.rtpengine?.cliPort },
+          },
         }
       : {}),
     dir: bed.dir,
@@ -65,12 +72,14 @@ async function main(): Promise<void> {
   const serverConfig = configAt >= 0 ? process.argv[configAt + 1] : undefined;
   if (configAt >= 0 && !serverConfig) throw new Error('--server-config needs a file name');
   const webrtc = process.argv.includes('--webrtc');
+  const tls = process.argv.includes('--tls');
+  if (tls && !webrtc) throw new Error('--tls is for the browser phone\'s WebSocket: use it with --webrtc');
   const portAt = process.argv.indexOf('--server-port');
   const serverPort = portAt >= 0 ? Number(process.argv[portAt + 1]) : 8080;
   if (!Number.isInteger(serverPort) || serverPort < 1 || serverPort > 65535) throw new Error(`--server-port needs a port number (1-65535), not ${JSON.stringify(process.argv[portAt + 1])}`);
   const started = Date.now();
   // with --webrtc, agent1's phone is the browser: no baresip phone for 5001
-  const bed = await startTestbed({ phones: webrtc ? phones.filter((p) => p.user !== '5001') : phones, queueNumbers: ['8000', '8001'], keepDir, webrtc });
+  const bed = await startTestbed({ phones: webrtc ? phones.filter((p) => p.user !== '5001') : phones, queueNumbers: ['8000', '8001'], keepDir, webrtc: webrtc && { tls } });
   // the page inside the namespace reaches the server (on the host) on the same address
   if (bed.netns) await bed.netns.exposeInside([serverPort]);
   // the launcher's phone control connections are not needed here: free the control ports for other tools
@@ -84,7 +93,7 @@ async function main(): Promise<void> {
   if (bed.netns) {
     process.stderr.write(
       `browser phone: start the server on port ${serverPort}, then a browser inside the namespace, e.g.\n` +
-        `  nsenter -t ${bed.netns.pid} -n -- chromium --use-fake-device-for-media-stream http://127.0.0.1:${serverPort}/\n`,
+        `  nsenter -t ${bed.netns.pid} -n -- chromium --use-fake-device-for-media-stream${bed.kamailio.wss ? ` --ignore-certificate-errors-spki-list=${bed.kamailio.wss.spkiSha256}` : ''} http://127.0.0.1:${serverPort}/\n`,
     );
   }
 

@@ -1,5 +1,6 @@
 export * from './testbed.js';
 export { renderKamailioConfig, type KamailioConfigOptions } from './kamailio-config.js';
+export type { BedCertificate } from './tls-cert.js';
 export { cancelCallerScenario, inDialogCalleeScenario, type InDialogCalleeOptions, registerScenario, rejectingCalleeScenario, ringingCalleeScenario } from './sipp-scenarios.js';
 export { liveProcesses, stopAllProcesses, ManagedProcess } from './process.js';
 export { waitUntil } from './wait.js';

@@ -22,7 +22,15 @@ export interface KamailioConfigOptions {
   agentRingMs: number;
   modulesDir: string;
   /** Browser phones: a WebSocket listener for SIP and media bridged by rtpengine (see webrtcParts). */
-  webrtc?: { wsPort: number; rtpengineNgPort: number } | undefined;
+  webrtc?: KamailioWebrtcOptions | undefined;
+}
+
+export interface KamailioWebrtcOptions {
+  /** SIP over WebSocket (ws://), always on for browser phones. */
+  wsPort: number;
+  rtpengineNgPort: number;
+  /** SIP over WebSocket over TLS (wss://) as well: the tls module with this port and configuration file. */
+  tls?: { wssPort: number; configFile: string } | undefined;
 }
 
 /** Escapes a queue number for the routing script's POSIX regex. */
@@ -39,7 +47,7 @@ const s = (name: string, pv: string): string => `\\"${name}\\":\\"$(${pv}{s.esca
 
 /**
  * What browser phones need, merged into the routing script: SIP over WebSocket (xhttp handshake,
- * `transport=ws` contacts fixed with nathelper's alias) and media through rtpengine — DTLS-SRTP
+ * `transport=ws` contacts fixed with nathelper's alias; with `tls`, over TLS as well: wss://) and media through rtpengine — DTLS-SRTP
  * with ICE towards the browser, plain RTP towards SIP phones. rtpengine is ICE-lite towards the
  * browser: as a full ICE agent it finishes ICE before the browser has the answer, and DTLS then
  * never completes on a call answered late.
@@ -49,7 +57,7 @@ function webrtcParts(o: KamailioConfigOptions): Record<'globals' | 'modules' | '
   if (!w) return { globals: '', modules: '', params: '', fromWs: '', afterLooseRoute: '', byeMedia: '', cancelMedia: '', branch: '', replyMedia: '', routes: '', handshake: '' };
   return {
     globals: `listen=tcp:${o.host}:${w.wsPort}
-# the WebSocket handshake is an HTTP GET without Content-Length
+${w.tls ? `enable_tls=yes\nlisten=tls:${o.host}:${w.tls.wssPort}\n` : ''}# the WebSocket handshake is an HTTP GET without Content-Length
 tcp_accept_no_cl=yes
 tcp_connection_lifetime=3605
 `,
@@ -57,7 +65,7 @@ tcp_connection_lifetime=3605
 loadmodule "nathelper.so"
 loadmodule "rtpengine.so"
 loadmodule "websocket.so"
-`,
+${w.tls ? 'loadmodule "tls.so"\n' : ''}`,
     params: `modparam("nathelper|registrar", "received_avp", "$avp(RECEIVED)")
 modparam("nathelper", "natping_interval", 0)
 # a browser that goes away (tab closed, no un-REGISTER) loses its registration with its WebSocket,
@@ -67,7 +75,7 @@ modparam("usrloc", "timer_interval", 2)
 modparam("rtpengine", "rtpengine_sock", "udp:${o.host}:${w.rtpengineNgPort}")
 modparam("websocket", "keepalive_mechanism", 0)
 modparam("websocket", "sub_protocols", 1)
-`,
+${w.tls ? `modparam("tls", "config", "${w.tls.configFile}")\n` : ''}`,
     // flag 10: the request came over WebSocket (a browser)
     fromWs: `	if (nat_uac_test("64")) {
 		force_rport();

@@ -43,6 +43,9 @@ for (const f of forwards) {
   if (f.listen.path) fs.rmSync(f.listen.path, { force: true });
   const server = net.createServer((a) => {
     const b = net.createConnection(f.connect.path ? { path: f.connect.path } : { host: '127.0.0.1', port: f.connect.port });
+    // no Nagle: small writes (evapi events, route commands) must not wait for the peer's delayed ACK
+    if (!f.listen.path) a.setNoDelay(true);
+    if (!f.connect.path) b.setNoDelay(true);
     a.pipe(b); b.pipe(a);
     a.on('error', () => b.destroy()); b.on('error', () => a.destroy());
     a.on('close', () => b.destroy()); b.on('close', () => a.destroy());
@@ -55,6 +58,7 @@ for (const f of forwards) {
 
 function pipeTo(a: Socket, connect: End): void {
   const b = createConnection('path' in connect ? { path: connect.path } : { host: '127.0.0.1', port: connect.port });
+  if (!('path' in connect)) b.setNoDelay(true);
   a.pipe(b);
   b.pipe(a);
   a.on('error', () => b.destroy());

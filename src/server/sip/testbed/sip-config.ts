@@ -17,7 +17,9 @@ export function sipConfigFor(bed: Testbed, agents: readonly BedAgent[], extra: P
     agents: agents.map(({ agentId, extension, webrtc }) => {
       if (webrtc) {
         if (bed.kamailio.wsPort === undefined) throw new Error(`${agentId} has a browser phone but the test bed has no WebSocket listener: start it with webrtc: true`);
-        return { agentId, extension, sipUri: `sip:${extension}@${bed.kamailio.host}`, phone: { kind: 'webrtc' as const, wsUri: `ws://${bed.kamailio.host}:${bed.kamailio.wsPort}` } };
+        // a bed with TLS gives the wss:// address, as production would
+        const wsUri = bed.kamailio.wss?.uri ?? `ws://${bed.kamailio.host}:${bed.kamailio.wsPort}`;
+        return { agentId, extension, sipUri: `sip:${extension}@${bed.kamailio.host}`, phone: { kind: 'webrtc' as const, wsUri } };
       }
       const phone = bed.phones.get(extension);
       if (!phone) throw new Error(`no phone ${JSON.stringify(extension)} in the test bed for ${agentId}`);

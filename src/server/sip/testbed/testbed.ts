@@ -5,18 +5,19 @@
  * with Kamailio's ul.dump) and its control connection is up. stop() ends every process by PID
  * and removes the folder; the process registry also ends them on exit and on SIGINT/SIGTERM.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaresipControl } from '../baresip-control.js';
 import { KamailioRpc } from '../kamailio-rpc.js';
 import { LinphoneControl } from '../linphone-control.js';
-import { renderKamailioConfig } from './kamailio-config.js';
+import { type KamailioWebrtcOptions, renderKamailioConfig } from './kamailio-config.js';
 import { NetNamespace } from './netns.js';
 import { renderBaresipAccounts, renderBaresipConfig, renderLinphoneRc } from './phone-config.js';
 import { PortAllocator, freePortBlock } from './ports.js';
 import { ManagedProcess } from './process.js';
 import { startRtpengine } from './rtpengine.js';
+import { type BedCertificate, makeBedCertificate } from './tls-cert.js';
 import { type SippRun, runSipp } from './sipp.js';
 import { waitUntil } from './wait.js';
 
@@ -45,9 +46,16 @@ export interface TestbedOptions {
   /**
    * Browser phones: Kamailio also listens for SIP over WebSocket and rtpengine (userspace) bridges
    * the media, and the whole bed runs in a network namespace of its own (netns.ts) whose TCP
-   * ports appear on the host's 127.0.0.1. Needs root (unshare -n).
+   * ports appear on the host's 127.0.0.1. Needs root (unshare -n). `{ tls: true }`: Kamailio also
+   * takes SIP over WebSocket over TLS (wss://, the tls module, kamailio-tls-modules) with a
+   * self-signed certificate the bed makes at start, and `sipConfigFor` gives browser phones the
+   * wss:// address; ws:// stays on.
    */
-  webrtc?: boolean;
+  webrtc?: boolean | WebrtcOptions;
+}
+
+export interface WebrtcOptions {
+  tls?: boolean;
 }
 
 interface PhoneBase {
@@ -86,6 +94,8 @@ export interface KamailioHandle {
   proxyUri: string;
   /** SIP over WebSocket (webrtc beds): ws://127.0.0.1:<wsPort> inside the namespace. */
   wsPort?: number | undefined;
+  /** SIP over WebSocket over TLS (webrtc beds with tls): wss://127.0.0.1:<port> inside the namespace, and the bed's certificate. */
+  wss?: ({ port: number; uri: string } & BedCertificate) | undefined;
 }
 
 export interface RtpengineHandle {
@@ -148,8 +158,9 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
   const startTimeoutMs = options.startTimeoutMs ?? 15000;
 
   // ports: kamailio 3, per phone 2 (SIP, and TCP SIP+1 for baresip) + 1 control + RTP, SIPp per slot
-  // webrtc: Kamailio's WebSocket port, rtpengine's ng and cli ports and media ports
-  const webrtcPorts = options.webrtc ? 3 + RTPENGINE_MEDIA_PORTS : 0;
+  // webrtc: Kamailio's WebSocket port (and its TLS one), rtpengine's ng and cli ports and media ports
+  const tls = typeof options.webrtc === 'object' && options.webrtc.tls === true;
+  const webrtcPorts = options.webrtc ? 4 + RTPENGINE_MEDIA_PORTS : 0;
   const portsNeeded = 3 + options.phones.length * (3 + RTP_PORTS_PER_PHONE) + SIPP_SLOTS * SIPP_SLOT_PORTS + webrtcPorts;
   const ports = new PortAllocator(await freePortBlock(portsNeeded, HOST), portsNeeded);
   const dir = mkdtempSync(join(tmpdir(), 'opencti-sip-'));
@@ -175,7 +186,8 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
 
   try {
     let rtpengine: RtpengineHandle | undefined;
-    let webrtc: { wsPort: number; rtpengineNgPort: number } | undefined;
+    let webrtc: KamailioWebrtcOptions | undefined;
+    let certificate: BedCertificate | undefined;
     if (options.webrtc) {
       netns = await NetNamespace.create(dir, startTimeoutMs);
       const [ngPort, cliPort, mediaFirst] = [ports.take(), ports.take(), ports.take(RTPENGINE_MEDIA_PORTS)];
@@ -183,9 +195,14 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
       const proc = await startRtpengine({ dir, host: HOST, ngPort, cliPort, portMin: mediaFirst, portMax: mediaFirst + RTPENGINE_MEDIA_PORTS - 1, netns, timeoutMs: startTimeoutMs });
       processes.push(proc);
       rtpengine = { pid: proc.pid, process: proc, ngPort, cliPort };
-      webrtc = { wsPort: ports.take(), rtpengineNgPort: ngPort };
+      const [wsPort, wssPort] = [ports.take(), ports.take()];
+      if (tls) {
+        if (!existsSync(join(KAMAILIO_MODULES, 'tls.so'))) throw new Error(`wss:// needs Kamailio's tls module, not found in ${KAMAILIO_MODULES} (apt-get install kamailio-tls-modules)`);
+        certificate = await makeBedCertificate(dir);
+      }
+      webrtc = { wsPort, rtpengineNgPort: ngPort, tls: certificate ? { wssPort, configFile: certificate.tlsConfigFile } : undefined };
     }
-    const kamailio = await startKamailio(dir, ports, queueNumbers, options, processes, startTimeoutMs, netns, webrtc);
+    const kamailio = await startKamailio(dir, ports, queueNumbers, options, processes, startTimeoutMs, netns, webrtc, certificate);
     const rpc = new KamailioRpc({ url: kamailio.rpcUrl });
     const phones = new Map<string, PhoneHandle>();
     const bedId = `${process.pid}-${++bedCounter}`;
@@ -263,7 +280,8 @@ async function startKamailio(
   processes: ManagedProcess[],
   timeoutMs: number,
   netns: NetNamespace | undefined,
-  webrtc: { wsPort: number; rtpengineNgPort: number } | undefined,
+  webrtc: KamailioWebrtcOptions | undefined,
+  certificate: BedCertificate | undefined,
 ): Promise<KamailioHandle> {
   const sipPort = ports.take();
   const httpPort = ports.take();
@@ -302,7 +320,9 @@ async function startKamailio(
     'Kamailio to answer JSON-RPC',
     timeoutMs,
   );
-  return { host: HOST, sipPort, rpcUrl, evapiPort, pid: proc.pid, process: proc, proxyUri: `sip:${HOST}:${sipPort}`, wsPort: webrtc?.wsPort };
+  const wssPort = webrtc?.tls?.wssPort;
+  const wss = certificate && wssPort !== undefined ? { port: wssPort, uri: `wss://${HOST}:${wssPort}`, ...certificate } : undefined;
+  return { host: HOST, sipPort, rpcUrl, evapiPort, pid: proc.pid, process: proc, proxyUri: `sip:${HOST}:${sipPort}`, wsPort: webrtc?.wsPort, wss };
 }
 
 async function startBaresip(
