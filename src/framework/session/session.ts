@@ -560,7 +560,8 @@ export class Session {
       return;
     }
     this.#counters.eventsAccepted++;
-    const reduction = reduce(this.#state, checked.value, this.#now());
+    // The clock itself: read only for an event without pyTimestamp.
+    const reduction = reduce(this.#state, checked.value, this.#now);
     this.#apply(reduction);
     if (reduction.problems) this.#repaired(checked.value.pyEventType, reduction.problems, raw);
     this.#emitter.emit('event', checked.value);
