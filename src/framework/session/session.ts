@@ -18,7 +18,7 @@ import type { ApplicationContext, TelephonyMode } from '../schema/context.js';
 import type { CallData, WorkMode } from '../schema/events.js';
 import { lenientEventType, validateIncomingEvent, type KnownCallFacts } from '../schema/lenient.js';
 import { describeProblems, validateContext } from '../schema/validate.js';
-import { CallTreatmentRunner } from '../treatment.js';
+import { CallTreatmentRunner, treatmentFor } from '../treatment.js';
 import { TypedEmitter, type Listener } from './emitter.js';
 import {
   firstRefusal,
@@ -634,6 +634,8 @@ export class Session {
     for (const change of changes) {
       if (change.kind !== 'callAdded' || !isRinging(change.call.state)) continue;
       const { call } = change;
+      // The context never changes: a call type without treatment needs no microtask at all.
+      if (!treatmentFor(this.context, call.type)) continue;
       Promise.resolve()
         .then(() => this.#treatment.onNewCall(call))
         .catch((error: unknown) => this.#emitter.emit('error', asCtiError(error, this.#catalog)));
