@@ -48,18 +48,16 @@ export interface Reduction {
   readonly problems?: readonly string[];
 }
 
-const NEW_CALL_STATES: readonly CallStateName[] = ['Alerting', 'Offering'];
-const ACTIVE_CALL_STATES: readonly CallStateName[] = ['Established', 'Connected', 'Retrieved'];
-const ENDED_CALL_STATES: readonly CallStateName[] = ['Disconnected', 'Abandoned'];
-const ANSWERED_STATES: readonly CallStateName[] = ['Established', 'Connected'];
-/** States that prove the call was answered before we first saw it. */
-const ALREADY_ANSWERED_STATES: readonly CallStateName[] = ['Established', 'Connected', 'Held', 'Retrieved'];
+// The classes of call states, written out as comparisons: they are asked several times per event.
 
 /** Ringing on this extension: the call can be answered (and gets call treatment). */
-export const isRinging = (state: CallStateName): boolean => NEW_CALL_STATES.includes(state);
+export const isRinging = (state: CallStateName): boolean => state === 'Alerting' || state === 'Offering';
 /** Talking: the call can be held, transferred, conferenced, sent DTMF. */
-export const isActive = (state: CallStateName): boolean => ACTIVE_CALL_STATES.includes(state);
-export const isEnded = (state: CallStateName): boolean => ENDED_CALL_STATES.includes(state);
+export const isActive = (state: CallStateName): boolean => state === 'Established' || state === 'Connected' || state === 'Retrieved';
+export const isEnded = (state: CallStateName): boolean => state === 'Disconnected' || state === 'Abandoned';
+const isAnswered = (state: CallStateName): boolean => state === 'Established' || state === 'Connected';
+/** States that prove the call was answered before we first saw it. */
+const wasAnswered = (state: CallStateName): boolean => isAnswered(state) || state === 'Held' || state === 'Retrieved';
 
 /**
  * The time of reduction: a Date, or a clock read only when an event without `pyTimestamp` needs
@@ -220,7 +218,7 @@ function newCall(source: CallStateEvent | SnapshotCall, at: string, parties: rea
     recording: undefined,
     startedAt: at,
     stateChangedAt: at,
-    answeredAt: ALREADY_ANSWERED_STATES.includes(state) ? at : undefined,
+    answeredAt: wasAnswered(state) ? at : undefined,
     endedAt: isEnded(state) ? at : undefined,
   };
   applyData(draft, source);
@@ -246,7 +244,7 @@ function updatedDraft(call: CallView, event: CallStateEvent | SnapshotCall, now:
   if (draft.capabilities !== call.capabilities) draft.capabilities = draft.capabilities?.slice();
   applyExtras(draft, event);
   const ended = isEnded(state);
-  const answers = call.answeredAt === undefined && ANSWERED_STATES.includes(state);
+  const answers = call.answeredAt === undefined && isAnswered(state);
   if (state !== call.state || answers || ended) {
     const at = timeOf(event, now);
     if (state !== call.state) draft.stateChangedAt = at;

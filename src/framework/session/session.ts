@@ -528,12 +528,24 @@ export class Session {
         this.#counters.eventsAfterLogout++;
         return;
       }
-      this.#inbox.push(raw);
       // A listener that forwards an event re-enters here: queue it behind the current one.
-      if (this.#draining) return;
+      if (this.#draining) {
+        this.#inbox.push(raw);
+        return;
+      }
       this.#draining = true;
       try {
-        while (this.#inbox.length > 0) this.#handle(this.#inbox.shift());
+        // Usually nothing waits, and the event is handled without going through the queue.
+        let next = raw;
+        if (this.#inbox.length > 0) {
+          this.#inbox.push(raw);
+          next = this.#inbox.shift();
+        }
+        for (;;) {
+          this.#handle(next);
+          if (this.#inbox.length === 0) break;
+          next = this.#inbox.shift();
+        }
       } finally {
         this.#draining = false;
       }
@@ -544,7 +556,7 @@ export class Session {
 
   #handle(raw: unknown): void {
     const intake = this.context.events;
-    const checked = validateIncomingEvent(raw, intake, (callId) => this.#knownCall(callId));
+    const checked = validateIncomingEvent(raw, intake, this.#knownCallFacts);
     if (!checked.ok) {
       this.#counters.eventsRejected++;
       // Strict intake names only a type the event states; lenient, also the one it was taken to have.
@@ -569,7 +581,7 @@ export class Session {
   }
 
   /** What lenient intake fills a bare call event with: the call as the session knows it. */
-  #knownCall(callId: string): KnownCallFacts | undefined {
+  readonly #knownCallFacts = (callId: string): KnownCallFacts | undefined => {
     const call = this.#state.calls.find((c) => c.callId === callId);
     if (!call) return undefined;
     return {
@@ -581,7 +593,7 @@ export class Session {
       pyQueue: call.queue,
       pyInteractionID: call.interactionId,
     };
-  }
+  };
 
   /** A valid event applied without the part that contradicted itself: counted and reported like an invalid one. */
   #repaired(type: string, problems: readonly string[], raw: unknown): void {
