@@ -64,6 +64,7 @@ const asText = (value: unknown): unknown => (typeof value === 'number' || typeof
  * there). The value itself when nothing needed it: most events carry strings only.
  */
 function textLeaves(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.some((item) => asText(item) !== item) ? value.map(asText) : value;
   if (!isPlainObject(value) || depth > MAX_GROUP_DEPTH) return asText(value);
   let out: Raw | undefined;
@@ -79,6 +80,7 @@ function textLeaves(value: unknown, depth: number): unknown {
 
 /** The call-data containers of an event or a Snapshot call, their numbers and booleans as strings. */
 function withTextData(entry: Raw): Raw {
+  if (entry.pyCallData === undefined && entry.pyUserData === undefined && entry.pyCallVariables === undefined && entry.pyApplicationData === undefined) return entry;
   let out: Raw | undefined;
   for (const name of CALL_DATA_CONTAINERS) {
     if (entry[name] === undefined) continue;
