@@ -2,6 +2,8 @@
  * framework.eventPipeline: what one frame costs the framework from the wire to the desktop —
  * JSON.parse, then through a real Session's forwardEvent: schema validation, reduction into
  * state, typed emits to a desktop's listeners. Baseline: JSON.parse alone on the same frames.
+ * The session's intake is lenient (the default), so the last stage includes its normalization;
+ * the parse+validate stage is strict validation alone.
  */
 import {
   initialState,
@@ -17,7 +19,8 @@ import { buildFrames, EXTENSION } from './frames.js';
 import { contest, round3 } from './measure.js';
 import type { BenchmarkResult, BenchmarkSuite, SuiteOptions } from './types.js';
 
-const GOAL_RATIO = 0.4;
+// The performance issue's goal: the framework costs at most as much again as parsing the frame.
+const GOAL_RATIO = 0.5;
 
 const context: ApplicationContext = {
   application: 'bench',

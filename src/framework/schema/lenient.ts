@@ -26,9 +26,13 @@ const CALL_STATE_ALIASES: Readonly<Record<string, CallStateName>> = {
   answered: 'Established',
 };
 
+/** The contract's own names, as most events carry them, looked up without a lower-case copy. */
+const BY_EXACT_NAME: ReadonlyMap<string, CallStateName | undefined> = new Map(CALL_STATES.map((state) => [state, CALL_STATE_ALIASES[state.toLowerCase()]]));
+
 /** The contract's call state for a vendor's name, or undefined when it names none. */
 export function callStateOf(name: unknown): CallStateName | undefined {
-  return typeof name === 'string' ? CALL_STATE_ALIASES[name.toLowerCase()] : undefined;
+  if (typeof name !== 'string') return undefined;
+  return BY_EXACT_NAME.get(name) ?? CALL_STATE_ALIASES[name.toLowerCase()];
 }
 
 /** What is known of a call in progress, to fill a bare event about it. */
@@ -60,10 +64,12 @@ const asText = (value: unknown): unknown => (typeof value === 'number' || typeof
  * there). The value itself when nothing needed it: most events carry strings only.
  */
 function textLeaves(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.some((item) => asText(item) !== item) ? value.map(asText) : value;
   if (!isPlainObject(value) || depth > MAX_GROUP_DEPTH) return asText(value);
   let out: Raw | undefined;
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const item = value[key];
     const text = textLeaves(item, depth + 1);
     if (text === item) continue;
     out ??= { ...value };
@@ -74,6 +80,7 @@ function textLeaves(value: unknown, depth: number): unknown {
 
 /** The call-data containers of an event or a Snapshot call, their numbers and booleans as strings. */
 function withTextData(entry: Raw): Raw {
+  if (entry.pyCallData === undefined && entry.pyUserData === undefined && entry.pyCallVariables === undefined && entry.pyApplicationData === undefined) return entry;
   let out: Raw | undefined;
   for (const name of CALL_DATA_CONTAINERS) {
     if (entry[name] === undefined) continue;
@@ -113,15 +120,24 @@ export function validateLenientEvent(input: unknown, knownCall: KnownCall): Vali
   if (type === 'CallInfoEvent') return validateEvent(normalizeCallInfo(input));
   if (type !== 'CallStateEvent') return validateEvent(input);
 
-  const event: Raw = withState({ ...input, pyEventType: type });
-  const missing = REQUIRED_CALL_PROPERTIES.filter((name) => event[name] === undefined);
-  const callId = event.pyCallId;
-  const known = missing.length > 0 && typeof callId === 'string' && callId !== '' ? knownCall(callId) : undefined;
-  if (known) {
-    for (const name of FILLED_PROPERTIES) if (event[name] === undefined && known[name] !== undefined) event[name] = known[name];
+  // Copied only when something must change: most events arrive in the contract's shape already,
+  // and the caller's object is never written to.
+  const state = callStateOf(input.pyEventName);
+  const callId = input.pyCallId;
+  const bare = input.pyCallType === undefined || input.pyANI === undefined || input.pyOtherDN === undefined;
+  const known = bare && typeof callId === 'string' && callId !== '' ? knownCall(callId) : undefined;
+  let event = withTextData(input);
+  if (input.pyEventType !== type || (state !== undefined && state !== input.pyEventName) || known) {
+    if (event === input) event = { ...input };
+    event.pyEventType = type;
+    if (state !== undefined) event.pyEventName = state;
+    if (known) {
+      for (const name of FILLED_PROPERTIES) if (event[name] === undefined && known[name] !== undefined) event[name] = known[name];
+    }
   }
   const result = validateEvent(event);
-  if (result.ok || known || missing.length === 0) return result;
+  if (result.ok || known || !bare) return result;
+  const missing = REQUIRED_CALL_PROPERTIES.filter((name) => input[name] === undefined);
   return { ok: false, problems: explainMissing(result.problems, callId, missing) };
 }
 

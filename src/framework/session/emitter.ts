@@ -51,7 +51,10 @@ export class TypedEmitter<Events extends { [K in keyof Events]: unknown[] }> {
   }
 
   emit<K extends keyof Events>(name: K, ...args: Events[K]): void {
-    for (const listener of this.#listeners.get(name) ?? []) {
+    const listeners = this.#listeners.get(name);
+    // Nobody listening: nothing to do (emitted for every event, so no empty list is built).
+    if (listeners === undefined) return;
+    for (const listener of listeners) {
       try {
         listener(...args);
       } catch (error) {

@@ -25,7 +25,7 @@ import {
   type SnapshotCall,
   type SnapshotEvent,
 } from '../schema/events.js';
-import { applyCallData, EMPTY_CALL_DATA, freezeGroup, sameGroup, sameList } from '../call-data.js';
+import { applyCallData, EMPTY_CALL_DATA, freezeGroup, sameList } from '../call-data.js';
 import type { AgentView, CallView, SessionState } from './types.js';
 
 /** What a reduction changed, in the order a host should hear about it. */
@@ -48,81 +48,127 @@ export interface Reduction {
   readonly problems?: readonly string[];
 }
 
-const NEW_CALL_STATES: readonly CallStateName[] = ['Alerting', 'Offering'];
-const ACTIVE_CALL_STATES: readonly CallStateName[] = ['Established', 'Connected', 'Retrieved'];
-const ENDED_CALL_STATES: readonly CallStateName[] = ['Disconnected', 'Abandoned'];
-const ANSWERED_STATES: readonly CallStateName[] = ['Established', 'Connected'];
-/** States that prove the call was answered before we first saw it. */
-const ALREADY_ANSWERED_STATES: readonly CallStateName[] = ['Established', 'Connected', 'Held', 'Retrieved'];
+// The classes of call states, written out as comparisons: they are asked several times per event.
 
 /** Ringing on this extension: the call can be answered (and gets call treatment). */
-export const isRinging = (state: CallStateName): boolean => NEW_CALL_STATES.includes(state);
+export const isRinging = (state: CallStateName): boolean => state === 'Alerting' || state === 'Offering';
 /** Talking: the call can be held, transferred, conferenced, sent DTMF. */
-export const isActive = (state: CallStateName): boolean => ACTIVE_CALL_STATES.includes(state);
-export const isEnded = (state: CallStateName): boolean => ENDED_CALL_STATES.includes(state);
+export const isActive = (state: CallStateName): boolean => state === 'Established' || state === 'Connected' || state === 'Retrieved';
+export const isEnded = (state: CallStateName): boolean => state === 'Disconnected' || state === 'Abandoned';
+const isAnswered = (state: CallStateName): boolean => state === 'Established' || state === 'Connected';
+/** States that prove the call was answered before we first saw it. */
+const wasAnswered = (state: CallStateName): boolean => isAnswered(state) || state === 'Held' || state === 'Retrieved';
 
-// Every object handed out is frozen. The builders below always pass fresh objects (or parts of
-// an already frozen view), so freezing in place is enough: no copy per event.
-const freezeAgent = (agent: AgentView): AgentView => Object.freeze(agent);
-const freezeCall = (call: CallView): CallView => {
-  Object.freeze(call.parties);
-  Object.freeze(call.callData);
-  Object.freeze(call.callVariables);
-  if (call.capabilities) Object.freeze(call.capabilities);
-  freezeGroup(call.userData);
-  freezeGroup(call.applicationData);
-  return Object.freeze(call);
+/**
+ * The time of reduction: a Date, or a clock read only when an event without `pyTimestamp` needs
+ * it (the session passes its clock, so most events never build a Date).
+ */
+export type ReductionTime = Date | (() => Date);
+
+// What is handed out is immutable and shared: a reduction builds only what the event changes (the
+// call it names, the calls list with that one slot replaced, the state object) and freezes only
+// those new objects; every untouched call, container and the agent keep their identity. Views are
+// built field by field in one order (no spreads), so that they all share one shape.
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type CallDraft = Mutable<CallView>;
+type AgentDraft = Mutable<AgentView>;
+
+const NO_CHANGES: readonly StateChange[] = Object.freeze([]);
+const NO_PARTIES: readonly string[] = Object.freeze([]);
+/** What a call has before any event: the containers a new call's are compared to. */
+const BLANK: Pick<CallView, 'parties' | 'callData' | 'userData' | 'callVariables' | 'applicationData' | 'capabilities'> = {
+  parties: NO_PARTIES,
+  ...EMPTY_CALL_DATA,
+  capabilities: undefined,
 };
-const freezeState = (state: SessionState): SessionState => {
-  Object.freeze(state.calls);
-  return Object.freeze(state);
-};
+
+const unchanged = (state: SessionState): Reduction => ({ state, changes: NO_CHANGES });
+
+const stateOf = (loggedIn: boolean, link: SessionState['link'], device: SessionState['device'], agent: AgentView, calls: readonly CallView[]): SessionState =>
+  Object.freeze({ loggedIn, link, device, agent, calls });
+
+const withCalls = (state: SessionState, calls: readonly CallView[]): SessionState => stateOf(state.loggedIn, state.link, state.device, state.agent, calls);
 
 export const initialState = (): SessionState =>
-  freezeState({
-    loggedIn: false,
-    link: 'DISCONNECTED',
-    device: 'CLOSED',
-    agent: freezeAgent({ state: 'Logout', afterCallWork: false }),
-    calls: [],
-  });
+  stateOf(false, 'DISCONNECTED', 'CLOSED', Object.freeze(agentDraft(undefined, undefined, 'Logout', undefined, undefined, undefined, undefined)), Object.freeze([]));
 
-const timeOf = (event: { pyTimestamp?: string | undefined }, now: Date): string => event.pyTimestamp ?? now.toISOString();
+const dateOf = (now: ReductionTime): Date => (typeof now === 'function' ? now() : now);
+const timeOf = (event: { pyTimestamp?: string | undefined }, now: ReductionTime): string => event.pyTimestamp ?? dateOf(now).toISOString();
 
 /** Optional strings: a present value wins, an absent or empty one keeps what we knew. */
 const keep = (next: string | undefined, previous: string | undefined): string | undefined =>
   next !== undefined && next !== '' ? next : previous;
 
-/** The call's four data containers after an event: only what the event carries changes. */
-function dataAfter(call: Pick<CallView, 'callData' | 'userData' | 'callVariables' | 'applicationData'>, event: CallStateEvent | SnapshotCall | CallInfoEvent) {
-  const { callData, userData, callVariables, applicationData } = applyCallData(
-    { callData: call.callData, userData: call.userData, callVariables: call.callVariables, applicationData: call.applicationData },
-    event,
-  );
-  return { callData, userData, callVariables, applicationData };
+function indexOfCall(calls: readonly CallView[], callId: string): number {
+  for (let i = 0; i < calls.length; i++) if ((calls[i] as CallView).callId === callId) return i;
+  return -1;
 }
 
-function newCall(source: CallStateEvent | SnapshotCall, at: string, parties: readonly string[]): CallView {
-  const state = source.pyEventName;
-  return freezeCall({
-    callId: source.pyCallId,
-    type: source.pyCallType,
-    state,
-    ani: source.pyANI,
-    otherDN: source.pyOtherDN,
-    thisDN: source.pyThisDN,
-    dnis: source.pyDNIS,
-    queue: source.pyQueue,
-    interactionId: source.pyInteractionID,
-    parties: [...parties],
-    ...dataAfter(EMPTY_CALL_DATA, source),
-    capabilities: source.pyCapabilities,
-    ...extrasOf(source, undefined),
-    startedAt: at,
-    stateChangedAt: at,
-    answeredAt: ALREADY_ANSWERED_STATES.includes(state) ? at : undefined,
-    endedAt: isEnded(state) ? at : undefined,
-  });
+/**
+ * The calls with slot `index` replaced by `call`, or removed without it, or `call` added at the
+ * end when `index` is the length: the other calls are the same objects. Copied by hand into an
+ * array of the final length (slice() of a frozen array, push and splice are many times slower).
+ */
+function callsWith(calls: readonly CallView[], index: number, call?: CallView): readonly CallView[] {
+  const length = call ? Math.max(calls.length, index + 1) : calls.length - 1;
+  const next = new Array<CallView>(length);
+  for (let i = 0, from = 0; i < length; i++, from++) {
+    if (i === index && !call) from++;
+    next[i] = i === index && call ? call : (calls[from] as CallView);
+  }
+  return Object.freeze(next);
+}
+
+/** A copy of `call` to change before it is frozen; every field, in the order all views share. */
+function draftOf(call: CallView): CallDraft {
+  return {
+    callId: call.callId,
+    type: call.type,
+    state: call.state,
+    ani: call.ani,
+    otherDN: call.otherDN,
+    thisDN: call.thisDN,
+    dnis: call.dnis,
+    queue: call.queue,
+    interactionId: call.interactionId,
+    parties: call.parties,
+    callData: call.callData,
+    userData: call.userData,
+    callVariables: call.callVariables,
+    applicationData: call.applicationData,
+    capabilities: call.capabilities,
+    muted: call.muted,
+    recording: call.recording,
+    startedAt: call.startedAt,
+    stateChangedAt: call.stateChangedAt,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+  };
+}
+
+/** Freezes the draft and the parts of it that are new since `before`; shared parts are frozen already. */
+function freezeCall(draft: CallDraft, before: typeof BLANK): CallView {
+  if (draft.parties !== before.parties) Object.freeze(draft.parties);
+  if (draft.callData !== before.callData) Object.freeze(draft.callData);
+  if (draft.userData !== before.userData) freezeGroup(draft.userData);
+  if (draft.callVariables !== before.callVariables) Object.freeze(draft.callVariables);
+  if (draft.applicationData !== before.applicationData) freezeGroup(draft.applicationData);
+  if (draft.capabilities !== before.capabilities && draft.capabilities !== undefined) Object.freeze(draft.capabilities);
+  return Object.freeze(draft);
+}
+
+/**
+ * The call's four data containers after an event: only what the event carries changes, and an
+ * unchanged container stays the same object (call-data.ts keeps identity when nothing changes).
+ */
+function applyData(draft: CallDraft, event: CallStateEvent | SnapshotCall | CallInfoEvent): void {
+  if (event.pyCallData === undefined && event.pyUserData === undefined && event.pyCallVariables === undefined && event.pyApplicationData === undefined) return;
+  const next = applyCallData({ callData: draft.callData, userData: draft.userData, callVariables: draft.callVariables, applicationData: draft.applicationData }, event);
+  draft.callData = next.callData;
+  draft.userData = next.userData;
+  draft.callVariables = next.callVariables;
+  draft.applicationData = next.applicationData;
 }
 
 /** pyRecordingState of a Snapshot entry or a CallInfoEvent, when it names a known state. */
@@ -133,142 +179,203 @@ function recordingOf(event: object): RecordingState | undefined {
 
 /**
  * Our properties (pyMuted, pyRecordingState): absent says nothing new, and a call never told of
- * them carries neither, so a server that does not know them changes nothing in the view.
+ * them has neither (undefined), so a server that does not know them changes nothing in the view.
  */
-function extrasOf(event: object, known: CallView | undefined): Pick<CallView, 'muted' | 'recording'> {
+function applyExtras(draft: CallDraft, event: object): void {
   const muted = (event as { pyMuted?: unknown }).pyMuted;
-  const nextMuted = typeof muted === 'boolean' ? muted : known?.muted;
-  const recording = recordingOf(event) ?? known?.recording;
-  return { ...(nextMuted === undefined ? {} : { muted: nextMuted }), ...(recording === undefined ? {} : { recording }) };
+  if (typeof muted === 'boolean') draft.muted = muted;
+  const recording = recordingOf(event);
+  if (recording !== undefined) draft.recording = recording;
 }
 
-function updatedCall(call: CallView, event: CallStateEvent, at: string): CallView {
-  const state = event.pyEventName;
-  return freezeCall({
-    ...call,
-    // UNKNOWN says nothing new: keep a type we already learned.
-    type: event.pyCallType === 'UNKNOWN' ? call.type : event.pyCallType,
+/** A list the server sent, kept as the one we have when equal (identity tells a host nothing changed). */
+const listAfter = (next: readonly string[], previous: readonly string[] | undefined): readonly string[] =>
+  previous !== undefined && sameList(next, previous) ? previous : next;
+
+const partiesOf = (parties: readonly { pyDN: string }[] | undefined): string[] => (parties ?? []).map((p) => p.pyDN);
+
+/** A call first seen in `source`; `parties` is a new list, the call's own from now on. */
+function newCall(source: CallStateEvent | SnapshotCall, at: string, parties: readonly string[]): CallView {
+  const state = source.pyEventName;
+  const draft: CallDraft = {
+    callId: source.pyCallId,
+    type: source.pyCallType,
     state,
-    ani: keep(event.pyANI, call.ani) ?? '',
-    otherDN: keep(event.pyOtherDN, call.otherDN) ?? '',
-    thisDN: keep(event.pyThisDN, call.thisDN),
-    dnis: keep(event.pyDNIS, call.dnis),
-    queue: keep(event.pyQueue, call.queue),
-    interactionId: keep(event.pyInteractionID, call.interactionId),
-    ...dataAfter(call, event),
-    capabilities: event.pyCapabilities ?? call.capabilities,
-    ...extrasOf(event, call),
-    stateChangedAt: state === call.state ? call.stateChangedAt : at,
-    answeredAt: call.answeredAt ?? (ANSWERED_STATES.includes(state) ? at : undefined),
+    ani: source.pyANI,
+    otherDN: source.pyOtherDN,
+    thisDN: source.pyThisDN,
+    dnis: source.pyDNIS,
+    queue: source.pyQueue,
+    interactionId: source.pyInteractionID,
+    parties: parties.length === 0 ? NO_PARTIES : parties,
+    callData: BLANK.callData,
+    userData: BLANK.userData,
+    callVariables: BLANK.callVariables,
+    applicationData: BLANK.applicationData,
+    // A copy: the event is the host's too (it hears it on `event`), so it is neither kept nor frozen.
+    capabilities: source.pyCapabilities?.slice(),
+    muted: undefined,
+    recording: undefined,
+    startedAt: at,
+    stateChangedAt: at,
+    answeredAt: wasAnswered(state) ? at : undefined,
     endedAt: isEnded(state) ? at : undefined,
-  });
+  };
+  applyData(draft, source);
+  applyExtras(draft, source);
+  return freezeCall(draft, BLANK);
 }
 
-const sameRecord = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean => {
-  if (a === b) return true;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-};
-const CALL_FIELDS = [
-  'callId', 'type', 'state', 'ani', 'otherDN', 'thisDN', 'dnis', 'queue', 'interactionId',
-  'startedAt', 'stateChangedAt', 'answeredAt', 'endedAt', 'muted', 'recording',
-] as const satisfies readonly (keyof CallView)[];
-const AGENT_FIELDS = ['agentId', 'extension', 'state', 'reasonCode', 'workMode', 'afterCallWork', 'pendingState', 'pendingReasonCode'] as const satisfies readonly (keyof AgentView)[];
-
-/** Field by field over fixed lists: this runs for every event, so no key arrays are built. */
-const sameCall = (a: CallView, b: CallView): boolean => {
-  if (a === b) return true;
-  for (const field of CALL_FIELDS) if (a[field] !== b[field]) return false;
-  return (
-    sameList(a.parties, b.parties) &&
-    sameRecord(a.callData, b.callData) &&
-    sameGroup(a.userData, b.userData) &&
-    sameList(a.callVariables, b.callVariables) &&
-    sameGroup(a.applicationData, b.applicationData) &&
-    (a.capabilities === b.capabilities || (a.capabilities !== undefined && b.capabilities !== undefined && sameList(a.capabilities, b.capabilities)))
-  );
-};
-const sameAgent = (a: AgentView, b: AgentView): boolean => {
-  if (a === b) return true;
-  for (const field of AGENT_FIELDS) if (a[field] !== b[field]) return false;
-  return true;
-};
-
-function replaceCall(state: SessionState, call: CallView): SessionState {
-  return freezeState({ ...state, calls: state.calls.map((c) => (c.callId === call.callId ? call : c)) });
+/** `call` after a call state event (or a Snapshot's entry for it), not frozen yet. */
+function updatedDraft(call: CallView, event: CallStateEvent | SnapshotCall, now: ReductionTime): CallDraft {
+  const state = event.pyEventName;
+  const draft = draftOf(call);
+  // UNKNOWN says nothing new: keep a type we already learned.
+  if (event.pyCallType !== 'UNKNOWN') draft.type = event.pyCallType;
+  draft.state = state;
+  draft.ani = keep(event.pyANI, call.ani) ?? '';
+  draft.otherDN = keep(event.pyOtherDN, call.otherDN) ?? '';
+  draft.thisDN = keep(event.pyThisDN, call.thisDN);
+  draft.dnis = keep(event.pyDNIS, call.dnis);
+  draft.queue = keep(event.pyQueue, call.queue);
+  draft.interactionId = keep(event.pyInteractionID, call.interactionId);
+  applyData(draft, event);
+  if (event.pyCapabilities !== undefined) draft.capabilities = listAfter(event.pyCapabilities, call.capabilities);
+  if (draft.capabilities !== call.capabilities) draft.capabilities = draft.capabilities?.slice();
+  applyExtras(draft, event);
+  const ended = isEnded(state);
+  const answers = call.answeredAt === undefined && isAnswered(state);
+  if (state !== call.state || answers || ended) {
+    const at = timeOf(event, now);
+    if (state !== call.state) draft.stateChangedAt = at;
+    if (answers) draft.answeredAt = at;
+    draft.endedAt = ended ? at : undefined;
+  } else {
+    draft.endedAt = undefined;
+  }
+  return draft;
 }
 
-function reduceCallState(state: SessionState, event: CallStateEvent, now: Date): Reduction {
-  const at = timeOf(event, now);
-  const known = state.calls.find((c) => c.callId === event.pyCallId);
+/**
+ * A draft against the call it came from, field by field (written out: a loop over field names is
+ * a keyed load per field). Containers and lists by identity: the builders above keep one that did
+ * not change as the very same object.
+ */
+const sameCall = (d: CallDraft, c: CallView): boolean =>
+  d.state === c.state &&
+  d.callData === c.callData &&
+  d.parties === c.parties &&
+  d.type === c.type &&
+  d.ani === c.ani &&
+  d.otherDN === c.otherDN &&
+  d.thisDN === c.thisDN &&
+  d.dnis === c.dnis &&
+  d.queue === c.queue &&
+  d.interactionId === c.interactionId &&
+  d.userData === c.userData &&
+  d.callVariables === c.callVariables &&
+  d.applicationData === c.applicationData &&
+  d.capabilities === c.capabilities &&
+  d.muted === c.muted &&
+  d.recording === c.recording &&
+  d.callId === c.callId &&
+  d.startedAt === c.startedAt &&
+  d.stateChangedAt === c.stateChangedAt &&
+  d.answeredAt === c.answeredAt &&
+  d.endedAt === c.endedAt;
+
+const sameAgent = (a: AgentView, b: AgentView): boolean =>
+  a === b ||
+  (a.state === b.state &&
+    a.workMode === b.workMode &&
+    a.reasonCode === b.reasonCode &&
+    a.afterCallWork === b.afterCallWork &&
+    a.agentId === b.agentId &&
+    a.extension === b.extension &&
+    a.pendingState === b.pendingState &&
+    a.pendingReasonCode === b.pendingReasonCode);
+
+/** The reduction for a draft of the call at `index`: nothing when it equals the call, else that one slot replaced. */
+function changedCall(state: SessionState, index: number, draft: CallDraft): Reduction {
+  const known = state.calls[index] as CallView;
+  if (sameCall(draft, known)) return unchanged(state);
+  const call = freezeCall(draft, known);
+  return { state: withCalls(state, callsWith(state.calls, index, call)), changes: [{ kind: 'call', call }] };
+}
+
+function reduceCallState(state: SessionState, event: CallStateEvent, now: ReductionTime): Reduction {
+  const index = indexOfCall(state.calls, event.pyCallId);
   if (isEnded(event.pyEventName)) {
-    if (!known) return { state, changes: [] };
-    const ended = updatedCall(known, event, at);
-    return {
-      state: freezeState({ ...state, calls: state.calls.filter((c) => c !== known) }),
-      changes: [{ kind: 'callEnded', call: ended }],
-    };
+    if (index < 0) return unchanged(state);
+    const known = state.calls[index] as CallView;
+    const ended = freezeCall(updatedDraft(known, event, now), known);
+    return { state: withCalls(state, callsWith(state.calls, index)), changes: [{ kind: 'callEnded', call: ended }] };
   }
-  if (!known) {
-    const call = newCall(event, at, []);
-    return { state: freezeState({ ...state, calls: [...state.calls, call] }), changes: [{ kind: 'callAdded', call }] };
+  if (index < 0) {
+    const call = newCall(event, timeOf(event, now), NO_PARTIES);
+    return { state: withCalls(state, callsWith(state.calls, state.calls.length, call)), changes: [{ kind: 'callAdded', call }] };
   }
-  const call = updatedCall(known, event, at);
-  if (sameCall(call, known)) return { state, changes: [] };
-  return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
+  return changedCall(state, index, updatedDraft(state.calls[index] as CallView, event, now));
 }
 
-/** Every agent event says whether a state is pending: one without it has none (applied or withdrawn). */
-const pendingOf = (event: AgentStateEvent | SnapshotEvent): Pick<AgentView, 'pendingState' | 'pendingReasonCode'> =>
-  event.pyPendingState === undefined
-    ? {}
-    : { pendingState: event.pyPendingState, pendingReasonCode: event.pyPendingState === 'NotReady' ? keep(event.pyPendingReasonCode, undefined) : undefined };
-
-function agentFrom(previous: AgentView, next: Omit<AgentView, 'afterCallWork'>): AgentView {
-  return freezeAgent({
-    ...next,
-    agentId: keep(next.agentId, previous.agentId),
-    extension: keep(next.extension, previous.extension),
-    // After-call work is Not Ready in work mode ACW (SPEC §8).
-    afterCallWork: next.state === 'NotReady' && next.workMode === 'ACW',
-  });
+/** The agent's view, every field in one order; not frozen yet (it may equal the one we have). */
+function agentDraft(
+  agentId: string | undefined,
+  extension: string | undefined,
+  state: AgentView['state'],
+  reasonCode: string | undefined,
+  workMode: AgentView['workMode'],
+  pendingState: AgentView['pendingState'],
+  pendingReasonCode: string | undefined,
+): AgentDraft {
+  // After-call work is Not Ready in work mode ACW (SPEC §8).
+  return { agentId, extension, state, reasonCode, workMode, afterCallWork: state === 'NotReady' && workMode === 'ACW', pendingState, pendingReasonCode };
 }
 
-function withAgent(state: SessionState, agent: AgentView): Reduction {
-  if (sameAgent(agent, state.agent)) return { state, changes: [] };
-  return { state: freezeState({ ...state, agent }), changes: [{ kind: 'agent', agent }] };
+/**
+ * The agent after an agent event or a Snapshot: ids keep what we knew when the event leaves them
+ * out; every agent event says whether a state is pending, so one without it has none.
+ */
+function agentAfter(previous: AgentView, event: AgentStateEvent | SnapshotEvent, state: AgentView['state'], reasonCode: string | undefined): AgentDraft {
+  const pending = event.pyPendingState;
+  return agentDraft(
+    keep(event.pyAgentId, previous.agentId),
+    keep(event.pyThisDN, previous.extension),
+    state,
+    reasonCode,
+    event.pyWorkMode,
+    pending,
+    pending === 'NotReady' ? keep(event.pyPendingReasonCode, undefined) : undefined,
+  );
 }
 
 function reduceAgentState(state: SessionState, event: AgentStateEvent): Reduction {
   // Ready and Login clear the Not Ready reason; the other states keep the server's word.
   const clearsReason = event.pyEventName === 'Ready' || event.pyEventName === 'Login';
-  return withAgent(
-    state,
-    agentFrom(state.agent, {
-      agentId: event.pyAgentId,
-      extension: event.pyThisDN,
-      state: event.pyEventName,
-      reasonCode: clearsReason ? undefined : keep(event.pyReasonCode, undefined),
-      workMode: event.pyWorkMode,
-      ...pendingOf(event),
-    }),
-  );
+  const agent = agentAfter(state.agent, event, event.pyEventName, clearsReason ? undefined : keep(event.pyReasonCode, undefined));
+  if (sameAgent(agent, state.agent)) return unchanged(state);
+  const frozen = Object.freeze(agent);
+  return { state: stateOf(state.loggedIn, state.link, state.device, frozen, state.calls), changes: [{ kind: 'agent', agent: frozen }] };
 }
 
 function reducePartyInfo(state: SessionState, event: PartyInfoEvent): Reduction {
-  const known = state.calls.find((c) => c.callId === event.pyCallId);
-  if (!known) return { state, changes: [] };
-  const call = freezeCall({ ...known, parties: event.pyParties.map((p) => p.pyDN) });
-  if (sameCall(call, known)) return { state, changes: [] };
-  return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
+  const index = indexOfCall(state.calls, event.pyCallId);
+  if (index < 0) return unchanged(state);
+  const known = state.calls[index] as CallView;
+  const parties = partiesOf(event.pyParties);
+  if (sameList(parties, known.parties)) return unchanged(state);
+  const draft = draftOf(known);
+  draft.parties = parties;
+  return changedCall(state, index, draft);
 }
 
 function reduceCallInfo(state: SessionState, event: CallInfoEvent): Reduction {
-  const known = state.calls.find((c) => c.callId === event.pyCallId);
-  if (!known) return { state, changes: [] };
-  const call = freezeCall({ ...known, ...dataAfter(known, event), ...extrasOf(event, known) });
-  if (sameCall(call, known)) return { state, changes: [] };
-  return { state: replaceCall(state, call), changes: [{ kind: 'call', call }] };
+  const index = indexOfCall(state.calls, event.pyCallId);
+  if (index < 0) return unchanged(state);
+  const draft = draftOf(state.calls[index] as CallView);
+  applyData(draft, event);
+  applyExtras(draft, event);
+  return changedCall(state, index, draft);
 }
 
 /**
@@ -290,58 +397,64 @@ function lastEntries(listed: readonly SnapshotCall[]): { entries: readonly Snaps
   return { entries: listed.filter((call, index) => last.get(call.pyCallId) === index), problems };
 }
 
+/** A call the host will hear no more of, as it ends now: the same view with `endedAt`. */
+function endedNow(call: CallView, at: string): CallView {
+  const draft = draftOf(call);
+  draft.endedAt = at;
+  return freezeCall(draft, call);
+}
+
 /**
  * A Snapshot replaces the whole view; calls keep their history (startedAt, answeredAt) when still
  * listed. A Snapshot without `pyCalls` says nothing about calls (a connector reporting a lost link
  * cannot know them): the calls shown stay as they are until a Snapshot lists them again.
  */
-function reduceSnapshot(state: SessionState, event: SnapshotEvent, now: Date): Reduction {
-  const at = now.toISOString();
+function reduceSnapshot(state: SessionState, event: SnapshotEvent, time: ReductionTime): Reduction {
+  // One reading of the clock for the whole Snapshot: its calls and endings share one time.
+  const now = dateOf(time);
   const changes: StateChange[] = [];
   const calls: CallView[] = event.pyCalls === undefined ? [...state.calls] : [];
   const { entries, problems } = lastEntries(event.pyCalls ?? []);
   const reported = problems.length > 0 ? { problems } : {};
   for (const listed of entries) {
-    const parties = (listed.pyParties ?? []).map((p) => p.pyDN);
-    const known = state.calls.find((c) => c.callId === listed.pyCallId);
     if (isEnded(listed.pyEventName)) continue;
-    if (!known) {
-      const call = newCall(listed, timeOf(listed, now), parties);
+    const index = indexOfCall(state.calls, listed.pyCallId);
+    if (index < 0) {
+      const call = newCall(listed, timeOf(listed, now), partiesOf(listed.pyParties));
       calls.push(call);
       changes.push({ kind: 'callAdded', call });
       continue;
     }
-    const updated = updatedCall(known, { ...listed, pyEventType: 'CallStateEvent' }, timeOf(listed, now));
-    const call = listed.pyParties ? freezeCall({ ...updated, parties }) : updated;
+    const known = state.calls[index] as CallView;
+    const draft = updatedDraft(known, listed, now);
+    if (listed.pyParties) draft.parties = listAfter(partiesOf(listed.pyParties), known.parties);
+    if (sameCall(draft, known)) {
+      calls.push(known);
+      continue;
+    }
+    const call = freezeCall(draft, known);
     calls.push(call);
-    if (!sameCall(call, known)) changes.push({ kind: 'call', call });
+    changes.push({ kind: 'call', call });
   }
-  for (const vanished of state.calls.filter((c) => !calls.some((k) => k.callId === c.callId))) {
-    changes.push({ kind: 'callEnded', call: freezeCall({ ...vanished, endedAt: at }) });
+  let at: string | undefined;
+  for (const vanished of state.calls) {
+    if (calls.some((c) => c.callId === vanished.callId)) continue;
+    at ??= now.toISOString();
+    changes.push({ kind: 'callEnded', call: endedNow(vanished, at) });
   }
-  const agent = agentFrom(state.agent, {
-    agentId: event.pyAgentId,
-    extension: event.pyThisDN,
-    state: event.pyAgentState,
-    reasonCode: keep(event.pyReasonCode, undefined),
-    workMode: event.pyWorkMode,
-    ...pendingOf(event),
-  });
+  const draft = agentAfter(state.agent, event, event.pyAgentState, keep(event.pyReasonCode, undefined));
+  const agent = sameAgent(draft, state.agent) ? state.agent : Object.freeze(draft);
   const head: StateChange[] = [];
-  if (!sameAgent(agent, state.agent)) head.push({ kind: 'agent', agent });
+  if (agent !== state.agent) head.push({ kind: 'agent', agent });
   if (event.pyLinkState !== state.link) head.push({ kind: 'link' });
   if (event.pyDeviceState !== state.device) head.push({ kind: 'device' });
   const all = [...head, ...changes];
-  if (all.length === 0) return { state, changes: [], ...reported };
-  return {
-    state: freezeState({ ...state, link: event.pyLinkState, device: event.pyDeviceState, agent, calls }),
-    changes: all,
-    ...reported,
-  };
+  if (all.length === 0) return { state, changes: NO_CHANGES, ...reported };
+  return { state: stateOf(state.loggedIn, event.pyLinkState, event.pyDeviceState, agent, Object.freeze(calls)), changes: all, ...reported };
 }
 
 /** Applies one validated event to the state. */
-export function reduce(state: SessionState, event: OpenCtiEvent, now: Date): Reduction {
+export function reduce(state: SessionState, event: OpenCtiEvent, now: ReductionTime): Reduction {
   switch (event.pyEventType) {
     case 'CallStateEvent':
       return reduceCallState(state, event, now);
@@ -361,26 +474,35 @@ export function reduce(state: SessionState, event: OpenCtiEvent, now: Date): Red
  * before the server's Snapshot says more.
  */
 export function loggedIn(state: SessionState, agentId: string, extension: string | undefined): Reduction {
-  const agent = freezeAgent({
-    ...state.agent,
+  const { agent: previous } = state;
+  const draft = agentDraft(
     agentId,
     extension,
-    state: state.agent.state === 'Logout' ? 'Login' : state.agent.state,
-  });
-  const changes: StateChange[] = sameAgent(agent, state.agent) ? [] : [{ kind: 'agent', agent }];
-  return { state: freezeState({ ...state, loggedIn: true, agent: changes.length ? agent : state.agent }), changes };
+    previous.state === 'Logout' ? 'Login' : previous.state,
+    previous.reasonCode,
+    previous.workMode,
+    previous.pendingState,
+    previous.pendingReasonCode,
+  );
+  const agent = sameAgent(draft, previous) ? previous : Object.freeze(draft);
+  const changes: readonly StateChange[] = agent === previous ? NO_CHANGES : [{ kind: 'agent', agent }];
+  return { state: stateOf(true, state.link, state.device, agent, state.calls), changes };
 }
 
 /**
  * The view once logout has succeeded: the agent is out, the device no longer monitored, and any
  * call still listed is ended for the host (no event about it will ever arrive).
  */
-export function loggedOut(state: SessionState, now: Date, reasonCode?: string): Reduction {
-  const at = now.toISOString();
-  const agent = agentFrom(state.agent, { state: 'Logout', reasonCode: keep(reasonCode, undefined) });
+export function loggedOut(state: SessionState, now: ReductionTime, reasonCode?: string): Reduction {
+  const { agent: previous } = state;
+  const draft = agentDraft(previous.agentId, previous.extension, 'Logout', keep(reasonCode, undefined), undefined, undefined, undefined);
+  const agent = sameAgent(draft, previous) ? previous : Object.freeze(draft);
   const changes: StateChange[] = [];
-  if (!sameAgent(agent, state.agent)) changes.push({ kind: 'agent', agent });
+  if (agent !== previous) changes.push({ kind: 'agent', agent });
   if (state.device !== 'CLOSED') changes.push({ kind: 'device' });
-  for (const call of state.calls) changes.push({ kind: 'callEnded', call: freezeCall({ ...call, endedAt: at }) });
-  return { state: freezeState({ ...state, loggedIn: false, device: 'CLOSED', agent, calls: [] }), changes };
+  if (state.calls.length > 0) {
+    const at = dateOf(now).toISOString();
+    for (const call of state.calls) changes.push({ kind: 'callEnded', call: endedNow(call, at) });
+  }
+  return { state: stateOf(false, state.link, 'CLOSED', agent, state.calls.length === 0 ? state.calls : Object.freeze([])), changes };
 }

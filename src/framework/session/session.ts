@@ -18,7 +18,7 @@ import type { ApplicationContext, TelephonyMode } from '../schema/context.js';
 import type { CallData, WorkMode } from '../schema/events.js';
 import { lenientEventType, validateIncomingEvent, type KnownCallFacts } from '../schema/lenient.js';
 import { describeProblems, validateContext } from '../schema/validate.js';
-import { CallTreatmentRunner } from '../treatment.js';
+import { CallTreatmentRunner, treatmentFor } from '../treatment.js';
 import { TypedEmitter, type Listener } from './emitter.js';
 import {
   firstRefusal,
@@ -528,12 +528,24 @@ export class Session {
         this.#counters.eventsAfterLogout++;
         return;
       }
-      this.#inbox.push(raw);
       // A listener that forwards an event re-enters here: queue it behind the current one.
-      if (this.#draining) return;
+      if (this.#draining) {
+        this.#inbox.push(raw);
+        return;
+      }
       this.#draining = true;
       try {
-        while (this.#inbox.length > 0) this.#handle(this.#inbox.shift());
+        // Usually nothing waits, and the event is handled without going through the queue.
+        let next = raw;
+        if (this.#inbox.length > 0) {
+          this.#inbox.push(raw);
+          next = this.#inbox.shift();
+        }
+        for (;;) {
+          this.#handle(next);
+          if (this.#inbox.length === 0) break;
+          next = this.#inbox.shift();
+        }
       } finally {
         this.#draining = false;
       }
@@ -544,7 +556,7 @@ export class Session {
 
   #handle(raw: unknown): void {
     const intake = this.context.events;
-    const checked = validateIncomingEvent(raw, intake, (callId) => this.#knownCall(callId));
+    const checked = validateIncomingEvent(raw, intake, this.#knownCallFacts);
     if (!checked.ok) {
       this.#counters.eventsRejected++;
       // Strict intake names only a type the event states; lenient, also the one it was taken to have.
@@ -560,7 +572,8 @@ export class Session {
       return;
     }
     this.#counters.eventsAccepted++;
-    const reduction = reduce(this.#state, checked.value, this.#now());
+    // The clock itself: read only for an event without pyTimestamp.
+    const reduction = reduce(this.#state, checked.value, this.#now);
     this.#apply(reduction);
     if (reduction.problems) this.#repaired(checked.value.pyEventType, reduction.problems, raw);
     this.#emitter.emit('event', checked.value);
@@ -568,7 +581,7 @@ export class Session {
   }
 
   /** What lenient intake fills a bare call event with: the call as the session knows it. */
-  #knownCall(callId: string): KnownCallFacts | undefined {
+  readonly #knownCallFacts = (callId: string): KnownCallFacts | undefined => {
     const call = this.#state.calls.find((c) => c.callId === callId);
     if (!call) return undefined;
     return {
@@ -580,7 +593,7 @@ export class Session {
       pyQueue: call.queue,
       pyInteractionID: call.interactionId,
     };
-  }
+  };
 
   /** A valid event applied without the part that contradicted itself: counted and reported like an invalid one. */
   #repaired(type: string, problems: readonly string[], raw: unknown): void {
@@ -633,6 +646,8 @@ export class Session {
     for (const change of changes) {
       if (change.kind !== 'callAdded' || !isRinging(change.call.state)) continue;
       const { call } = change;
+      // The context never changes: a call type without treatment needs no microtask at all.
+      if (!treatmentFor(this.context, call.type)) continue;
       Promise.resolve()
         .then(() => this.#treatment.onNewCall(call))
         .catch((error: unknown) => this.#emitter.emit('error', asCtiError(error, this.#catalog)));
