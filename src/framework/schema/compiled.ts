@@ -8,8 +8,9 @@ import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { RequestCallData } from '../requests.js';
-import { EVENT_SCHEMAS, type EventType } from './events.js';
-import { ApplicationContext } from './context.js';
+import { EVENT_SCHEMAS } from './event-schemas.js';
+import type { EventType } from './events.js';
+import { ApplicationContext } from './context-schemas.js';
 import { ErrorObject } from './error.js';
 
 // ajv-formats is CommonJS with a default export: under NodeNext the function sits on .default.
