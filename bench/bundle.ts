@@ -1,6 +1,6 @@
 /**
  * bundle.desktop: the size of the desktop page's script as `npm run build` makes it
- * (scripts/build-desktop.mjs: esbuild, minified, validators compiled ahead of time), in bytes and
+ * (scripts/build-desktop.mjs: esbuild, minified, validators prepared ahead of time), in bytes and
  * gzipped; and the same entry bundled with the validators compiled by Ajv in the page, as the
  * bundle was before, for comparison. The largest contributors come from esbuild's metafile.
  */

@@ -19,7 +19,7 @@ import { FORMATS, SUPPORTED_KEYWORDS } from '../src/framework/schema/interpret.j
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** A subschema repeated this long or longer is written once and referred to (below). */
-const SHARED_MIN_CHARS = 60;
+const SHARED_MIN_CHARS = 16;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
