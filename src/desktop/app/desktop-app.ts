@@ -28,8 +28,8 @@ import { hostedContext, readHostedConfig, type HostedConfig } from './hosted-con
 import { bindDesktopImplementation } from './hosted-implementation.js';
 import { notAvailableMessage, VendorDesktopApi } from './vendor-desktop-api.js';
 import '../components/pega-log-download.js';
-import '../components/embedded-desk.js';
-import { EmbeddedHost, PANEL_ID } from './embedded-host.js';
+// The embedded variant's host and panel element are a chunk of their own, loaded only by a page configured for it.
+import type { EmbeddedHost } from './embedded-host.js';
 
 const MODES: readonly { mode: TelephonyMode; label: string }[] = [
   { mode: 'simple', label: 'Simple' },
@@ -119,6 +119,7 @@ export class DesktopApp extends LitElement {
   #offServerLogout: (() => void) | undefined;
   readonly #hosted: HostedConfig | undefined;
   #embedded: EmbeddedHost | undefined;
+  #embeddedLoading = false;
   readonly #onPageHide = () => this.#embedded?.unload();
 
   constructor() {
@@ -283,6 +284,20 @@ export class DesktopApp extends LitElement {
 
   /** The vendor's panel gets its area (a light-DOM element slotted through) and is loaded into it. */
   #startEmbedded(hosted: HostedConfig): void {
+    if (this.#embedded || this.#embeddedLoading) return;
+    this.#embeddedLoading = true;
+    Promise.all([import('./embedded-host.js'), import('../components/embedded-desk.js')])
+      .then(([{ EmbeddedHost, PANEL_ID }]) => {
+        this.#embeddedLoading = false;
+        if (this.isConnected) this.#startEmbeddedHost(hosted, EmbeddedHost, PANEL_ID);
+      })
+      .catch((error: unknown) => {
+        this.#embeddedLoading = false;
+        this._hostError = error instanceof Error ? error.message : String(error);
+      });
+  }
+
+  #startEmbeddedHost(hosted: HostedConfig, Host: typeof EmbeddedHost, PANEL_ID: string): void {
     if (this.#embedded) return;
     if (!this.querySelector(`#${PANEL_ID}`)) {
       const area = document.createElement('div');
@@ -290,7 +305,7 @@ export class DesktopApp extends LitElement {
       area.slot = 'vendor-panel';
       this.append(area);
     }
-    const host = new EmbeddedHost({
+    const host = new Host({
       vendor: hosted.vendor,
       link: hosted.ctiLink,
       changed: () => (this._embeddedVersion += 1),
@@ -303,6 +318,7 @@ export class DesktopApp extends LitElement {
       return;
     }
     this.#embedded = host;
+    this._embeddedVersion += 1;
     window.addEventListener('pagehide', this.#onPageHide);
   }
 
