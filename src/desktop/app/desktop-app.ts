@@ -21,8 +21,8 @@ import type { CustomerRecord } from '../api/types.js';
 import { AgentSessionStore, DesktopConnector } from './agent-link.js';
 import { answeringFrom, contextFor, ctiUrlFor, parseMode } from './contexts.js';
 import { DraftStore } from './drafts.js';
-import '../phone/phone-panel.js';
-import { Softphone, type PhoneView } from '../phone/softphone.js';
+// The browser phone (and its panel's element) is a chunk of its own, fetched once an agent is logged in.
+import type { PhoneView, Softphone } from '../phone/softphone.js';
 import { WorkItems, type WorkItem } from './work-items.js';
 import { hostedContext, readHostedConfig, type HostedConfig } from './hosted-config.js';
 import { bindDesktopImplementation } from './hosted-implementation.js';
@@ -346,11 +346,33 @@ export class DesktopApp extends LitElement {
     </section>`;
   }
 
-  /** The browser phone of this session (SIP back end, phone kind "webrtc"): idle for other agents. */
+  /**
+   * The browser phone of this session (SIP back end, phone kind "webrtc"): idle for other agents.
+   * Its code is fetched when the agent is logged in (the login form does not need it); the phone
+   * asks the server for its setup only then, so no phone command can come before it.
+   */
   #bindPhone(connector: DesktopConnector, session: Session): void {
     this.#phone?.dispose();
-    this.#phone = new Softphone(connector, session, (view) => (this._phoneView = view));
-    this._phoneView = this.#phone.view;
+    this.#phone = undefined;
+    this._phoneView = undefined;
+    const current = () => this._session === session && this.#phone === undefined && this.isConnected;
+    let loading = false;
+    const bind = (): void => {
+      if (loading || !session.state.loggedIn || !current()) return;
+      loading = true;
+      Promise.all([import('../phone/softphone.js'), import('../phone/phone-panel.js')])
+        .then(([{ Softphone }]) => {
+          if (!current()) return;
+          off();
+          // The phone follows the session from here, logged in or not (as it did from the start).
+          this.#phone = new Softphone(connector, session, (view) => (this._phoneView = view));
+          this._phoneView = this.#phone.view;
+        })
+        .catch(() => undefined) // not fetched (network): the next agent state tries again
+        .finally(() => (loading = false));
+    };
+    const off = session.on('agentState', bind);
+    bind();
   }
 
   /** Attaches to the server session this browser keeps, if any. */
