@@ -9,9 +9,9 @@
  *   node scripts/build-desktop.mjs --watch    rebuild on change
  *   node scripts/build-desktop.mjs --metafile FILE   also write esbuild's metafile (what each bundle holds)
  *
- * The framework's schema validators are compiled ahead of time for the bundle (Ajv standalone
- * code from scripts/generate-validators.ts, generated afresh on every build): the page gets the
- * checking functions, not Ajv's compiler.
+ * The framework's schema validators are prepared ahead of time for the bundle (by
+ * scripts/generate-validators.ts, afresh on every build): the page gets the schemas as plain data
+ * and a small interpreter of them (src/framework/schema/interpret.ts), not Ajv nor TypeBox.
  */
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

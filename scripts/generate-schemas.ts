@@ -11,9 +11,9 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
-import { ApplicationContext } from '../src/framework/schema/context.js';
+import { ApplicationContext } from '../src/framework/schema/context-schemas.js';
 import { ErrorObject } from '../src/framework/schema/error.js';
-import { EVENT_SCHEMAS, OpenCtiEvent } from '../src/framework/schema/events.js';
+import { EVENT_SCHEMAS, OpenCtiEvent } from '../src/framework/schema/event-schemas.js';
 import { EventFrame, HeartbeatFrame, RequestFrame, ResponseFrame } from '../src/framework/schema/protocol.js';
 import { ServerConfig } from '../src/server/config.js';
 

@@ -1,8 +1,11 @@
 /**
- * Writes the validators of src/framework/schema/compiled.ts as Ajv standalone code: an ES module
- * with the same exports (`validators`, `compile`) whose checking functions were compiled here, so
- * that a browser bundle needs neither Ajv's compiler nor the TypeBox schemas. Same schemas, same
- * Ajv options, same formats: the errors, and so the problems validate.ts reports, are the same.
+ * Writes the validators of src/framework/schema/compiled.ts for the browser: an ES module with the
+ * same exports (`validators`, `compile`) whose validators are src/framework/schema/interpret.ts
+ * run on the schemas as plain data (annotations dropped, repeated parts written once), so that a
+ * browser bundle needs neither Ajv nor TypeBox, and carries the schemas rather than the several
+ * times larger code Ajv compiles from them. The interpreter reports Ajv's errors for the keywords
+ * it knows (same options: allErrors, useDefaults, fast date-time), so the problems validate.ts
+ * reports are the same; a schema using any other keyword fails the generation, and so the build.
  * scripts/build-desktop.mjs runs it on every build, so the bundle always has the current schemas.
  *
  *   tsx scripts/generate-validators.ts              print the module on stdout
@@ -11,38 +14,36 @@
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Ajv } from 'ajv';
-import standaloneModule from 'ajv/dist/standalone/index.js';
-import { AHEAD_OF_TIME_SCHEMAS, VALIDATED_SCHEMAS, createAjv } from '../src/framework/schema/compiled.js';
-
-// ajv's standalone entry is CommonJS with a default export, like ajv-formats.
-const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as unknown as (ajv: Ajv, refs: Record<string, string>) => string;
+import { AHEAD_OF_TIME_SCHEMAS, VALIDATED_SCHEMAS } from '../src/framework/schema/compiled.js';
+import { FORMATS, SUPPORTED_KEYWORDS } from '../src/framework/schema/interpret.js';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-/** A subschema repeated this long or longer is compiled once and referred to (below). */
-const SHARED_MIN_CHARS = 60;
+/** A subschema repeated this long or longer is written once and referred to (below). */
+const SHARED_MIN_CHARS = 16;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The schema with fn applied to each of its subschemas (not to data such as const, enum or default). */
+const mapSubschemas = (schema: Json, fn: (sub: Json) => unknown): Json =>
+  Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => {
+      if (NAME_MAPS.has(key) && isObject(value)) return [key, Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, isObject(sub) ? fn(sub) : sub]))];
+      if (SCHEMA_KEYWORDS.has(key) && isObject(value)) return [key, fn(value)];
+      if (SCHEMA_KEYWORDS.has(key) && Array.isArray(value)) return [key, value.map((sub) => (isObject(sub) ? fn(sub) : sub))];
+      return [key, value];
+    }),
+  );
+
 /**
  * The schemas with their repeated subschemas (the event containers, the call data groups, nested
- * several levels deep in every event) replaced by a $ref to one shared copy: Ajv inlines a
- * subschema at every place it occurs, and compiles a $ref'd one once. Only the code that checks
- * changes: instance paths, keywords, parameters and messages stay the same. A subschema carrying
- * a default keeps its place (Ajv reads a property's default from where it stands).
+ * several levels deep in every event) replaced by a $ref to one shared copy, which the generated
+ * module writes once as a constant that every place refers to. Only the size changes: the
+ * interpreter checks a shared part as it would check it in place. A subschema carrying a default
+ * keeps its place (kept as Ajv's standalone code needed it; harmless here).
  */
 function shareRepeated(schemas: Record<string, Json>): { schemas: Record<string, Json>; shared: Record<string, Json> } {
-  /** Calls fn on every subschema of a schema (not on data such as const, enum or default). */
-  const subschemas = (schema: Json, fn: (sub: Json) => unknown): Json =>
-    Object.fromEntries(
-      Object.entries(schema).map(([key, value]) => {
-        if (NAME_MAPS.has(key) && isObject(value)) return [key, Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, isObject(sub) ? fn(sub) : sub]))];
-        if (SCHEMA_KEYWORDS.has(key) && isObject(value)) return [key, fn(value)];
-        if (SCHEMA_KEYWORDS.has(key) && Array.isArray(value)) return [key, value.map((sub) => (isObject(sub) ? fn(sub) : sub))];
-        return [key, value];
-      }),
-    );
+  const subschemas = mapSubschemas;
   const count = new Map<string, number>();
   const visit = (schema: Json, root: boolean): Json => {
     const text = JSON.stringify(schema);
@@ -72,8 +73,35 @@ function shareRepeated(schemas: Record<string, Json>): { schemas: Record<string,
 const NAME_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
 const SCHEMA_KEYWORDS = new Set(['additionalProperties', 'items', 'prefixItems', 'contains', 'not', 'if', 'then', 'else', 'anyOf', 'allOf', 'oneOf', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems', 'additionalItems']);
 
+/** Schema keywords that only annotate: dropped from the page's copy of the schemas. */
+const ANNOTATIONS = new Set(['title', 'description', '$id', '$schema']);
+
+/** The schema without annotations, at every level (a property named "description" stays). */
+function stripAnnotations(schema: Json): Json {
+  const kept = Object.fromEntries(Object.entries(schema).filter(([key]) => !ANNOTATIONS.has(key)));
+  return mapSubschemas(kept, stripAnnotations);
+}
+
+/** Refuses a schema the browser's interpreter (src/framework/schema/interpret.ts) would not check as Ajv does. */
+function assertInterpretable(schema: Json, where: string): void {
+  const refuse = (why: string) => {
+    throw new Error(`generate-validators: ${where}: ${why}; src/framework/schema/interpret.ts (the browser's validator) would have to learn it first`);
+  };
+  for (const key of Object.keys(schema)) if (!SUPPORTED_KEYWORDS.includes(key)) refuse(`the keyword "${key}" is not interpreted`);
+  const primitive = (value: unknown) => value === null || typeof value !== 'object';
+  if ('const' in schema && !primitive(schema.const)) refuse('a const that is not a string, number, boolean or null');
+  if ('enum' in schema && !(Array.isArray(schema.enum) && schema.enum.every(primitive))) refuse('an enum of other than strings, numbers, booleans or null');
+  if ('format' in schema && !Object.hasOwn(FORMATS, String(schema.format))) refuse(`the format "${String(schema.format)}"`);
+  if ('properties' in schema && 'patternProperties' in schema) refuse('properties and patternProperties together');
+  if ('items' in schema && !isObject(schema.items)) refuse('items that is not one schema');
+  if ('additionalProperties' in schema && !isObject(schema.additionalProperties) && typeof schema.additionalProperties !== 'boolean') refuse('additionalProperties that is neither a schema nor a boolean');
+  mapSubschemas(schema, (sub) => {
+    assertInterpretable(sub, where);
+    return sub;
+  });
+}
+
 export function generateValidators(): string {
-  const ajv = createAjv({ code: { source: true, esm: true, lines: false } });
   const schemas: Record<string, Json> = {};
   const eventNames = Object.keys(VALIDATED_SCHEMAS.events);
   for (const type of eventNames) schemas[`event_${type}`] = VALIDATED_SCHEMAS.events[type as keyof typeof VALIDATED_SCHEMAS.events] as Json;
@@ -84,34 +112,33 @@ export function generateValidators(): string {
     schemas[`compiled_${i}`] = schema as Json;
     return `[${JSON.stringify(JSON.stringify(schema))}, compiled_${i}]`;
   });
-  const { schemas: rewritten, shared } = shareRepeated(schemas);
-  for (const [name, schema] of Object.entries(shared)) ajv.addSchema(schema, name);
-  const exports: Record<string, string> = {};
-  for (const [name, schema] of Object.entries(rewritten)) {
+  for (const [name, schema] of Object.entries(schemas)) {
     if (!IDENTIFIER.test(name)) throw new Error(`generate-validators: "${name}" cannot name an export`);
-    ajv.addSchema(schema, name);
-    exports[name] = name;
+    assertInterpretable(schema, name);
   }
-  let code = standaloneCode(ajv, exports);
+  const bare = Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, stripAnnotations(JSON.parse(JSON.stringify(schema)) as Json)]));
+  const { schemas: rewritten, shared } = shareRepeated(bare);
 
-  // Ajv's ESM output still require()s its run-time helpers (string length, formats), CommonJS
-  // modules: each becomes an import. Bundlers read a CommonJS module's `default` as module.exports
-  // (Node's interop) or as exports.default: __exportsN is module.exports under both.
-  const modules: string[] = [];
-  code = code.replace(/require\("([^"]+)"\)/g, (_, specifier: string) => {
-    if (!modules.includes(specifier)) modules.push(specifier);
-    return `__exports${modules.indexOf(specifier)}`;
-  });
-  if (/\brequire\b/.test(code)) throw new Error('generate-validators: the standalone code still calls require()');
-  const importLines = modules
-    .map((specifier, i) => `import * as __module${i} from ${JSON.stringify(specifier)};\nconst __exports${i} = __module${i}.default?.__esModule ? __module${i}.default : __module${i};`)
-    .join('\n');
+  // A shared part is a constant the schemas refer to; one it contains comes before it.
+  const REF = /"@ref:(shared_\d+)"/g;
+  const literal = (schema: Json) => JSON.stringify(schema, (_, value: unknown) => (isObject(value) && typeof value.$ref === 'string' ? `@ref:${value.$ref}` : value)).replace(REF, '$1');
+  const lines: string[] = [];
+  const emitted = new Set<string>();
+  const emit = (name: string) => {
+    if (emitted.has(name)) return;
+    emitted.add(name);
+    const text = literal(shared[name]!);
+    for (const [, inner] of text.matchAll(/\b(shared_\d+)\b/g)) emit(inner!);
+    lines.push(`const ${name} = ${text};`);
+  };
+  for (const name of Object.keys(shared)) emit(name);
+  for (const [name, schema] of Object.entries(rewritten)) lines.push(`const ${name} = validatorFor(${literal(schema)});`);
 
   const events = eventNames.map((type) => `${JSON.stringify(type)}: event_${type}`).join(', ');
   return [
     '// Generated by scripts/generate-validators.ts from src/framework/schema: do not edit.',
-    importLines,
-    code.replace(/^"use strict";/, ''),
+    'import { validatorFor } from "./interpret.ts";',
+    ...lines,
     `export const validators = { events: { ${events} }, context, error };`,
     `const aheadOfTime = new Map([${compiled.join(', ')}]);`,
     'export function compile(schema) {',

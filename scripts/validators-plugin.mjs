@@ -1,7 +1,8 @@
 /**
  * An esbuild plugin that swaps src/framework/schema/compiled.ts, which compiles the schemas with
- * Ajv when it loads, for the same validators compiled ahead of time (Ajv standalone code from
- * scripts/generate-validators.ts, generated afresh on every build). Used by build-desktop.mjs.
+ * Ajv when it loads, for the same validators prepared ahead of time (the schemas as data for
+ * interpret.ts, from scripts/generate-validators.ts, generated afresh on every build). Used by
+ * build-desktop.mjs.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

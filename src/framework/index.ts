@@ -1,6 +1,9 @@
 /** Public API of the OpenCTI framework: runs in browsers and in Node. */
 export * from './schema/events.js';
+export * from './schema/event-schemas.js';
 export * from './schema/context.js';
+export * from './schema/context-schemas.js';
+export * from './schema/wire.js';
 export * from './schema/error.js';
 export * from './schema/validate.js';
 export * from './schema/lenient.js';

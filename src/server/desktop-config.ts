@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { CtiLink } from '../framework/schema/context.js';
+import { CtiLink } from '../framework/schema/context-schemas.js';
 import { stringEnum } from '../framework/schema/string-enum.js';
 
 export const DESKTOP_VARIANTS = ['desktop', 'embedded'] as const;

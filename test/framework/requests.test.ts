@@ -17,6 +17,8 @@ import {
   OPTIONAL_REQUESTS,
   REQUEST_NAMES,
   REQUEST_TABLE,
+  WIRE_ARGS,
+  WIRE_ONLY_OPS,
   REQUESTS,
   Session,
   SESSION_REQUESTS,
@@ -27,7 +29,8 @@ import { ALL_REQUESTS } from './helpers/fake-implementation.js';
 
 const MODES: readonly TelephonyMode[] = ['simple', 'agentState', 'full'];
 const names = new Set<string>(REQUEST_NAMES);
-const wireOnly = Object.keys(REQUEST_TABLE).filter((name) => !names.has(name));
+const wireOnly = Object.keys(WIRE_ARGS).filter((name) => !names.has(name));
+const wireOf = (name: string) => WIRE_ARGS[name as keyof typeof WIRE_ARGS];
 
 describe('the table of requests', () => {
   it('declares each request once, with modes, parameters ending in options, and a wire schema', () => {
@@ -37,25 +40,27 @@ describe('the table of requests', () => {
       for (const mode of spec.requiredIn) expect(spec.modes, `${spec.name} is required in ${mode}`).toContain(mode);
       expect(spec.params.map((p) => p.name), spec.name).toContain('options');
       expect(new Set(spec.params.map((p) => p.name)).size, `${spec.name} names a parameter twice`).toBe(spec.params.length);
-      expect(spec.wire.type, spec.name).toBe('object');
+      expect(wireOf(spec.name).type, spec.name).toBe('object');
     }
   });
 
   it('the only wire-only op is resume', () => {
     expect(wireOnly).toEqual(['resume']);
+    expect(WIRE_ONLY_OPS).toEqual(['resume']);
   });
 
   it('aliases are other spellings: none is a request name, none belongs to two requests', () => {
     const aliases = REQUESTS.flatMap((spec) => spec.aliases);
-    expect(aliases.filter((alias) => names.has(alias) || alias in REQUEST_TABLE)).toEqual([]);
+    expect(aliases.filter((alias) => names.has(alias) || alias in WIRE_ARGS)).toEqual([]);
     expect(new Set(aliases).size).toBe(aliases.length);
   });
 
   it('each wire argument is a parameter of the connector function, optional on the wire exactly when the parameter is', () => {
     for (const spec of REQUESTS) {
       // callData travels in options.callData (the connector's options parameter).
-      const wireArgs = Object.keys(spec.wire.properties).filter((key) => key !== 'options' && !(spec.callData && key === 'callData'));
-      const onWireRequired = new Set(spec.wire.required ?? []);
+      const wire = wireOf(spec.name);
+      const wireArgs = Object.keys(wire.properties).filter((key) => key !== 'options' && !(spec.callData && key === 'callData'));
+      const onWireRequired = new Set<string>(wire.required ?? []);
       for (const arg of wireArgs) {
         const param = spec.params.find((p) => p.name === arg);
         expect(param, `${spec.name}: wire argument "${arg}" is no parameter`).toBeDefined();
@@ -69,9 +74,10 @@ describe('call data on requests', () => {
   it('makeCall and the requests that send a call on or place a consult leg take options.callData, as an optional wire argument', () => {
     expect(CALL_DATA_REQUESTS).toEqual(['makeCall', 'blindTransfer', 'transferInitiate', 'consultationCall', 'conferenceInitiate']);
     for (const spec of REQUESTS) {
-      const onWire = 'callData' in spec.wire.properties;
+      const wire = wireOf(spec.name);
+      const onWire = 'callData' in wire.properties;
       expect(onWire, spec.name).toBe(spec.callData === true);
-      if (onWire) expect(spec.wire.required ?? [], spec.name).not.toContain('callData');
+      if (onWire) expect(wire.required ?? [], spec.name).not.toContain('callData');
     }
   });
 });
@@ -91,9 +97,10 @@ describe('what derives from the table', () => {
     expect([...grouped].sort()).toEqual([...REQUEST_NAMES].sort());
   });
 
-  it('the wire protocol: one op per table entry, in table order, with the table schema', () => {
-    expect(OPS).toEqual(Object.keys(REQUEST_TABLE));
-    for (const op of OPS) expect(OP_ARGS[op]).toBe(REQUEST_TABLE[op].wire);
+  it('the wire protocol: one op per table entry and per wire-only op, in table order, with the wire schema', () => {
+    expect(OPS.filter((op) => names.has(op))).toEqual(Object.keys(REQUEST_TABLE));
+    expect(OPS.filter((op) => !names.has(op))).toEqual([...WIRE_ONLY_OPS]);
+    for (const op of OPS) expect(OP_ARGS[op]).toBe(WIRE_ARGS[op]);
   });
 
   it('the callback adapter: an arity for every request and for nothing else, callbacks right after options', () => {

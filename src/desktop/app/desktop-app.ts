@@ -21,15 +21,15 @@ import type { CustomerRecord } from '../api/types.js';
 import { AgentSessionStore, DesktopConnector } from './agent-link.js';
 import { answeringFrom, contextFor, ctiUrlFor, parseMode } from './contexts.js';
 import { DraftStore } from './drafts.js';
-import '../phone/phone-panel.js';
-import { Softphone, type PhoneView } from '../phone/softphone.js';
+// The browser phone (and its panel's element) is a chunk of its own, fetched once an agent is logged in.
+import type { PhoneView, Softphone } from '../phone/softphone.js';
 import { WorkItems, type WorkItem } from './work-items.js';
 import { hostedContext, readHostedConfig, type HostedConfig } from './hosted-config.js';
 import { bindDesktopImplementation } from './hosted-implementation.js';
 import { notAvailableMessage, VendorDesktopApi } from './vendor-desktop-api.js';
 import '../components/pega-log-download.js';
-import '../components/embedded-desk.js';
-import { EmbeddedHost, PANEL_ID } from './embedded-host.js';
+// The embedded variant's host and panel element are a chunk of their own, loaded only by a page configured for it.
+import type { EmbeddedHost } from './embedded-host.js';
 
 const MODES: readonly { mode: TelephonyMode; label: string }[] = [
   { mode: 'simple', label: 'Simple' },
@@ -119,6 +119,7 @@ export class DesktopApp extends LitElement {
   #offServerLogout: (() => void) | undefined;
   readonly #hosted: HostedConfig | undefined;
   #embedded: EmbeddedHost | undefined;
+  #embeddedLoading = false;
   readonly #onPageHide = () => this.#embedded?.unload();
 
   constructor() {
@@ -283,6 +284,20 @@ export class DesktopApp extends LitElement {
 
   /** The vendor's panel gets its area (a light-DOM element slotted through) and is loaded into it. */
   #startEmbedded(hosted: HostedConfig): void {
+    if (this.#embedded || this.#embeddedLoading) return;
+    this.#embeddedLoading = true;
+    Promise.all([import('./embedded-host.js'), import('../components/embedded-desk.js')])
+      .then(([{ EmbeddedHost, PANEL_ID }]) => {
+        this.#embeddedLoading = false;
+        if (this.isConnected) this.#startEmbeddedHost(hosted, EmbeddedHost, PANEL_ID);
+      })
+      .catch((error: unknown) => {
+        this.#embeddedLoading = false;
+        this._hostError = error instanceof Error ? error.message : String(error);
+      });
+  }
+
+  #startEmbeddedHost(hosted: HostedConfig, Host: typeof EmbeddedHost, PANEL_ID: string): void {
     if (this.#embedded) return;
     if (!this.querySelector(`#${PANEL_ID}`)) {
       const area = document.createElement('div');
@@ -290,7 +305,7 @@ export class DesktopApp extends LitElement {
       area.slot = 'vendor-panel';
       this.append(area);
     }
-    const host = new EmbeddedHost({
+    const host = new Host({
       vendor: hosted.vendor,
       link: hosted.ctiLink,
       changed: () => (this._embeddedVersion += 1),
@@ -303,6 +318,7 @@ export class DesktopApp extends LitElement {
       return;
     }
     this.#embedded = host;
+    this._embeddedVersion += 1;
     window.addEventListener('pagehide', this.#onPageHide);
   }
 
@@ -330,11 +346,33 @@ export class DesktopApp extends LitElement {
     </section>`;
   }
 
-  /** The browser phone of this session (SIP back end, phone kind "webrtc"): idle for other agents. */
+  /**
+   * The browser phone of this session (SIP back end, phone kind "webrtc"): idle for other agents.
+   * Its code is fetched when the agent is logged in (the login form does not need it); the phone
+   * asks the server for its setup only then, so no phone command can come before it.
+   */
   #bindPhone(connector: DesktopConnector, session: Session): void {
     this.#phone?.dispose();
-    this.#phone = new Softphone(connector, session, (view) => (this._phoneView = view));
-    this._phoneView = this.#phone.view;
+    this.#phone = undefined;
+    this._phoneView = undefined;
+    const current = () => this._session === session && this.#phone === undefined && this.isConnected;
+    let loading = false;
+    const bind = (): void => {
+      if (loading || !session.state.loggedIn || !current()) return;
+      loading = true;
+      Promise.all([import('../phone/softphone.js'), import('../phone/phone-panel.js')])
+        .then(([{ Softphone }]) => {
+          if (!current()) return;
+          off();
+          // The phone follows the session from here, logged in or not (as it did from the start).
+          this.#phone = new Softphone(connector, session, (view) => (this._phoneView = view));
+          this._phoneView = this.#phone.view;
+        })
+        .catch(() => undefined) // not fetched (network): the next agent state tries again
+        .finally(() => (loading = false));
+    };
+    const off = session.on('agentState', bind);
+    bind();
   }
 
   /** Attaches to the server session this browser keeps, if any. */

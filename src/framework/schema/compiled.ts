@@ -1,15 +1,17 @@
 /**
  * The validators validate.ts runs, compiled by Ajv when this module loads. The desktop's browser
- * bundle replaces this module with the same validators compiled ahead of time as standalone code
- * (scripts/generate-validators.ts, run by scripts/build-desktop.mjs), so that the page carries
- * the checking functions and not Ajv's compiler. Both come from VALIDATED_SCHEMAS and ajvOptions.
+ * bundle replaces this module with validators prepared ahead of time (scripts/generate-validators.ts,
+ * run by scripts/build-desktop.mjs): interpret.ts run on the same schemas as plain data, reporting
+ * Ajv's errors, so that the page carries neither Ajv nor TypeBox. Both come from VALIDATED_SCHEMAS;
+ * interpret.ts follows ajvOptions (all errors, defaults filled in, fast date-time).
  */
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { RequestCallData } from '../requests.js';
-import { EVENT_SCHEMAS, type EventType } from './events.js';
-import { ApplicationContext } from './context.js';
+import { EVENT_SCHEMAS } from './event-schemas.js';
+import type { EventType } from './events.js';
+import { ApplicationContext } from './context-schemas.js';
 import { ErrorObject } from './error.js';
 
 // ajv-formats is CommonJS with a default export: under NodeNext the function sits on .default.
@@ -17,7 +19,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 export const ajvOptions: Options = { allErrors: true, strict: false, useDefaults: true };
 
-/** An Ajv with the formats the schemas use; `extra` adds options (standalone code generation). */
+/** An Ajv with the formats the schemas use; `extra` adds options. */
 export function createAjv(extra: Options = {}): Ajv {
   const ajv = new Ajv({ ...ajvOptions, ...extra });
   // 'fast' checks the shape and ranges of ISO 8601 date-times (month 1-12, day 1-31, hour 0-23, a zone)

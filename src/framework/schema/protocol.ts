@@ -3,8 +3,8 @@
  * JSON frames over WebSocket. One source for types, JSON Schemas and the server's validators.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { WIRE_ARGS } from '../requests.js';
-import { OpenCtiEvent } from './events.js';
+import { WIRE_ARGS } from './wire.js';
+import { OpenCtiEvent } from './event-schemas.js';
 import { ErrorObject } from './error.js';
 
 const id = Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Integer()], {

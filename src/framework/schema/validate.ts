@@ -7,7 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES, MAX_GROUP_DEPTH, type EventType, type OpenCtiEvent } from './events.js';
 import type { ApplicationContext } from './context.js';
 import type { ErrorObject } from './error.js';
-// Compiled by Ajv at load time; compiled ahead of time in the desktop's browser bundle.
+// Compiled by Ajv at load time; in the desktop's browser bundle, the schemas interpreted (interpret.ts).
 import { compile, validators } from './compiled.js';
 
 export interface ValidationProblem {
