@@ -102,7 +102,7 @@ interface Connection {
   statsSentAt: number;
   statsPending: string | undefined;
   statsTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The TCP socket is corked for this turn: its frames go out in one write at the end of it. */
+  /** The TCP socket is corked: its frames go out in one write when the current callback is done. */
   corked: boolean;
 }
 
@@ -151,12 +151,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const sessionBudgets = new SessionBudgets(sessionBytesPerSecond(limits));
 
   /**
-   * Frames of one turn of the event loop leave a socket in one write: the first frame of the turn
-   * corks its TCP socket, and one setImmediate uncorks every corked socket once the turn is over.
-   * A frame per write syscall was most of the gateway's CPU in bursts (docs/performance.md).
+   * Frames made by one callback of the event loop (an input applied, a burst of events, a timer)
+   * leave each socket in one write: the first frame corks its TCP socket, and one microtask
+   * uncorks every corked socket once the callback is done. A microtask rather than setImmediate:
+   * the batch is the same for the events of one input, and no event waits behind other I/O.
+   * A write syscall per frame was most of the gateway's CPU in bursts (docs/performance.md).
    */
   const corked: Connection[] = [];
-  /** Event frames sent this turn: added to the metric once per turn rather than once per frame. */
+  /** Event frames sent since the last flush: added to the metric once per batch rather than once per frame. */
   let eventsSent = 0;
   let flushScheduled = false;
   function cork(connection: Connection): void {
@@ -171,7 +173,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   function scheduleFlush(): void {
     if (flushScheduled) return;
     flushScheduled = true;
-    setImmediate(flush);
+    queueMicrotask(flush);
   }
   function flush(): void {
     flushScheduled = false;
@@ -187,7 +189,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     for (const connection of batch) if (!connection.closing) guardSendBuffer(connection);
   }
 
-  /** Sends a frame on an open connection; its unread output is checked when the turn's write is done. */
+  /** Sends a frame on an open connection; its unread output is checked once the batch is written. */
   function write(connection: Connection, frame: string): boolean {
     if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return false;
     cork(connection);
