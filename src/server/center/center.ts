@@ -56,7 +56,7 @@ export interface CenterOptions {
   readonly sessionGraceMs: number;
   /** Events kept per session for resume. Default 256. */
   readonly replayLimit?: number;
-  /** Frame text kept per session for resume, in characters of the serialized frames. Default 12,288. */
+  /** Frame text kept per session for resume: the serialized frames' lengths together. Default 10,240. */
   readonly replayMaxBytes?: number;
   /** Oldest frame kept for resume, by log time. Default 120,000 ms (twice the default grace period). */
   readonly replayMaxAgeMs?: number;
@@ -87,7 +87,7 @@ export interface CallCenter {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Defaults of the replay bounds (CenterOptions). */
-export const REPLAY_DEFAULTS = { replayLimit: 256, replayMaxBytes: 12 * 1024, replayMaxAgeMs: 120_000 } as const;
+export const REPLAY_DEFAULTS = { replayLimit: 256, replayMaxBytes: 10 * 1024, replayMaxAgeMs: 120_000 } as const;
 
 /** The replay bounds, checked: a bad one is named with what it must be. */
 export function replayBounds(options: Pick<CenterOptions, 'replayLimit' | 'replayMaxBytes' | 'replayMaxAgeMs'>): typeof REPLAY_DEFAULTS {
