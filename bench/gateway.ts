@@ -12,6 +12,8 @@
  *   raw `ws` server sending the same serialized frames to the same number of clients.
  * - gateway.vsRelay, gateway.vsRelayPaced: against an Express + socket.io relay with one room per
  *   agent, in bursts and at a steady rate (bench/gateway/versus-relay.ts).
+ * - gateway.replayMemory: the heap the replay buffers of busy sessions hold, per session.
+ * - gateway.latency10k: gateway.latency on a fresh server with many more agents (AGENTS_10K).
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
