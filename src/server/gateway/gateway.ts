@@ -60,6 +60,8 @@ export interface GatewayOptions {
 const SWEEP_SLICE_MS = 0.5;
 /** Sockets served between two looks at the clock during a sweep slice. */
 const SWEEP_CHECK_EVERY = 4;
+/** Time between two slices of a sweep spread over the heartbeat interval. */
+const SWEEP_TICK_MS = 10;
 /** How long a closed connection may take to answer the close before it is cut. */
 const CLOSE_WAIT_MS = 1000;
 
@@ -632,34 +634,53 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
   /**
-   * Serves `items` in slices of at most SWEEP_SLICE_MS, one slice per turn of the event loop, so
-   * that thousands of sockets never hold an event back by more than that (it used to be a fixed
-   * 50 sockets per turn, which took milliseconds on a loaded machine).
+   * Serves `items` spread evenly over `spreadMs`, in slices of at most SWEEP_SLICE_MS, so that
+   * thousands of sockets never hold an event back by more than that. It used to be 50 sockets per
+   * turn all at once: on a loaded machine that took milliseconds per turn, and a thousand pings
+   * and heartbeat frames at once kept the clients busy too. Spread, each socket still gets its
+   * beat about one interval after the last (the order of `live` is kept).
    */
-  function sliced<T>(items: readonly T[], serve: (item: T) => void, done: () => void, from = 0): void {
-    sweepTimer = undefined;
-    const end = performance.now() + SWEEP_SLICE_MS;
-    let i = from;
-    while (i < items.length) {
-      serve(items[i++] as T);
-      if (i % SWEEP_CHECK_EVERY === 0 && performance.now() >= end) break;
-    }
-    if (i < items.length) sweepTimer = setImmediate(sliced<T>, items, serve, done, i);
-    else done();
+  function paced<T>(items: readonly T[], serve: (item: T) => void, spreadMs: number, done: () => void): void {
+    const start = performance.now();
+    let i = 0;
+    const step = () => {
+      sweepTimer = undefined;
+      if (stopped) return;
+      const elapsed = performance.now() - start + SWEEP_TICK_MS;
+      const due = spreadMs <= 0 ? items.length : Math.min(items.length, Math.ceil((items.length * elapsed) / spreadMs));
+      const end = performance.now() + SWEEP_SLICE_MS;
+      while (i < due) {
+        serve(items[i++] as T);
+        if (i % SWEEP_CHECK_EVERY === 0 && performance.now() >= end) break;
+      }
+      if (i >= items.length) return done();
+      if (i < due) {
+        const immediate = setImmediate(step);
+        sweepTimer = () => clearImmediate(immediate);
+      } else {
+        const timeout = setTimeout(step, SWEEP_TICK_MS);
+        timeout.unref?.();
+        sweepTimer = () => clearTimeout(timeout);
+      }
+    };
+    step();
   }
-  let sweepTimer: ReturnType<typeof setImmediate> | undefined;
+  /** Cancels the next slice of the sweep going on. */
+  let sweepTimer: (() => void) | undefined;
   let sweeping = false;
+  let stopped = false;
   const beatLive = guarded('heartbeat', undefined, (connection: Connection) => {
     if (live.has(connection)) beat(connection);
   });
   const reconcileGuarded = guarded('heartbeat', undefined, reconcileSession);
-  /** One sweep: every socket is pinged and sent a heartbeat frame, then the sessions are put right. */
+  /**
+   * One sweep: every socket is pinged and sent a heartbeat frame, spread over half the interval;
+   * then the sessions are put right, as fast as the slices allow.
+   */
   const sweep = () => {
     if (sweeping) return; // the previous sweep is still going (a very loaded node): it is the one that counts
     sweeping = true;
-    sliced([...live], beatLive, () => {
-      sweepTimer = setImmediate(() => sliced([...center.sessions.values()], reconcileGuarded, () => (sweeping = false)));
-    });
+    paced([...live], beatLive, heartbeatMs / 2, () => paced([...center.sessions.values()], reconcileGuarded, 0, () => (sweeping = false)));
   };
   const heartbeat = setInterval(sweep, heartbeatMs);
   heartbeat.unref?.();
@@ -705,7 +726,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       clearInterval(heartbeat);
-      if (sweepTimer !== undefined) clearImmediate(sweepTimer);
+      stopped = true;
+      sweepTimer?.();
       stopEffects();
       stopStats?.();
       for (const connection of live) connection.socket.terminate();
