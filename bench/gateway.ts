@@ -12,6 +12,8 @@
  *   raw `ws` server sending the same serialized frames to the same number of clients.
  * - gateway.vsRelay, gateway.vsRelayPaced: against an Express + socket.io relay with one room per
  *   agent, in bursts and at a steady rate (bench/gateway/versus-relay.ts).
+ * - gateway.replayMemory: the heap the replay buffers of busy sessions hold, per session.
+ * - gateway.latency10k: gateway.latency on a fresh server with many more agents (AGENTS_10K).
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -26,9 +28,18 @@ import { burstVersusRelay, openRelayClients, pacedVersusRelay, replayEvents, typ
 import { median, round3 } from './measure.js';
 import type { BenchmarkResult, BenchmarkSuite, SuiteOptions } from './types.js';
 
-const GOAL_P99_MS = 10;
-const GOAL_RATIO = 0.5;
+/** The issue's goals: p99 at 1,000 agents (heartbeat sweeps included), at 10,000; throughput vs raw ws. */
+const GOAL_P99_MS = 5;
+const GOAL_P99_MS_10K = 10;
+const GOAL_RATIO = 0.9;
 const GOAL_KIB_PER_SESSION = 64;
+const GOAL_REPLAY_KIB_PER_SESSION = 16;
+/**
+ * Agents of gateway.latency10k. Both ends of every socket live in this one process (the clients
+ * in a worker thread), and its file descriptors are capped at 20,000 here (ulimit -n, hard):
+ * 10,000 agents would need 20,000 sockets plus the process's own. 9,000 fit.
+ */
+const AGENTS_10K = Number(process.env.BENCH_GATEWAY_AGENTS_10K) || 9_000;
 const WRAP_UP_MS = 100;
 const TALK_MS = 500;
 
@@ -94,7 +105,7 @@ async function connectAgents(server: BenchServer, clients: ClientPool, p: Plan, 
   const opened = await clients.call<{ ms: number }>({ cmd: 'open', group: 'gateway', url: server.url, count: p.agents });
   const connected = await settledMemory();
   const loggedIn = await clients.call<{ ms: number }>({ cmd: 'login', agentIds: server.agents.map((a) => a.agentId) });
-  await waitUntil(() => server.sw.agents().every((a) => a.state === 'Ready'), 'every agent Ready', 10_000);
+  await waitUntil(() => server.sw.agents().every((a) => a.state === 'Ready'), 'every agent Ready', Math.max(10_000, p.agents * 10));
   const idle = await settledMemory();
   if (server.gateway.sessions().size !== p.agents) throw new Error(`${server.gateway.sessions().size} sessions for ${p.agents} agents`);
   log(`gateway: ${p.agents} sockets open in ${Math.round(opened.ms)} ms, logged in and Ready in ${Math.round(loggedIn.ms)} ms`);
@@ -144,8 +155,43 @@ function withMemoryAfterLoad(memory: GatewayResult, after: NodeJS.MemoryUsage, s
       afterLoad: {
         kibPerSession: kib((after.heapUsed - before) / p.agents),
         eventsSentPerSession: Math.round(frames),
-        note: 'not the goal: the heap once each session has sent these events, which its replay buffer keeps (up to 1000 by default)',
+        note: 'not the goal: the heap once each session has sent these events; its replay buffer keeps the last of them within its bounds (gateway.replayMemory)',
       },
+    },
+  };
+}
+
+/**
+ * gateway.replayMemory: what the replay buffers of busy sessions hold. At the end of the suite
+ * every session has sent thousands of events, so each buffer is as full as its bounds let it be;
+ * the heap is measured with them, then with them emptied: the difference per session.
+ */
+async function replayMemory(server: BenchServer, p: Plan, log: (line: string) => void): Promise<GatewayResult> {
+  const sessions = [...server.gateway.sessions().values()];
+  const kept = sessions.reduce((n, s) => n + s.replay.length, 0) / sessions.length;
+  const chars = sessions.reduce((n, s) => n + s.replayBytes, 0) / sessions.length;
+  const sent = sessions.reduce((n, s) => n + s.seq, 0) / sessions.length;
+  const withReplay = await settledMemory();
+  for (const session of sessions) {
+    session.replay.length = 0;
+    session.replayBytes = 0;
+  }
+  const without = await settledMemory();
+  const kibPerSession = (withReplay.heapUsed - without.heapUsed) / sessions.length / 1024;
+  log(`gateway.replayMemory: ${kibPerSession.toFixed(2)} KiB per busy session (${kept.toFixed(1)} frames, ${Math.round(chars)} characters kept of ${Math.round(sent)} events sent)`);
+  return {
+    name: 'gateway.replayMemory',
+    values: { kibPerSession: round3(kibPerSession), framesKeptPerSession: round3(kept), frameBytesKeptPerSession: Math.round(chars) },
+    goal: { kibPerSessionAtMost: GOAL_REPLAY_KIB_PER_SESSION },
+    meetsGoal: kibPerSession <= GOAL_REPLAY_KIB_PER_SESSION,
+    details: {
+      agents: p.agents,
+      eventsSentPerSession: Math.round(sent),
+      bounds: 'the call center defaults: replayLimit 256 frames, replayMaxBytes 10,240, replayMaxAgeMs 120,000 (log time)',
+      measured:
+        'server-thread heapUsed (after global.gc) with every session\'s replay buffer as the suite left it (after the call load, throughput and relay ' +
+        'rounds), minus the same heap with the buffers emptied, divided by the sessions.',
+      gcAvailable: gc !== undefined,
     },
   };
 }
@@ -159,7 +205,14 @@ interface LoadOutcome {
   readonly eventsByAgent: Map<string, OpenCtiEvent[]>;
 }
 
-async function latencyUnderLoad(server: BenchServer, clients: ClientPool, p: Plan, log: (line: string) => void): Promise<LoadOutcome> {
+async function latencyUnderLoad(
+  server: BenchServer,
+  clients: ClientPool,
+  p: Plan,
+  log: (line: string) => void,
+  name = 'gateway.latency',
+  goalMs = GOAL_P99_MS,
+): Promise<LoadOutcome> {
   const { sw } = server;
   const published = new Map<string, number[]>();
   const eventsByAgent = new Map<string, OpenCtiEvent[]>();
@@ -254,15 +307,15 @@ async function latencyUnderLoad(server: BenchServer, clients: ClientPool, p: Pla
   if (latencies.length === 0) throw new Error('no event reached the clients during the call load');
   const errors = [...inboundErrors, ...hangUpErrors, ...server.listenerErrors.map(String)];
   if (report.answersFailed > 0 || errors.length > 0 || undelivered > 0) {
-    log(`gateway.latency: ${report.answersFailed} answers failed (${report.firstAnswerError ?? '-'}), ${errors.length} errors (${errors[0] ?? '-'}), ${undelivered} events not delivered`);
+    log(`${name}: ${report.answersFailed} answers failed (${report.firstAnswerError ?? '-'}), ${errors.length} errors (${errors[0] ?? '-'}), ${undelivered} events not delivered`);
   }
   const seconds = (loadEnd - measureStart) / 1000;
   const sweeps = (t: number) => Math.floor((t - server.createdAt) / server.heartbeatMs);
   const p99 = percentile(latencies, 99);
   const eventsPerSecond = inWindow / seconds;
-  log(`gateway.latency: ${latencies.length} events, p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, ${Math.round(eventsPerSecond)} events/s`);
+  log(`${name}: ${p.agents} agents, ${p.callsPerSecond} calls/s: ${latencies.length} events, p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, ${Math.round(eventsPerSecond)} events/s`);
   const result: GatewayResult = {
-    name: 'gateway.latency',
+    name,
     eventsPerSecond: round3(eventsPerSecond),
     values: {
       p50Ms: round3(percentile(latencies, 50)),
@@ -272,8 +325,8 @@ async function latencyUnderLoad(server: BenchServer, clients: ClientPool, p: Pla
       maxMs: round3(latencies[latencies.length - 1] as number),
       p99MsOutsideHeartbeatSecond: round3(percentile(quiet, 99)),
     },
-    goal: { p99MsAtMost: GOAL_P99_MS },
-    meetsGoal: p99 <= GOAL_P99_MS,
+    goal: { p99MsAtMost: goalMs },
+    meetsGoal: p99 <= goalMs,
     details: {
       agents: p.agents,
       callsPerSecond: p.callsPerSecond,
@@ -400,6 +453,7 @@ async function throughput(server: BenchServer, clients: ClientPool, p: Plan, eve
 
 async function run({ quick, log }: SuiteOptions): Promise<BenchmarkResult[]> {
   const p = plan(quick);
+  const results: BenchmarkResult[] = [];
   if (!gc) log('gateway: global.gc is not exposed (run node with --expose-gc): memory figures include garbage');
   const server = await startBenchServer(p.agents, { wrapUpMs: WRAP_UP_MS });
   const relay = await startRelay();
@@ -412,12 +466,49 @@ async function run({ quick, log }: SuiteOptions): Promise<BenchmarkResult[]> {
     const rate = await throughput(server, clients, p, eventsByAgent, log);
     const burst = await burstVersusRelay(server, relay, clients, p, eventsByAgent, { gatewayKibPerSession: memory.values.kibPerSession as number, relayBytesPerClient }, log);
     const paced = await pacedVersusRelay(server, relay, clients, p, eventsByAgent, log);
-    return [latency, rate, burst, paced, withMemoryAfterLoad(memory, await settledMemory(), server, p)];
+    const afterLoad = withMemoryAfterLoad(memory, await settledMemory(), server, p);
+    const replay = await replayMemory(server, p, log);
+    results.push(latency, rate, burst, paced, afterLoad, replay);
   } finally {
     server.tap = undefined;
     await clients.call({ cmd: 'close' }, 10_000).catch(() => undefined);
     await clients.terminate();
     await relay.close();
+    await server.close();
+  }
+  results.push(await latencyAtScale(quick, log));
+  return results;
+}
+
+/**
+ * gateway.latency10k: the latency benchmark again on a fresh server with many more agents and
+ * twice the calls (see AGENTS_10K for why 9,000 rather than 10,000 by default).
+ */
+async function latencyAtScale(quick: boolean, log: (line: string) => void): Promise<GatewayResult> {
+  const agents = quick ? Math.min(AGENTS_10K, 1_000) : AGENTS_10K;
+  const p: Plan = { ...plan(quick), agents, callsPerSecond: 200 };
+  if (agents < 10_000) {
+    log(`gateway.latency10k: ${agents} agents, not 10,000: both ends of each socket are in this process and its file descriptors are capped at 20,000`);
+  }
+  const server = await startBenchServer(p.agents, { wrapUpMs: WRAP_UP_MS });
+  const clients = new ClientPool();
+  try {
+    await connectAgents(server, clients, p, log);
+    const { result } = await latencyUnderLoad(server, clients, p, log, 'gateway.latency10k', GOAL_P99_MS_10K);
+    return {
+      ...result,
+      details: {
+        ...result.details,
+        agentsNote:
+          agents < 10_000
+            ? `${agents} agents rather than 10,000: the clients run in a worker of this process, so each socket costs two file descriptors, and the process may hold 20,000 (ulimit -n, hard). BENCH_GATEWAY_AGENTS_10K to change.`
+            : '10,000 agents',
+      },
+    };
+  } finally {
+    server.tap = undefined;
+    await clients.call({ cmd: 'close' }, 30_000).catch(() => undefined);
+    await clients.terminate();
     await server.close();
   }
 }

@@ -82,6 +82,9 @@ export async function startBenchServer(count: number, options: { wrapUpMs: numbe
     metrics,
     logger: pino({ level: 'silent' }),
     authenticate: () => true,
+    // Thousands of clients from one address, opened and logged in on a loaded machine: the
+    // defaults (10 s to log in, 128 KiB/s from an address before login) would cut them off.
+    limits: { loginTimeoutMs: 600_000, idleTimeoutMs: 3_600_000, anonymousBytesPerSecond: 64 * 1024 * 1024 },
   });
   const http = createServer((_request, response) => {
     response.statusCode = 404;

@@ -31,8 +31,13 @@ export interface CenterSession {
   readonly tokenHash: string;
   extension: string;
   seq: number;
-  /** Serialized frames by seq, oldest first, at most replayLimit. */
-  readonly replay: { seq: number; frame: string }[];
+  /**
+   * Serialized frames by seq, oldest first: at most replayLimit of them, replayMaxBytes of frame
+   * text together, none older than replayMaxAgeMs of log time (`at`, the entry time it was made at).
+   */
+  readonly replay: { seq: number; frame: string; at: number }[];
+  /** Frame lengths (UTF-16 code units, as `frame.length`) in `replay`, together. */
+  replayBytes: number;
   /** Attached sockets, on every node. */
   readonly sockets: Set<SocketRef>;
   graceTimer: number | undefined;
@@ -51,6 +56,10 @@ export interface CenterOptions {
   readonly sessionGraceMs: number;
   /** Events kept per session for resume. Default 256. */
   readonly replayLimit?: number;
+  /** Frame text kept per session for resume: the serialized frames' lengths together. Default 10,240. */
+  readonly replayMaxBytes?: number;
+  /** Oldest frame kept for resume, by log time. Default 120,000 ms (twice the default grace period). */
+  readonly replayMaxAgeMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
 }
 
@@ -77,8 +86,23 @@ export interface CallCenter {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Defaults of the replay bounds (CenterOptions). */
+export const REPLAY_DEFAULTS = { replayLimit: 256, replayMaxBytes: 10 * 1024, replayMaxAgeMs: 120_000 } as const;
+
+/** The replay bounds, checked: a bad one is named with what it must be. */
+export function replayBounds(options: Pick<CenterOptions, 'replayLimit' | 'replayMaxBytes' | 'replayMaxAgeMs'>): typeof REPLAY_DEFAULTS {
+  const bounds = { ...REPLAY_DEFAULTS };
+  for (const key of ['replayLimit', 'replayMaxBytes', 'replayMaxAgeMs'] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 0) throw new RangeError(`${key} must be a whole number ≥ 0, not ${String(value)}`);
+    (bounds as Record<typeof key, number>)[key] = value;
+  }
+  return bounds;
+}
+
 export function createCallCenter(options: CenterOptions): CallCenter {
-  const replayLimit = options.replayLimit ?? 256;
+  const { replayLimit, replayMaxBytes, replayMaxAgeMs } = replayBounds(options);
   const clock = new LogClock();
   const sessions = new Map<string, CenterSession>();
   const byToken = new Map<string, CenterSession>();
@@ -108,9 +132,30 @@ export function createCallCenter(options: CenterOptions): CallCenter {
   function push(session: CenterSession, event: OpenCtiEvent, to?: SocketRef): void {
     const seq = ++session.seq;
     const frame = JSON.stringify({ type: 'event', seq, event } satisfies EventFrame);
-    session.replay.push({ seq, frame });
-    if (session.replay.length > replayLimit) session.replay.shift();
+    session.replay.push({ seq, frame, at: clock.now() });
+    session.replayBytes += frame.length;
+    trimReplay(session);
     effect(to === undefined ? { kind: 'frame', sessionId: session.sessionId, frame } : { kind: 'frame', sessionId: session.sessionId, frame, to });
+  }
+
+  /**
+   * Drops the oldest frames past the count, size or age bound. Age is log time, so that every
+   * replica keeps the same frames; a resume from before the first one kept gets the Snapshot alone.
+   */
+  function trimReplay(session: CenterSession): void {
+    const { replay } = session;
+    const oldest = clock.now() - replayMaxAgeMs;
+    let drop = 0;
+    let bytes = session.replayBytes;
+    while (drop < replay.length) {
+      const first = replay[drop] as { frame: string; at: number };
+      if (replay.length - drop <= replayLimit && bytes <= replayMaxBytes && first.at >= oldest) break;
+      bytes -= first.frame.length;
+      drop++;
+    }
+    if (drop === 0) return;
+    replay.splice(0, drop);
+    session.replayBytes = bytes;
   }
 
   function init(setup: SwitchSetup, at: number): void {
@@ -135,7 +180,7 @@ export function createCallCenter(options: CenterOptions): CallCenter {
   }
 
   function openSession(agentId: string, extension: string, sessionId: string, tokenHash: string): CenterSession {
-    const session: CenterSession = { sessionId, agentId, tokenHash, extension, seq: 0, replay: [], sockets: new Set(), graceTimer: undefined };
+    const session: CenterSession = { sessionId, agentId, tokenHash, extension, seq: 0, replay: [], replayBytes: 0, sockets: new Set(), graceTimer: undefined };
     sessions.set(agentId, session);
     byToken.set(tokenHash, session);
     byId.set(sessionId, session);
@@ -170,6 +215,7 @@ export function createCallCenter(options: CenterOptions): CallCenter {
 
   function framesAfter(session: CenterSession, lastSeq: number): string[] | undefined {
     if (lastSeq >= session.seq) return lastSeq === session.seq ? [] : undefined;
+    trimReplay(session); // frames that aged out while the session was quiet
     const first = session.replay[0];
     if (!first || first.seq > lastSeq + 1) return undefined;
     return session.replay.filter((r) => r.seq > lastSeq).map((r) => r.frame);
@@ -315,7 +361,7 @@ export function createCallCenter(options: CenterOptions): CallCenter {
       queues: s ? s.queues() : [],
       agents: s ? s.agents() : [],
       sessions: [...sessions.values()]
-        .map((x) => ({ agentId: x.agentId, sessionId: x.sessionId, extension: x.extension, seq: x.seq, sockets: [...x.sockets].sort(), grace: x.graceTimer !== undefined }))
+        .map((x) => ({ agentId: x.agentId, sessionId: x.sessionId, extension: x.extension, seq: x.seq, replay: [x.replay[0]?.seq ?? null, x.replay.length, x.replayBytes], sockets: [...x.sockets].sort(), grace: x.graceTimer !== undefined }))
         .sort((a, b) => a.agentId.localeCompare(b.agentId)),
       timers: clock.pending().sort((a, b) => a.id - b.id),
     });

@@ -53,8 +53,15 @@ export interface GatewayOptions {
   readonly phones?: PhoneChannel | undefined;
 }
 
-/** Sockets served per turn of the event loop during a heartbeat sweep. */
-const HEARTBEAT_SLICE = 50;
+/**
+ * Most time one slice of a heartbeat sweep (or of the reconcile after it) may hold the event loop:
+ * an event published meanwhile waits at most this long behind it.
+ */
+const SWEEP_SLICE_MS = 0.5;
+/** Sockets served between two looks at the clock during a sweep slice. */
+const SWEEP_CHECK_EVERY = 4;
+/** Time between two slices of a sweep spread over the heartbeat interval. */
+const SWEEP_TICK_MS = 10;
 /** How long a closed connection may take to answer the close before it is cut. */
 const CLOSE_WAIT_MS = 1000;
 
@@ -97,6 +104,8 @@ interface Connection {
   statsSentAt: number;
   statsPending: string | undefined;
   statsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The TCP socket is corked: its frames go out in one write when the current callback is done. */
+  corked: boolean;
 }
 
 /** Least time between two stats frames on one socket. */
@@ -143,21 +152,64 @@ export function createGateway(options: GatewayOptions): Gateway {
   const anonymousBudgets = new AddressBudgets(limits.anonymousBytesPerSecond);
   const sessionBudgets = new SessionBudgets(sessionBytesPerSecond(limits));
 
-  const send = (connection: Connection, frame: ResponseFrame) => {
-    if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
-    connection.socket.send(JSON.stringify(frame));
-    guardSendBuffer(connection);
-  };
+  /**
+   * Frames made by one callback of the event loop (an input applied, a burst of events, a timer)
+   * leave each socket in one write: the first frame corks its TCP socket, and one microtask
+   * uncorks every corked socket once the callback is done. A microtask rather than setImmediate:
+   * the batch is the same for the events of one input, and no event waits behind other I/O.
+   * A write syscall per frame was most of the gateway's CPU in bursts (docs/performance.md).
+   */
+  const corked: Connection[] = [];
+  /** Event frames sent since the last flush: added to the metric once per batch rather than once per frame. */
+  let eventsSent = 0;
+  let flushScheduled = false;
+  function cork(connection: Connection): void {
+    if (connection.corked) return;
+    const tcp = rawSocket(connection.socket);
+    if (!tcp) return;
+    tcp.cork();
+    connection.corked = true;
+    corked.push(connection);
+    scheduleFlush();
+  }
+  function scheduleFlush(): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    queueMicrotask(flush);
+  }
+  function flush(): void {
+    flushScheduled = false;
+    if (eventsSent > 0) metrics.eventsSent.inc(eventsSent);
+    eventsSent = 0;
+    // Taken whole first: a guard that drops a socket must not grow the list being walked.
+    const batch = corked.splice(0);
+    for (const connection of batch) {
+      connection.corked = false;
+      (connection.socket as unknown as { _socket?: Duplex | null })._socket?.uncork();
+    }
+    // What a client leaves unread is judged after the write, not against frames still corked.
+    for (const connection of batch) if (!connection.closing) guardSendBuffer(connection);
+  }
+
+  /** Sends a frame on an open connection; its unread output is checked once the batch is written. */
+  function write(connection: Connection, frame: string): boolean {
+    if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return false;
+    cork(connection);
+    connection.socket.send(frame);
+    if (!connection.corked) guardSendBuffer(connection);
+    return true;
+  }
+
+  const send = (connection: Connection, frame: ResponseFrame) => void write(connection, JSON.stringify(frame));
   const fail = (connection: Connection, id: RequestFrame['id'] | null, error: ErrorObject) =>
     send(connection, { type: 'response', id, ok: false, error });
 
   /** An event frame of the connection's session: held while its login or resume is answered. */
   function deliver(connection: Connection, frame: string): void {
     if (connection.held) return void connection.held.push(frame);
-    if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
-    connection.socket.send(frame);
-    metrics.eventsSent.inc();
-    guardSendBuffer(connection);
+    if (!write(connection, frame)) return;
+    eventsSent++;
+    scheduleFlush();
   }
 
   function releaseHeld(connection: Connection): void {
@@ -519,6 +571,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         statsSentAt: Number.NEGATIVE_INFINITY,
         statsPending: undefined,
         statsTimer: undefined,
+        corked: false,
       };
       metrics.connections.inc();
       socket.on('message', guarded('message', connection, (data: RawData, isBinary: boolean) => onMessage(connection, data, isBinary)));
@@ -558,43 +611,79 @@ export function createGateway(options: GatewayOptions): Gateway {
       return connection.socket.terminate();
     }
     connection.alive = false;
+    // The ping and the heartbeat frame in one write.
+    const tcp = rawSocket(connection.socket);
+    tcp?.cork();
     connection.socket.ping();
     connection.socket.send(heartbeatFrame);
-    guardSendBuffer(connection);
-  };
-  // In slices, so that thousands of sockets never stall the event loop (and event latency) at once.
-  const sweep = (connections: Connection[], from: number) => {
-    const to = Math.min(from + HEARTBEAT_SLICE, connections.length);
-    for (let i = from; i < to; i++) {
-      const connection = connections[i]!;
-      if (live.has(connection)) guarded('heartbeat', connection, beat)(connection);
-    }
-    if (to < connections.length) setImmediate(sweep, connections, to);
+    tcp?.uncork();
+    if (!connection.corked) guardSendBuffer(connection);
   };
   /**
    * This node's sockets as the call center counts them, put right: one it counts but this node no
    * longer has (a detach that failed) is detached; one this node still serves but the center has
    * let go (this node was taken for gone during a NATS outage) is attached again.
    */
-  const reconcile = () => {
-    for (const session of center.sessions.values()) {
-      for (const socket of session.sockets) if (socket.startsWith(nodeRef) && !byRef.has(socket)) detachRef(session.sessionId, socket);
-    }
-    for (const [sessionId, connections] of attached) {
-      const session = center.sessionById(sessionId);
-      if (!session) continue;
-      for (const connection of connections) {
-        if (connection.closing || session.sockets.has(connection.ref)) continue;
-        driver
-          .exec({ k: 'resume', tokenHash: session.tokenHash, lastSeq: session.seq, socket: connection.ref })
-          .catch((error: unknown) => logger.warn({ err: error, sessionId }, 'could not attach a socket again'));
-      }
+  const reconcileSession = (session: CenterSession) => {
+    if (center.sessionById(session.sessionId) !== session) return;
+    for (const socket of session.sockets) if (socket.startsWith(nodeRef) && !byRef.has(socket)) detachRef(session.sessionId, socket);
+    for (const connection of attached.get(session.sessionId) ?? []) {
+      if (connection.closing || session.sockets.has(connection.ref)) continue;
+      driver
+        .exec({ k: 'resume', tokenHash: session.tokenHash, lastSeq: session.seq, socket: connection.ref })
+        .catch((error: unknown) => logger.warn({ err: error, sessionId: session.sessionId }, 'could not attach a socket again'));
     }
   };
-  const heartbeat = setInterval(() => {
-    sweep([...live], 0);
-    reconcile();
-  }, heartbeatMs);
+  /**
+   * Serves `items` spread evenly over `spreadMs`, in slices of at most SWEEP_SLICE_MS, so that
+   * thousands of sockets never hold an event back by more than that. It used to be 50 sockets per
+   * turn all at once: on a loaded machine that took milliseconds per turn, and a thousand pings
+   * and heartbeat frames at once kept the clients busy too. Spread, each socket still gets its
+   * beat about one interval after the last (the order of `live` is kept).
+   */
+  function paced<T>(items: readonly T[], serve: (item: T) => void, spreadMs: number, done: () => void): void {
+    const start = performance.now();
+    let i = 0;
+    const step = () => {
+      sweepTimer = undefined;
+      if (stopped) return;
+      const elapsed = performance.now() - start + SWEEP_TICK_MS;
+      const due = spreadMs <= 0 ? items.length : Math.min(items.length, Math.ceil((items.length * elapsed) / spreadMs));
+      const end = performance.now() + SWEEP_SLICE_MS;
+      while (i < due) {
+        serve(items[i++] as T);
+        if (i % SWEEP_CHECK_EVERY === 0 && performance.now() >= end) break;
+      }
+      if (i >= items.length) return done();
+      if (i < due) {
+        const immediate = setImmediate(step);
+        sweepTimer = () => clearImmediate(immediate);
+      } else {
+        const timeout = setTimeout(step, SWEEP_TICK_MS);
+        timeout.unref?.();
+        sweepTimer = () => clearTimeout(timeout);
+      }
+    };
+    step();
+  }
+  /** Cancels the next slice of the sweep going on. */
+  let sweepTimer: (() => void) | undefined;
+  let sweeping = false;
+  let stopped = false;
+  const beatLive = guarded('heartbeat', undefined, (connection: Connection) => {
+    if (live.has(connection)) beat(connection);
+  });
+  const reconcileGuarded = guarded('heartbeat', undefined, reconcileSession);
+  /**
+   * One sweep: every socket is pinged and sent a heartbeat frame, spread over half the interval;
+   * then the sessions are put right, as fast as the slices allow.
+   */
+  const sweep = () => {
+    if (sweeping) return; // the previous sweep is still going (a very loaded node): it is the one that counts
+    sweeping = true;
+    paced([...live], beatLive, heartbeatMs / 2, () => paced([...center.sessions.values()], reconcileGuarded, 0, () => (sweeping = false)));
+  };
+  const heartbeat = setInterval(sweep, heartbeatMs);
   heartbeat.unref?.();
 
   function refuseUpgrade(socket: Duplex, why: 'path' | 'origin' | 'error', status: string, body: string): void {
@@ -638,12 +727,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       clearInterval(heartbeat);
+      stopped = true;
+      sweepTimer?.();
       stopEffects();
       stopStats?.();
       for (const connection of live) connection.socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** The TCP socket under a WebSocket (ws keeps it as `_socket`), while it can still be written. */
+function rawSocket(socket: WebSocket): Duplex | undefined {
+  const tcp = (socket as unknown as { _socket?: Duplex | null })._socket;
+  return tcp && !tcp.destroyed ? tcp : undefined;
 }
 
 /** Answers an upgrade request with an HTTP status and a short text, then closes the socket. */

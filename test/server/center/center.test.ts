@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCallCenter, type CallCenter, type Effect } from '../../../src/server/center/center.js';
+import { createCallCenter, type CallCenter, type CenterOptions, type Effect } from '../../../src/server/center/center.js';
 import type { Input, SwitchSetup } from '../../../src/server/center/inputs.js';
 import { createLocalDriver } from '../../../src/server/center/local-driver.js';
 import { fuzzParameters } from '../../fuzz/parameters.js';
@@ -23,8 +23,8 @@ const SETUP: SwitchSetup = {
 const T0 = Date.UTC(2026, 0, 1, 9);
 
 /** A center with its log: every applied input is kept, with its time, as a cluster log would. */
-function logged(graceMs = 60_000) {
-  const center = createCallCenter({ sessionGraceMs: graceMs });
+function logged(graceMs = 60_000, replay: Omit<CenterOptions, 'sessionGraceMs'> = {}) {
+  const center = createCallCenter({ sessionGraceMs: graceMs, ...replay });
   const effects: Effect[] = [];
   center.onEffect = (e) => effects.push(e);
   const log: { input: Input; at: number }[] = [];
@@ -80,6 +80,55 @@ describe('sessions', () => {
     expect(to.map((f) => f.seq)).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3]);
     expect(to.at(-1)!.event.pyEventName).toBe('Snapshot');
     expect(() => c.apply({ k: 'resume', tokenHash: 'nope', socket: 'n2/b/8' })).toThrow(/session token is unknown/);
+  });
+
+  describe('the replay buffer', () => {
+    /** Resumes agent1 from `lastSeq` on a new socket: the seqs it is sent. */
+    const resumeSeqs = (c: ReturnType<typeof logged>, lastSeq: number, socket: string) => {
+      c.effects.length = 0;
+      c.apply({ k: 'resume', tokenHash: 'h-agent1', lastSeq, socket });
+      return c.effects.flatMap((e) => (e.kind === 'frame' && e.to === socket ? [(JSON.parse(e.frame) as { seq: number }).seq] : []));
+    };
+    const busy = (c: ReturnType<typeof logged>, changes: number, everyMs = 1) => {
+      for (let i = 0; i < changes; i++) c.apply({ k: 'switch', m: i % 2 === 0 ? 'ready' : 'notReady', a: i % 2 === 0 ? ['agent1'] : ['agent1', 'BREAK'] }, everyMs);
+    };
+
+    it('keeps at most replayMaxBytes of frame text: a resume from before what is kept gets the Snapshot alone', () => {
+      const c = logged(60_000, { replayMaxBytes: 2_000 });
+      c.apply(login('agent1', 'n1/b/1'));
+      const start = c.center.sessions.get('agent1')!.seq;
+      busy(c, 40);
+      const session = c.center.sessions.get('agent1')!;
+      expect(session.replayBytes).toBeLessThanOrEqual(2_000);
+      expect(session.replayBytes).toBe(session.replay.reduce((n, r) => n + r.frame.length, 0));
+      expect(session.replay.length).toBeLessThan(40);
+      // Still kept: everything after it, then the Snapshot.
+      const kept = session.replay[0]!.seq;
+      const seq = session.seq;
+      expect(resumeSeqs(c, kept - 1, 'n2/b/1')).toEqual([...Array.from({ length: seq - kept + 1 }, (_, i) => kept + i), seq + 1]);
+      // Dropped: the Snapshot alone, as when the count limit dropped it.
+      expect(resumeSeqs(c, start, 'n2/b/2')).toEqual([c.center.sessions.get('agent1')!.seq]);
+    });
+
+    it('keeps no frame older than replayMaxAgeMs of log time, even when the session went quiet', () => {
+      const c = logged(60_000, { replayMaxAgeMs: 1_000 });
+      c.apply(login('agent1', 'n1/b/1'));
+      const before = c.center.sessions.get('agent1')!.seq;
+      busy(c, 4);
+      c.apply({ k: 'detach', sessionId: 'none', socket: 'n9/b/9' }, 1_500); // log time moves on; agent1 is quiet
+      expect(resumeSeqs(c, before, 'n2/b/1')).toEqual([c.center.sessions.get('agent1')!.seq]);
+      busy(c, 2, 400);
+      const session = c.center.sessions.get('agent1')!;
+      expect(session.replay.every((r) => r.at >= c.now() - 1_000)).toBe(true);
+      const seq = session.seq;
+      expect(resumeSeqs(c, seq - 1, 'n2/b/2')).toEqual([seq, seq + 1]);
+    });
+
+    it('refuses a bound that is not a whole number ≥ 0, naming it', () => {
+      expect(() => createCallCenter({ sessionGraceMs: 0, replayMaxBytes: -1 })).toThrow(/replayMaxBytes must be a whole number ≥ 0, not -1/);
+      expect(() => createCallCenter({ sessionGraceMs: 0, replayMaxAgeMs: 1.5 })).toThrow(/replayMaxAgeMs must be a whole number ≥ 0, not 1.5/);
+      expect(() => createCallCenter({ sessionGraceMs: 0, replayLimit: Number.NaN })).toThrow(/replayLimit must be/);
+    });
   });
 
   it('with no socket left, the agent is logged out when the grace timer fires, not before', () => {

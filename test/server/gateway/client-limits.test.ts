@@ -193,7 +193,7 @@ describe('a client that does not read', () => {
     const server = await serve({ heartbeatMs: 10_000, limits: { maxSendBufferBytes: 16 * 1024, framesPerSecond: 100_000, bytesPerSecond: 100 * 1024 * 1024 } });
     const client = await connect(server);
     const login = await client.ok<{ token: string; seq: number }>('login', { agentId: 'agent2', agentPwd: 'demo' });
-    // Some events for the replay buffer: each resume below sends them all again.
+    // Some events for the replay buffer: each resume below sends all it keeps again.
     for (let i = 0; i < 60; i++) await client.ok(i % 2 ? 'agentNotReady' : 'agentReady', {});
     await client.waitFor(() => client.events.length >= 61, 'the state events');
     const firstSeq = client.events.at(-1)!.seq;
@@ -203,8 +203,9 @@ describe('a client that does not read', () => {
     tcp.pause();
     const serverSockets = () => server.gateway.sessions().get('agent2')?.sockets.size ?? 0;
     for (let k = 0; serverSockets() > 0 && k < 5000; k++) {
-      // Each resume adds one Snapshot: ask for the 60 events before it.
-      client.sendRaw(JSON.stringify({ type: 'request', id: `r${k}`, op: 'resume', args: { token: login.token, lastSeq: firstSeq + k - 60 } }));
+      // Each resume adds one Snapshot: ask for every frame still kept (the buffer is bounded in bytes too).
+      const oldestKept = server.gateway.sessions().get('agent2')?.replay[0]?.seq ?? firstSeq;
+      client.sendRaw(JSON.stringify({ type: 'request', id: `r${k}`, op: 'resume', args: { token: login.token, lastSeq: oldestKept - 1 } }));
       if (k % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
     }
     await expect.poll(() => metric(server, 'opencti_ws_closed_by_server_total', 'reason="send_buffer"'), { timeout: 10_000 }).toBe(1);
