@@ -120,15 +120,17 @@ describe('SIP test bed (real Kamailio, baresip, linphone-daemon, SIPp)', () => {
     await ev('answered', callId);
 
     // server-side hang-up through Kamailio's dialog module
-    await waitUntil(async () => (await bed.rpc.dlgList()).some((d) => d.callId === callId && d.state === 4), 'confirmed dialog in dlg.list', 5000);
+    await waitUntil(async () => (await bed.rpc.dlgList()).some((d) => d.callId === callId && d.state === 4), 'confirmed dialog in dlg.list', 15_000);
     await bed.rpc.terminateByCallId(callId);
     // Both phones get Kamailio's BYE, and the dialog leaves Kamailio's list. Kamailio 5.6 does not
     // always run event_route[dialog:end] for a dialog ended by dlg.terminate_dlg (seen in about
     // half the runs of this file), so its evapi event is not waited for here; the SIP back end
     // does not rely on it (it follows the phones and the BYE).
-    await caller.waitForCallEvent('CALL_CLOSED', callId);
-    await agent.waitForCallEvent('CALL_CLOSED', callId);
-    await waitUntil(async () => !(await bed.rpc.dlgList()).some((d) => d.callId === callId && d.state < 5), 'the dialog gone from dlg.list', 5000);
+    // 15 s, not 5: while the whole suite ran, the agent's phone once reported no CALL_CLOSED within
+    // 5 s of the server's hang-up (alone it takes milliseconds). A BYE that never comes still fails.
+    await caller.waitForCallEvent('CALL_CLOSED', callId, 15_000);
+    await agent.waitForCallEvent('CALL_CLOSED', callId, 15_000);
+    await waitUntil(async () => !(await bed.rpc.dlgList()).some((d) => d.callId === callId && d.state < 5), 'the dialog gone from dlg.list', 15_000);
   });
 
   it('a caller who cancels while queued produces the cancel event', async () => {
