@@ -76,12 +76,14 @@ describe('limits.replay from the configuration file', () => {
     const server = await serveFromFile('small', { limits: { replay: { maxBytes: 1024 } } });
     const { last, resumed } = await resumeAfterChanges(server);
     expect(resumed).toEqual([last + 1]);
-    // What it kept is within the bound.
+    // It kept the latest frames, within the bound.
     const kept = server.gateway.sessions().get('agent1')!.replay;
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.at(-1)!.seq).toBe(last + 1);
     expect(kept.reduce((n, r) => n + r.frame.length, 0)).toBeLessThanOrEqual(1024);
   });
 
-  it('with maxFrames 0, nothing is kept: even a resume from the last event seen gets the Snapshot alone', async () => {
+  it('with maxFrames 0, nothing is kept: even a desktop that missed a single event gets the Snapshot alone', async () => {
     const server = await serveFromFile('none', { limits: { replay: { maxFrames: 0 } } });
     const { last, resumed } = await resumeAfterChanges(server, (_before, last) => last - 1);
     expect(resumed).toEqual([last + 1]);
