@@ -15,6 +15,7 @@ import type { ForceResult, SwitchSetup } from './center/inputs.js';
 import { startClusterNode, type ClusterNode } from './cluster/node.js';
 import { CLOSE_CODES } from './gateway/limits.js';
 import { createLocalDriver, type LocalDriver } from './center/local-driver.js';
+import { replayOptions } from './center/replay-limits.js';
 import { limitConnections } from './connection-limits.js';
 import { createLoginGuard } from './gateway/login-guard.js';
 import { createHttpApi } from './http/app.js';
@@ -112,7 +113,12 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   else if (!config.cluster) logger.info({ count: 0 }, 'no interaction left open by the last stop');
 
   const centerLogger = logger.child({ part: 'center' });
-  const centerOptions: CenterOptions = { sessionGraceMs: config.sessionGraceMs, log: (level, message, detail) => centerLogger[level](detail ?? {}, message) };
+  // In a cluster every node must give the center the same replay limits (docs/cluster.md).
+  const centerOptions: CenterOptions = {
+    sessionGraceMs: config.sessionGraceMs,
+    ...replayOptions(config.limits.replay),
+    log: (level, message, detail) => centerLogger[level](detail ?? {}, message),
+  };
   const setup = async (): Promise<SwitchSetup> => ({
     agents: (await store.listAgents()).map((a) => ({ agentId: a.agentId, extension: a.extension, skills: a.skills })),
     queues: (await store.listQueues()).map((q) => ({ name: q.name, dnis: q.dnis, skill: q.skill })),

@@ -1,6 +1,7 @@
 /** One process: inputs apply the moment they are given, and timers are this process's own. */
-import { createCallCenter, type CenterOptions, type Effect } from './center.js';
+import { createCallCenter, type CenterOptions } from './center.js';
 import type { CenterDriver } from './driver.js';
+import { EffectListeners } from './effect-listeners.js';
 import type { Input, SwitchSetup } from './inputs.js';
 
 export interface LocalDriver extends CenterDriver {
@@ -9,10 +10,8 @@ export interface LocalDriver extends CenterDriver {
 
 export function createLocalDriver(setup: SwitchSetup, options: CenterOptions): LocalDriver {
   const center = createCallCenter(options);
-  const listeners = new Set<(effect: Effect) => void>();
-  center.onEffect = (effect) => {
-    for (const listener of [...listeners]) listener(effect);
-  };
+  const listeners = new EffectListeners();
+  center.onEffect = (effect) => listeners.deliver(effect);
   const timers = new Map<number, ReturnType<typeof setTimeout>>();
   let closed = false;
 
@@ -45,8 +44,7 @@ export function createLocalDriver(setup: SwitchSetup, options: CenterOptions): L
       }
     },
     onEffect(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
+      return listeners.add(listener);
     },
     close() {
       closed = true;

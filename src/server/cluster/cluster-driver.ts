@@ -8,7 +8,8 @@
  */
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { createCallCenter, type CallCenter, type CenterOptions, type Effect } from '../center/center.js';
+import { createCallCenter, type CallCenter, type CenterOptions } from '../center/center.js';
+import { EffectListeners } from '../center/effect-listeners.js';
 import type { CenterDriver } from '../center/driver.js';
 import type { Input, SwitchSetup } from '../center/inputs.js';
 import type { CallRecord } from '../switch/types.js';
@@ -85,7 +86,7 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
   const { nc, cluster, log, logger, nodeRef } = options;
   const deadlineMs = options.commandDeadlineMs ?? 5000;
   const center: CallCenter = createCallCenter(options.center);
-  const listeners = new Set<(effect: Effect) => void>();
+  const listeners = new EffectListeners();
   const waiters = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void; timer: ReturnType<typeof setTimeout> }>();
   const appliedWaiters: { seq: number; resolve(): void }[] = [];
   /** Records of applied entries not yet written (the leader writes them; the others keep the latest). */
@@ -105,7 +106,7 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
 
   center.onEffect = (effect) => {
     if (effect.kind === 'record') recordsOfEntry.push(effect.record);
-    for (const listener of [...listeners]) listener(effect);
+    listeners.deliver(effect);
   };
 
   function applyEntry(seq: number, data: Uint8Array): void {
@@ -287,8 +288,7 @@ export function createClusterDriver(options: ClusterDriverOptions): ClusterDrive
     },
     exec: submit,
     onEffect(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
+      return listeners.add(listener);
     },
     async start() {
       const last = await log.lastSeq();

@@ -1,8 +1,10 @@
 /**
  * What one WebSocket client on /cti may cost the server: frame size and shape, frames and bytes
- * per second, unread output, and time. The `limits` section of the server configuration.
+ * per second, unread output, and time. The `limits` section of the server configuration, with
+ * `replay` (what one agent session keeps for resume), which the center applies.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { ReplayLimits } from '../center/replay-limits.js';
 
 export const GATEWAY_LIMIT_DEFAULTS = {
   maxFrameBytes: 64 * 1024,
@@ -86,8 +88,10 @@ export const GatewayLimits = Type.Object(
       default: d.idleTimeoutMs,
       description: 'A socket that sends nothing for this long is closed (4002); at least three heartbeat intervals',
     }),
+    // Filled by its default like the others; optional so that the gateway's own options need not carry it.
+    replay: Type.Optional(ReplayLimits),
   },
-  { additionalProperties: false, default: {}, description: 'What one WebSocket client on /cti may cost the server (docs/configuration.md)' },
+  { additionalProperties: false, default: {}, description: 'What one WebSocket client on /cti, and one agent session, may cost the server (docs/configuration.md)' },
 );
 export type GatewayLimits = Static<typeof GatewayLimits>;
 

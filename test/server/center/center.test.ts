@@ -245,6 +245,31 @@ describe('replicas', () => {
 });
 
 describe('local driver', () => {
+  it('a listener removed during a delivery, by itself or another, gets nothing more; the others miss nothing; one added meanwhile starts with the next effect', async () => {
+    const driver = createLocalDriver(SETUP, { sessionGraceMs: 60_000 });
+    try {
+      const seen: Record<'a' | 'b' | 'c' | 'late', Effect[]> = { a: [], b: [], c: [], late: [] };
+      let offB = (): void => undefined;
+      const offA = driver.onEffect((e) => {
+        seen.a.push(e);
+        offA();
+        offA(); // twice: harmless
+        offB(); // B comes after A: it does not get this effect
+        driver.onEffect((x) => seen.late.push(x));
+      });
+      offB = driver.onEffect((e) => seen.b.push(e));
+      driver.onEffect((e) => seen.c.push(e));
+      await driver.exec(login('agent1', 'local/x/1'));
+      await driver.exec({ k: 'switch', m: 'ready', a: ['agent1'] });
+      expect(seen.c.length).toBeGreaterThan(2);
+      expect(seen.a).toEqual(seen.c.slice(0, 1));
+      expect(seen.b).toEqual([]);
+      expect(seen.late).toEqual(seen.c.slice(1));
+    } finally {
+      driver.close();
+    }
+  });
+
   it('arms real timers: a grace period of 50 ms logs the agent out by itself', async () => {
     const driver = createLocalDriver(SETUP, { sessionGraceMs: 50 });
     try {

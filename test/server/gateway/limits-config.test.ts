@@ -27,8 +27,10 @@ describe('limits', () => {
       maxSendBufferBytes: 1_048_576,
       loginTimeoutMs: 10_000,
       idleTimeoutMs: 300_000,
+      replay: { maxFrames: 256, maxBytes: 10_240, maxAgeMs: 120_000 },
     });
     expect(resolveConfig({ limits: { framesPerSecond: 50 } }).limits).toMatchObject({ framesPerSecond: 50, maxDepth: 32 });
+    expect(resolveConfig({ limits: { replay: { maxBytes: 0 } } }).limits.replay).toEqual({ maxFrames: 256, maxBytes: 0, maxAgeMs: 120_000 });
   });
 
   it('shares twice one socket\'s byte budget among the sockets of a session unless sessionBytesPerSecond is given', () => {
@@ -44,6 +46,10 @@ describe('limits', () => {
     [{ heartbeatMs: 200_000 }, '/limits/idleTimeoutMs 300000 must be at least three heartbeat intervals (3 × /heartbeatMs = 600000)'],
     [{ limits: { maxFrameBytes: 1_000_000, bytesPerSecond: 500_000 } }, '/limits/bytesPerSecond 500000 must be at least /limits/maxFrameBytes (1000000)'],
     [{ limits: { sessionBytesPerSecond: 4096 } }, '/limits/sessionBytesPerSecond 4096 must be at least /limits/bytesPerSecond (262144)'],
+    [{ limits: { replay: { maxBytes: -1 } } }, '/limits/replay/maxBytes must be >= 0 (got -1)'],
+    [{ limits: { replay: { maxFrames: 2.5 } } }, '/limits/replay/maxFrames must be integer (got 2.5)'],
+    [{ limits: { replay: { maxAgeSeconds: 60 } } }, '/limits/replay/maxAgeSeconds is not an allowed property (got 60)'],
+    [{ limits: { replay: 100 } }, '/limits/replay must be object (got 100)'],
   ])('refuses %j naming the problem', (config, message) => {
     expect(() => resolveConfig(config)).toThrow(message);
   });
