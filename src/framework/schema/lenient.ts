@@ -17,22 +17,26 @@ import type { EventIntake } from './context.js';
 import { validateEvent, type ValidationProblem, type ValidationResult } from './validate.js';
 
 
-/** Vendor call state names, by lower case, mapped to the contract's. */
-const CALL_STATE_ALIASES: Readonly<Record<string, CallStateName>> = {
-  ...Object.fromEntries(CALL_STATES.map((state) => [state.toLowerCase(), state])),
-  offering: 'Alerting',
-  ringing: 'Alerting',
-  delivered: 'Alerting',
-  answered: 'Established',
-};
+/**
+ * Vendor call state names, by lower case, mapped to the contract's. A Map, not an object: a
+ * vendor's "constructor" or "__proto__" must name no state rather than find Object.prototype's.
+ */
+const BY_LOWER_CASE: ReadonlyMap<string, CallStateName> = new Map<string, CallStateName>([
+  ...CALL_STATES.map((state) => [state.toLowerCase(), state] as const),
+  // Offering too: the contract has it, lenient intake takes it as the Alerting it means.
+  ['offering', 'Alerting'],
+  ['ringing', 'Alerting'],
+  ['delivered', 'Alerting'],
+  ['answered', 'Established'],
+]);
 
 /** The contract's own names, as most events carry them, looked up without a lower-case copy. */
-const BY_EXACT_NAME: ReadonlyMap<string, CallStateName | undefined> = new Map(CALL_STATES.map((state) => [state, CALL_STATE_ALIASES[state.toLowerCase()]]));
+const BY_EXACT_NAME: ReadonlyMap<string, CallStateName | undefined> = new Map(CALL_STATES.map((state) => [state, BY_LOWER_CASE.get(state.toLowerCase())]));
 
 /** The contract's call state for a vendor's name, or undefined when it names none. */
 export function callStateOf(name: unknown): CallStateName | undefined {
   if (typeof name !== 'string') return undefined;
-  return BY_EXACT_NAME.get(name) ?? CALL_STATE_ALIASES[name.toLowerCase()];
+  return BY_EXACT_NAME.get(name) ?? BY_LOWER_CASE.get(name.toLowerCase());
 }
 
 /** What is known of a call in progress, to fill a bare event about it. */
