@@ -267,6 +267,22 @@ describe('the events field of the application context', () => {
     });
   });
 
+  it('validateLenientEvent takes an event in the contract\'s shape as it came, and never writes to one it renames', () => {
+    const unknown = () => undefined;
+    const established = callState('Established', 'c1');
+    const taken = validateLenientEvent(established, unknown);
+    expect(taken.ok && taken.value).toBe(established);
+    const offering = callState('Offering', 'c2');
+    expect(validateLenientEvent(offering, unknown)).toEqual({ ok: true, value: { ...offering, pyEventName: 'Alerting' } });
+    expect(offering.pyEventName).toBe('Offering');
+    const listed = (pyEventName: string, pyCallId: string) => ({ pyEventName, pyCallId, pyCallType: 'INBOUND', pyANI: '1', pyOtherDN: '2' });
+    const calls = [listed('Established', 'c1'), listed('Offering', 'c2')];
+    const listing = snapshot({ pyCalls: calls });
+    const checked = validateLenientEvent(listing, unknown);
+    expect(checked.ok && checked.value.pyEventType === 'SnapshotEvent' && checked.value.pyCalls?.map((c) => c.pyEventName)).toEqual(['Established', 'Alerting']);
+    expect(calls.map((c) => c.pyEventName)).toEqual(['Established', 'Offering']);
+  });
+
   it('validateLenientEvent is usable on its own, with any source of known calls', () => {
     const known = { pyCallType: 'INBOUND' as const, pyANI: '1', pyOtherDN: '2' };
     expect(validateLenientEvent({ pyCallId: 'x', pyEventName: 'Ringing', pyEventString: 'e' }, (id) => (id === 'x' ? known : undefined))).toEqual({

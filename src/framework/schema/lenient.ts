@@ -14,7 +14,7 @@
  */
 import { CALL_DATA_CONTAINERS, CALL_STATES, MAX_GROUP_DEPTH, type CallStateEvent, type CallStateName, type OpenCtiEvent } from './events.js';
 import type { EventIntake } from './context.js';
-import { validateEvent, type ValidationProblem, type ValidationResult } from './validate.js';
+import { isValidEvent, validateEvent, type ValidationProblem, type ValidationResult } from './validate.js';
 
 
 /**
@@ -118,6 +118,20 @@ function normalizeCallInfo(input: Raw): Raw {
  * the same schemas as strict validation. The value returned is the normalized event, extras included.
  */
 export function validateLenientEvent(input: unknown, knownCall: KnownCall): ValidationResult<OpenCtiEvent> {
+  // Most events, from connectors that follow the contract, are valid as they come: checked so
+  // first, they are used as they are unless they name a state by a vendor's meaning (Offering).
+  // Only the others are normalized, then validated again, and refused with the same problems.
+  if (isValidEvent(input) && !renamesState(input)) return { ok: true, value: input };
+  return normalizedEvent(input, knownCall);
+}
+
+/** Whether lenient intake names a state of a valid event, or of a call it lists, otherwise. */
+function renamesState(event: OpenCtiEvent): boolean {
+  if (event.pyEventType === 'CallStateEvent') return callStateOf(event.pyEventName) !== event.pyEventName;
+  return event.pyEventType === 'SnapshotEvent' && event.pyCalls !== undefined && event.pyCalls.some((call) => callStateOf(call.pyEventName) !== call.pyEventName);
+}
+
+function normalizedEvent(input: unknown, knownCall: KnownCall): ValidationResult<OpenCtiEvent> {
   if (!isPlainObject(input)) return validateEvent(input);
   const type = lenientEventType(input);
   if (type === 'SnapshotEvent') return validateEvent(normalizeSnapshot(input));

@@ -76,13 +76,30 @@ function run<T>(validator: ValidateFunction, input: unknown): ValidationResult<T
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The validator of an event's stated type; undefined when it states none of the contract's. */
+function eventValidator(input: Record<string, unknown>): ValidateFunction | undefined {
+  const type = input.pyEventType;
+  return typeof type === 'string' && (EVENT_TYPES as string[]).includes(type) ? validators.events[type as EventType] : undefined;
+}
+
+/**
+ * Whether an input is a valid OpenCTI event, without the problems: a check that fails costs no
+ * more than the validator itself (lenient intake tries every event as it came first).
+ */
+export function isValidEvent(input: unknown): input is OpenCtiEvent {
+  if (!isPlainObject(input)) return false;
+  const validator = eventValidator(input);
+  return validator !== undefined && validator(input);
+}
+
 /** Validates an OpenCTI event, choosing the schema by its `pyEventType`. */
 export function validateEvent(input: unknown): ValidationResult<OpenCtiEvent> {
   if (!isPlainObject(input)) {
     return { ok: false, problems: [{ path: '', message: 'must be a JSON object', value: input }] };
   }
-  const type = input.pyEventType;
-  if (typeof type !== 'string' || !(EVENT_TYPES as string[]).includes(type)) {
+  const validator = eventValidator(input);
+  if (validator === undefined) {
+    const type = input.pyEventType;
     return {
       ok: false,
       problems: [
@@ -92,7 +109,7 @@ export function validateEvent(input: unknown): ValidationResult<OpenCtiEvent> {
       ],
     };
   }
-  return run<OpenCtiEvent>(validators.events[type as EventType], input);
+  return run<OpenCtiEvent>(validator, input);
 }
 
 /** Validates an application context; defaults from the schema are filled in on a copy. */
