@@ -125,10 +125,13 @@ export function validateLenientEvent(input: unknown, knownCall: KnownCall): Vali
   return normalizedEvent(input, knownCall);
 }
 
+/** The contract's call states that lenient intake names otherwise (Offering, taken as Alerting). */
+const RENAMED_STATES: readonly string[] = CALL_STATES.filter((state) => callStateOf(state) !== state);
+
 /** Whether lenient intake names a state of a valid event, or of a call it lists, otherwise. */
 function renamesState(event: OpenCtiEvent): boolean {
-  if (event.pyEventType === 'CallStateEvent') return callStateOf(event.pyEventName) !== event.pyEventName;
-  return event.pyEventType === 'SnapshotEvent' && event.pyCalls !== undefined && event.pyCalls.some((call) => callStateOf(call.pyEventName) !== call.pyEventName);
+  if (event.pyEventType === 'CallStateEvent') return RENAMED_STATES.includes(event.pyEventName);
+  return event.pyEventType === 'SnapshotEvent' && event.pyCalls !== undefined && event.pyCalls.some((call) => RENAMED_STATES.includes(call.pyEventName));
 }
 
 function normalizedEvent(input: unknown, knownCall: KnownCall): ValidationResult<OpenCtiEvent> {
