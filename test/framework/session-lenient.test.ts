@@ -216,6 +216,46 @@ describe('lenient: what still cannot be used is refused, naming the property', (
   });
 });
 
+describe("call state names that are Object.prototype's own: no state, in either mode", () => {
+  // Looked up in a plain object they found a built-in function or Object.prototype itself, and the
+  // refusal named that instead of the vendor's name.
+  const NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+  const refusal = (type: string, path: string, name: string) => `invalid ${type} ignored: ${path} must be one of ${STATES_LISTED} (got ${JSON.stringify(name)})`;
+
+  it.each(NAMES)('strict: a CallStateEvent named %s is refused naming pyEventName and the name', async (name) => {
+    const t = await withCall('strict');
+    expect(refused(t, callState(name as never, 'c2'))).toBe(refusal('CallStateEvent', '/pyEventName', name));
+    expect(refused(t, snapshot({ pyCalls: [{ pyEventName: name, pyCallId: 'c2', pyCallType: 'INBOUND', pyANI: '1', pyOtherDN: '1' }] }))).toBe(
+      refusal('SnapshotEvent', '/pyCalls/0/pyEventName', name),
+    );
+  });
+
+  it.each(NAMES)('lenient: a CallStateEvent named %s is refused naming pyEventName and the name, complete or bare', async (name) => {
+    const t = await withCall();
+    expect(refused(t, callState(name as never, 'c2'))).toBe(refusal('CallStateEvent', '/pyEventName', name));
+    expect(refused(t, { pyCallId: 'c1', pyEventName: name })).toBe(refusal('CallStateEvent', '/pyEventName', name));
+    expect(refused(t, snapshot({ pyCalls: [{ pyEventName: name, pyCallId: 'c2', pyCallType: 'INBOUND', pyANI: '1', pyOtherDN: '1' }] }))).toBe(
+      refusal('SnapshotEvent', '/pyCalls/0/pyEventName', name),
+    );
+    expect(t.session.state.calls.map((c) => [c.callId, c.state])).toEqual([['c1', 'Alerting']]);
+  });
+
+  it('lenient: call data keys named __proto__ and constructor stay own keys when their numbers become strings', () => {
+    // As JSON.parse gives them: "__proto__" an own property, not the object's prototype.
+    const event = JSON.parse('{"pyCallId": "x", "pyEventName": "Held", "pyUserData": {"__proto__": {"id": 42}, "constructor": 7}}') as unknown;
+    const checked = validateLenientEvent(event, () => ({ pyCallType: 'INBOUND', pyANI: '1', pyOtherDN: '2' }));
+    expect(checked.ok).toBe(true);
+    const userData = checked.ok && checked.value.pyEventType === 'CallStateEvent' ? checked.value.pyUserData : undefined;
+    expect(Object.getPrototypeOf(userData)).toBe(Object.prototype);
+    expect(Object.entries(userData ?? {})).toEqual([['__proto__', { id: '42' }], ['constructor', '7']]);
+  });
+
+  it.each(NAMES)('lenient: an event with only pyEventName %s is not taken for a call event', async (name) => {
+    const t = await withCall();
+    expect(refused(t, { pyEventName: name })).toBe('invalid event ignored: /pyEventType is required');
+  });
+});
+
 describe('the events field of the application context', () => {
   it('accepts "strict" and "lenient", refuses anything else naming the field', () => {
     const base = { application: 'a', telephonyMode: 'full', implementation: { vendor: 'v' }, ctiLink: { name: 'l' } };
@@ -225,6 +265,22 @@ describe('the events field of the application context', () => {
       ok: false,
       problems: [{ path: '/events', message: 'must be one of "strict", "lenient"', value: 'sloppy' }],
     });
+  });
+
+  it('validateLenientEvent takes an event in the contract\'s shape as it came, and never writes to one it renames', () => {
+    const unknown = () => undefined;
+    const established = callState('Established', 'c1');
+    const taken = validateLenientEvent(established, unknown);
+    expect(taken.ok && taken.value).toBe(established);
+    const offering = callState('Offering', 'c2');
+    expect(validateLenientEvent(offering, unknown)).toEqual({ ok: true, value: { ...offering, pyEventName: 'Alerting' } });
+    expect(offering.pyEventName).toBe('Offering');
+    const listed = (pyEventName: string, pyCallId: string) => ({ pyEventName, pyCallId, pyCallType: 'INBOUND', pyANI: '1', pyOtherDN: '2' });
+    const calls = [listed('Established', 'c1'), listed('Offering', 'c2')];
+    const listing = snapshot({ pyCalls: calls });
+    const checked = validateLenientEvent(listing, unknown);
+    expect(checked.ok && checked.value.pyEventType === 'SnapshotEvent' && checked.value.pyCalls?.map((c) => c.pyEventName)).toEqual(['Established', 'Alerting']);
+    expect(calls.map((c) => c.pyEventName)).toEqual(['Established', 'Offering']);
   });
 
   it('validateLenientEvent is usable on its own, with any source of known calls', () => {

@@ -14,25 +14,29 @@
  */
 import { CALL_DATA_CONTAINERS, CALL_STATES, MAX_GROUP_DEPTH, type CallStateEvent, type CallStateName, type OpenCtiEvent } from './events.js';
 import type { EventIntake } from './context.js';
-import { validateEvent, type ValidationProblem, type ValidationResult } from './validate.js';
+import { isValidEvent, validateEvent, type ValidationProblem, type ValidationResult } from './validate.js';
 
 
-/** Vendor call state names, by lower case, mapped to the contract's. */
-const CALL_STATE_ALIASES: Readonly<Record<string, CallStateName>> = {
-  ...Object.fromEntries(CALL_STATES.map((state) => [state.toLowerCase(), state])),
-  offering: 'Alerting',
-  ringing: 'Alerting',
-  delivered: 'Alerting',
-  answered: 'Established',
-};
+/**
+ * Vendor call state names, by lower case, mapped to the contract's. A Map, not an object: a
+ * vendor's "constructor" or "__proto__" must name no state rather than find Object.prototype's.
+ */
+const BY_LOWER_CASE: ReadonlyMap<string, CallStateName> = new Map<string, CallStateName>([
+  ...CALL_STATES.map((state) => [state.toLowerCase(), state] as const),
+  // Offering too: the contract has it, lenient intake takes it as the Alerting it means.
+  ['offering', 'Alerting'],
+  ['ringing', 'Alerting'],
+  ['delivered', 'Alerting'],
+  ['answered', 'Established'],
+]);
 
 /** The contract's own names, as most events carry them, looked up without a lower-case copy. */
-const BY_EXACT_NAME: ReadonlyMap<string, CallStateName | undefined> = new Map(CALL_STATES.map((state) => [state, CALL_STATE_ALIASES[state.toLowerCase()]]));
+const BY_EXACT_NAME: ReadonlyMap<string, CallStateName | undefined> = new Map(CALL_STATES.map((state) => [state, BY_LOWER_CASE.get(state.toLowerCase())]));
 
 /** The contract's call state for a vendor's name, or undefined when it names none. */
 export function callStateOf(name: unknown): CallStateName | undefined {
   if (typeof name !== 'string') return undefined;
-  return BY_EXACT_NAME.get(name) ?? CALL_STATE_ALIASES[name.toLowerCase()];
+  return BY_EXACT_NAME.get(name) ?? BY_LOWER_CASE.get(name.toLowerCase());
 }
 
 /** What is known of a call in progress, to fill a bare event about it. */
@@ -114,6 +118,23 @@ function normalizeCallInfo(input: Raw): Raw {
  * the same schemas as strict validation. The value returned is the normalized event, extras included.
  */
 export function validateLenientEvent(input: unknown, knownCall: KnownCall): ValidationResult<OpenCtiEvent> {
+  // Most events, from connectors that follow the contract, are valid as they come: checked so
+  // first, they are used as they are unless they name a state by a vendor's meaning (Offering).
+  // Only the others are normalized, then validated again, and refused with the same problems.
+  if (isValidEvent(input) && !renamesState(input)) return { ok: true, value: input };
+  return normalizedEvent(input, knownCall);
+}
+
+/** The contract's call states that lenient intake names otherwise (Offering, taken as Alerting). */
+const RENAMED_STATES: readonly string[] = CALL_STATES.filter((state) => callStateOf(state) !== state);
+
+/** Whether lenient intake names a state of a valid event, or of a call it lists, otherwise. */
+function renamesState(event: OpenCtiEvent): boolean {
+  if (event.pyEventType === 'CallStateEvent') return RENAMED_STATES.includes(event.pyEventName);
+  return event.pyEventType === 'SnapshotEvent' && event.pyCalls !== undefined && event.pyCalls.some((call) => RENAMED_STATES.includes(call.pyEventName));
+}
+
+function normalizedEvent(input: unknown, knownCall: KnownCall): ValidationResult<OpenCtiEvent> {
   if (!isPlainObject(input)) return validateEvent(input);
   const type = lenientEventType(input);
   if (type === 'SnapshotEvent') return validateEvent(normalizeSnapshot(input));
