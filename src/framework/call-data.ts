@@ -21,19 +21,33 @@ const isGroup = (value: string | DataGroup | undefined): value is DataGroup => t
 export function mergeGroups(base: DataGroup, added: DataGroup): DataGroup {
   let out: Record<string, string | DataGroup> | undefined;
   for (const [key, value] of Object.entries(added)) {
-    const before = base[key];
+    const before = ownValue(base, key);
     const next = isGroup(value) && isGroup(before) ? mergeGroups(before, value) : isGroup(value) ? copyGroup(value) : value;
     if (sameValue(before, next)) continue;
-    out ??= { ...base };
-    out[key] = next;
+    out ??= copyOwn(base);
+    setOwn(out, key, next);
   }
   return out ?? base;
+}
+
+// Keys come from vendors' events: "__proto__" or "constructor" must be data like any other key,
+// never the object's prototype or an inherited member.
+const ownValue = (group: DataGroup, key: string): string | DataGroup | undefined => (Object.hasOwn(group, key) ? group[key] : undefined);
+
+function setOwn(group: Record<string, string | DataGroup>, key: string, value: string | DataGroup): void {
+  Object.defineProperty(group, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function copyOwn(group: DataGroup): Record<string, string | DataGroup> {
+  const out: Record<string, string | DataGroup> = {};
+  for (const [key, value] of Object.entries(group)) setOwn(out, key, value);
+  return out;
 }
 
 /** A deep copy, so that what a caller keeps cannot change a call's data afterwards. */
 export function copyGroup(group: DataGroup): DataGroup {
   const out: Record<string, string | DataGroup> = {};
-  for (const [key, value] of Object.entries(group)) out[key] = isGroup(value) ? copyGroup(value) : value;
+  for (const [key, value] of Object.entries(group)) setOwn(out, key, isGroup(value) ? copyGroup(value) : value);
   return out;
 }
 
@@ -45,7 +59,7 @@ function sameValue(a: string | DataGroup | undefined, b: string | DataGroup | un
 export function sameGroup(a: DataGroup, b: DataGroup): boolean {
   if (a === b) return true;
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => key in b && sameValue(a[key], b[key]));
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
 }
 
 export function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -54,6 +54,19 @@ describe.each(INTAKES)('%s intake: the containers are accepted', (events) => {
     expect(t.of('event')).toEqual([expect.objectContaining({ pyEventType: 'CallInfoEvent', pyUserData: { account: { id: 'ACC-9' } }, pyCallVariables: ['x', 'y'] })]);
   });
 
+  it('keys named like built-in members ("__proto__", "constructor") are kept as data, merged like any other', async () => {
+    const t = await loggedIn('full', { context: { events } });
+    // JSON.parse makes "__proto__" an own key, as a vendor's frame would.
+    accepted(t, callState('Alerting', 'c1', { pyUserData: JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":"x"}') }));
+    accepted(t, callInfo(JSON.parse('{"pyCallData":{},"pyUserData":{"__proto__":{"more":"1"}}}')));
+    const userData = t.session.state.calls[0]?.userData as Record<string, unknown>;
+    expect(Object.getPrototypeOf(userData)).toBe(Object.prototype);
+    expect(Object.hasOwn(userData, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(userData, '__proto__')?.value).toEqual({ polluted: 'yes', more: '1' });
+    expect(userData.constructor).toBe('x');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('SnapshotEvent: a listed call carries its containers', async () => {
     const t = await loggedIn('full', { context: { events } });
     accepted(t, snapshotWith({ pyUserData: USER_DATA, pyCallVariables: ['a'], pyApplicationData: APP_DATA }));
