@@ -74,6 +74,8 @@ async function endCall(page: Page, server: RunningServer, callId: string): Promi
   await fetch(`${server.url}/api/calls/${encodeURIComponent(callId)}/hangup`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}` } });
   const pops = page.getByRole('region', { name: /^Screen pop:/ });
   await pops.getByText('Call ended — wrap up').waitFor();
+  // The built-in contexts require a disposition before wrap-up (docs/desktop.md).
+  await pops.getByLabel(/^Disposition/).selectOption({ label: 'Resolved' });
   await pops.getByRole('button', { name: 'Wrap up' }).click();
   await page.getByText('Screen pops appear here when a call arrives.').waitFor();
 }
