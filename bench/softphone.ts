@@ -18,7 +18,7 @@
  * Without root or one of the packages the bed needs, the suite reports itself skipped.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { resolveConfig } from '../src/server/config.js';
 import { startServer, type RunningServer } from '../src/server/server.js';
-import { sipConfigFor, startTestbed, waitUntil, type Testbed } from '../src/server/sip/testbed/index.js';
+import { BROWSER_PHONE_CHROMIUM_ARGS, chromiumInNamespace, sipConfigFor, startTestbed, waitUntil, type Testbed } from '../src/server/sip/testbed/index.js';
 import type { BenchmarkResult, BenchmarkSuite, SuiteOptions } from './types.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -44,9 +44,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-sync',
   '--disable-quic',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
+  ...BROWSER_PHONE_CHROMIUM_ARGS,
 ];
 const BENCHMARKS = ['softphone.ringing', 'softphone.answerToAudio'] as const;
 
@@ -298,14 +296,6 @@ function results(samples: readonly Sample[], warmup: number, checks: Record<stri
   ];
 }
 
-/** Chromium inside the bed's namespace: only there does it offer an ICE candidate on loopback (127.0.0.2). */
-function chromiumInNamespace(bed: Testbed): string {
-  const wrapper = join(bed.dir, 'chromium-in-netns.sh');
-  writeFileSync(wrapper, `#!/bin/sh\nexec nsenter -t ${bed.netns?.pid} -n -- ${CHROMIUM} "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  return wrapper;
-}
-
 export const softphoneSuite: BenchmarkSuite = {
   name: 'softphone',
   description: 'the desktop as the agent phone (JsSIP, Kamailio WebSocket, rtpengine): dial → ring in the browser, Answer → first audio packet, p50/p95',
@@ -332,7 +322,7 @@ export const softphoneSuite: BenchmarkSuite = {
       await bed.netns?.exposeInside([server.port]);
       // over wss, Chromium trusts the bed's certificate (its public key) and nothing else
       const trust = bed.kamailio.wss ? [`--ignore-certificate-errors-spki-list=${bed.kamailio.wss.spkiSha256}`] : [];
-      browser = await chromium.launch({ executablePath: chromiumInNamespace(bed), args: [...CHROMIUM_ARGS, ...trust] });
+      browser = await chromium.launch({ executablePath: chromiumInNamespace(bed, CHROMIUM), args: [...CHROMIUM_ARGS, ...trust] });
       const page = await browser.newPage();
       page.setDefaultTimeout(15_000);
       await page.addInitScript(INIT_SCRIPT);

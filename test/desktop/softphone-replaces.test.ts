@@ -6,12 +6,10 @@
  * the consult dialog answered by the far end, and the consult dialog ended; the customer talks to
  * the far end.
  */
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KamailioEvapi } from '../../src/server/sip/kamailio-evapi.js';
-import { sipConfigFor, startTestbed, type Testbed } from '../../src/server/sip/testbed/index.js';
+import { BROWSER_PHONE_CHROMIUM_ARGS, bedPids, chromiumInNamespace, sipConfigFor, startTestbed, type Testbed } from '../../src/server/sip/testbed/index.js';
 import { alive } from '../server/sip/sip-stack.js';
 import { CHROMIUM_ARGS, buildDesktop, newPage, startTestServer, type TestServer } from './helpers/browser.js';
 import { callCard, expectText, logIn, makeReady, openDesktop } from './helpers/desktop.js';
@@ -34,12 +32,9 @@ beforeAll(async () => {
   await t.server.sip?.connected(10_000);
   evapi = await KamailioEvapi.connect({ port: bed.kamailio.evapiPort });
   await netns.exposeInside([t.server.port]);
-  const wrapper = join(bed.dir, 'chromium-in-netns.sh');
-  writeFileSync(wrapper, `#!/bin/sh\nexec nsenter -t ${netns.pid} -n -- /usr/bin/chromium "$@"\n`);
-  chmodSync(wrapper, 0o755);
   browser = await chromium.launch({
-    executablePath: wrapper,
-    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
+    executablePath: chromiumInNamespace(bed),
+    args: [...CHROMIUM_ARGS, ...BROWSER_PHONE_CHROMIUM_ARGS],
   });
 }, 120_000);
 
@@ -47,7 +42,7 @@ afterAll(async () => {
   await browser?.close();
   await evapi?.close();
   await t?.close();
-  const pids = bed ? [bed.kamailio.pid, bed.rtpengine?.pid ?? 0, bed.netns?.pid ?? 0, ...[...bed.phones.values()].map((p) => p.pid)] : [];
+  const pids = bed ? bedPids(bed) : [];
   await bed?.stop();
   expect(pids.filter(alive)).toEqual([]);
 });

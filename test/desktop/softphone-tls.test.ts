@@ -5,12 +5,10 @@
  * page registers over TLS, and a SIP call to the sales queue rings in it and is answered with
  * audio through rtpengine.
  */
-import { chmodSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:tls';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sipConfigFor, startTestbed, type Testbed } from '../../src/server/sip/testbed/index.js';
+import { BROWSER_PHONE_CHROMIUM_ARGS, bedPids, chromiumInNamespace, sipConfigFor, startTestbed, type Testbed } from '../../src/server/sip/testbed/index.js';
 import { alive } from '../server/sip/sip-stack.js';
 import { CHROMIUM_ARGS, buildDesktop, newPage, startTestServer, type TestServer } from './helpers/browser.js';
 import { callCard, expectText, logIn, makeReady, openDesktop } from './helpers/desktop.js';
@@ -28,16 +26,11 @@ beforeAll(async () => {
   await t.server.sip?.connected(10_000);
   const netns = bed.netns!;
   await netns.exposeInside([t.server.port]);
-  const wrapper = join(bed.dir, 'chromium-in-netns.sh');
-  writeFileSync(wrapper, `#!/bin/sh\nexec nsenter -t ${netns.pid} -n -- /usr/bin/chromium "$@"\n`);
-  chmodSync(wrapper, 0o755);
   browser = await chromium.launch({
-    executablePath: wrapper,
+    executablePath: chromiumInNamespace(bed),
     args: [
       ...CHROMIUM_ARGS,
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
+      ...BROWSER_PHONE_CHROMIUM_ARGS,
       // trust the bed's certificate alone, as a browser trusts a production one
       `--ignore-certificate-errors-spki-list=${bed.kamailio.wss!.spkiSha256}`,
     ],
@@ -47,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await t?.close();
-  const pids = bed ? [bed.kamailio.pid, bed.rtpengine?.pid ?? 0, bed.netns?.pid ?? 0, ...[...bed.phones.values()].map((p) => p.pid)] : [];
+  const pids = bed ? bedPids(bed) : [];
   await bed?.stop();
   expect(pids.filter(alive)).toEqual([]);
 });

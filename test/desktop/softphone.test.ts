@@ -5,11 +5,9 @@
  * SIP call to the sales queue rings in the browser, is answered, held, retrieved, gets DTMF and
  * ends from the caller's side; with two tabs only one registers.
  */
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sipConfigFor, startTestbed, type Testbed } from '../../src/server/sip/testbed/index.js';
+import { BROWSER_PHONE_CHROMIUM_ARGS, bedPids, chromiumInNamespace, sipConfigFor, startTestbed, type Testbed } from '../../src/server/sip/testbed/index.js';
 import { alive } from '../server/sip/sip-stack.js';
 import { CHROMIUM_ARGS, admin, buildDesktop, callFrom, interactionOf, newPage, startTestServer, type TestServer } from './helpers/browser.js';
 import type { CallQuality } from '../../src/server/store/index.js';
@@ -34,19 +32,16 @@ beforeAll(async () => {
   // the page (inside the namespace) reaches the server on the same address and port
   await netns.exposeInside([t.server.port]);
   // Chromium in the namespace: only there does it offer an ICE candidate that stays on loopback (127.0.0.2)
-  const wrapper = join(bed.dir, 'chromium-in-netns.sh');
-  writeFileSync(wrapper, `#!/bin/sh\nexec nsenter -t ${netns.pid} -n -- /usr/bin/chromium "$@"\n`);
-  chmodSync(wrapper, 0o755);
   browser = await chromium.launch({
-    executablePath: wrapper,
-    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
+    executablePath: chromiumInNamespace(bed),
+    args: [...CHROMIUM_ARGS, ...BROWSER_PHONE_CHROMIUM_ARGS],
   });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.close();
-  const pids = bed ? [bed.kamailio.pid, bed.rtpengine?.pid ?? 0, bed.netns?.pid ?? 0, ...[...bed.phones.values()].map((p) => p.pid)] : [];
+  const pids = bed ? bedPids(bed) : [];
   await bed?.stop();
   expect(pids.filter(alive)).toEqual([]);
 });

@@ -10,7 +10,7 @@ import { readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resolveConfig } from '../../../src/server/config.js';
-import { sipConfigFor, startTestbed, waitUntil, type Testbed } from '../../../src/server/sip/testbed/index.js';
+import { bedPids, sipConfigFor, startTestbed, waitUntil, type Testbed } from '../../../src/server/sip/testbed/index.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { WsClient } from '../../helpers/ws-client.js';
 import { alive } from './sip-stack.js';
@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.dispose();
-  const pids = bed ? [bed.kamailio.pid, bed.rtpengine?.pid ?? 0, bed.netns?.pid ?? 0, ...[...bed.phones.values()].map((p) => p.pid)] : [];
+  const pids = bed ? bedPids(bed) : [];
   await bed?.stop();
   expect(pids.filter(alive)).toEqual([]);
 });

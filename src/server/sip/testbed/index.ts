@@ -6,3 +6,4 @@ export { liveProcesses, stopAllProcesses, ManagedProcess } from './process.js';
 export { waitUntil } from './wait.js';
 export type { SippRun } from './sipp.js';
 export { sipConfigFor, type BedAgent } from './sip-config.js';
+export { BROWSER_PHONE_CHROMIUM_ARGS, bedPids, chromiumInNamespace } from './browser.js';
